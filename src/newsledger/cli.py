@@ -1,0 +1,308 @@
+"""The `newsledger` command. Each command parses options, calls one core function, formats.
+
+Exit codes: 0 success; 1 some input was rejected (the rest landed) or a quality gate failed;
+2 usage or setup error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from contextlib import contextmanager
+from functools import wraps
+from importlib import resources
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import serialize
+from .exceptions import NewsledgerError
+from .model import PLOVER_TYPES, STATUSES
+from .readers import DEFAULT_MAX_BYTES, ReadOptions
+from .store import ENV_VAR, ArticleFilter, MentionFilter, default_db, open_store
+
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True)
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def handle_errors(fn):
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except NewsledgerError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            sys.exit(2)
+    return wrapper
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None = None):
+    """A progress bar on a terminal; silent when stderr is not one."""
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar=ENV_VAR, default=None, metavar="PATH",
+              help=f"Ledger database (SQLite file). Default: ${ENV_VAR} or ~/.local/share/newsledger/ledger.db")
+@click.version_option(package_name="newsledger")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """newsledger: a source-linked ledger of events (who did what, to whom, where, when, how many)
+    from dated news articles."""
+    ctx.obj = {"db": db or default_db()}
+
+
+def _store(ctx: click.Context):
+    return open_store(ctx.obj["db"])
+
+
+# -- ingest / extract ------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--date", "date", callback=_date, help="Publication date for plain text without one (YYYY-MM-DD).")
+@click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, help="Largest file (or JSONL line) read.")
+@click.option("--no-extract", is_flag=True, help="Only store the articles; run `newsledger extract` later.")
+@click.option("--workers", default=1, show_default=True, help="Processes for extraction (0 = one per core).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@handle_errors
+def ingest(ctx, paths, date, max_bytes, no_extract, workers, as_json):
+    """Read articles from PATHS (files, folders, globs, '-' for stdin) into the ledger.
+
+    Formats: seed text (first line ' date YYYY-MM-DD' or ' date unknown'), plain text (date from
+    --date or the file name), JSON Lines (id, time, text, title, url) and HTML. Folders are read
+    recursively for .txt, .jsonl, .ndjson, .html and .htm files. Re-ingesting adds nothing;
+    duplicates are recorded against their first copy. Exits 1 if any input was rejected.
+    """
+    from .extract.run import extract_pending
+    from .ingest import ingest as run_ingest
+
+    with _store(ctx) as store:
+        with progress_bar("ingesting") as advance:
+            report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes), progress=advance)
+        extracted = None
+        if not no_extract:
+            with progress_bar("extracting", store.stats().pending) as advance:
+                extracted = extract_pending(store, workers=workers, progress=advance)
+    if as_json:
+        click.echo(json.dumps({
+            "read": report.read, "added": report.added, "already_stored": report.already,
+            "duplicates": [{"article_id": d.article_id, "source": d.source, "duplicate_of": d.duplicate_of,
+                            "similarity": d.similarity} for d in report.duplicates],
+            "rejected": [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected],
+            "extracted_articles": extracted.articles if extracted else 0,
+            "mentions": extracted.mentions if extracted else 0}, indent=2))
+    else:
+        for r in report.rejected:
+            err.print(f"[yellow]rejected[/] {r}", highlight=False)
+        dup = len(report.duplicates)
+        line = (f"{report.read} articles read: {report.added - dup} new, {dup} duplicates, "
+                f"{report.already} already stored; {len(report.rejected)} rejected")
+        if extracted:
+            line += f"; {extracted.mentions} event mentions from {extracted.articles} articles"
+        out.print(line, highlight=False)
+    sys.exit(1 if report.rejected else 0)
+
+
+@main.command()
+@click.option("--redo", is_flag=True, help="Extract every article again (after a lexicon change).")
+@click.option("--workers", default=1, show_default=True, help="Processes (0 = one per core).")
+@click.pass_context
+@handle_errors
+def extract(ctx, redo, workers):
+    """Extract event mentions from every ingested article not yet extracted."""
+    from .extract.run import extract_pending
+
+    with _store(ctx) as store:
+        with progress_bar("extracting", store.stats().pending) as advance:
+            report = extract_pending(store, workers=workers, redo=redo, progress=advance)
+    out.print(f"{report.mentions} event mentions from {report.articles} articles", highlight=False)
+
+
+# -- reading the ledger ----------------------------------------------------------------------------
+@main.command()
+@click.option("--from", "date_from", callback=_date, help="Published on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", callback=_date, help="Published on or before (YYYY-MM-DD).")
+@click.option("--text", help="Only articles whose text or title contains this.")
+@click.option("--duplicates", is_flag=True, help="Include articles recorded as duplicates.")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one article per line.")
+@click.pass_context
+@handle_errors
+def articles(ctx, date_from, date_to, text, duplicates, limit, as_json):
+    """List ingested articles, filtered by publication date and text."""
+    with _store(ctx) as store:
+        recs = store.articles(ArticleFilter(date_from, date_to, text, duplicates, limit))
+    if as_json:
+        serialize.write_jsonl((serialize.article_json(r) for r in recs), sys.stdout)
+        return
+    table = Table("published", "id", "title / opening", "source", "dup of", title=f"{len(recs)} articles")
+    for r in recs:
+        a = r.article
+        opening = a.title or a.text[:70].replace("\n", " ")
+        table.add_row(a.published.isoformat() if a.published else "unknown", a.id[:16], opening,
+                      _short(a.source), (r.duplicate_of or "")[:12])
+    out.print(table)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@handle_errors
+def stats(ctx, as_json):
+    """Counts: articles, duplicates, rejections, extraction progress, mentions by type."""
+    with _store(ctx) as store:
+        s = store.stats()
+        rejections = store.rejections()
+    if as_json:
+        from dataclasses import asdict
+
+        click.echo(json.dumps(asdict(s) | {"db": ctx.obj["db"]}, indent=2))
+        return
+    table = Table("", "", title=f"ledger {ctx.obj['db']}", show_header=False)
+    for k, v in (("articles", s.articles), ("unique", s.unique_articles), ("duplicates", s.duplicates),
+                 ("extracted", s.extracted), ("pending extraction", s.pending), ("event mentions", s.mentions),
+                 ("rejected inputs", s.rejections),
+                 ("published", f"{s.first_published or '?'} .. {s.last_published or '?'} ({s.undated} undated)"),
+                 ("schema version", s.schema_version)):
+        table.add_row(k, str(v))
+    for t, n in s.mentions_by_type.items():
+        table.add_row(f"  {t}", str(n))
+    out.print(table)
+    for r in rejections[:20]:
+        err.print(f"[yellow]rejected earlier[/] {r}", highlight=False)
+
+
+def _mention_filter_options(fn):
+    opts = [
+        click.option("--type", "type_", type=click.Choice(PLOVER_TYPES, case_sensitive=False)),
+        click.option("--actor", help="Actor code (ISO alpha-3 or NATO, EU, ...)."),
+        click.option("--recipient", help="Recipient code."),
+        click.option("--location", help="Country code or place name."),
+        click.option("--status", type=click.Choice(STATUSES)),
+        click.option("--from", "date_from", callback=_date, help="Event (else publication) date on or after."),
+        click.option("--to", "date_to", callback=_date, help="Event (else publication) date on or before."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+@main.command()
+@_mention_filter_options
+@click.option("--limit", default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines in the export format.")
+@click.pass_context
+@handle_errors
+def mentions(ctx, type_, actor, recipient, location, status, date_from, date_to, limit, as_json):
+    """List event mentions, filtered by type, actor, location, status and date."""
+    from .summary import summary_row
+
+    f = MentionFilter(type_, actor, recipient, location, status, date_from, date_to, limit=limit)
+    with _store(ctx) as store:
+        rows = store.mentions(f)
+    if as_json:
+        serialize.write_jsonl((serialize.mention_json(m, r) for m, r in rows), sys.stdout)
+        return
+    table = Table("date", "type", "mode", "actors", "to / where", "how many", "status", "sentence",
+                  title=f"{len(rows)} mentions")
+    for m, r in rows:
+        s = summary_row(m, r)
+        table.add_row(s.when, s.type, s.mode or "", s.actors, s.target, s.quantity, s.status, _clip(s.sentence, 90))
+    out.print(table)
+
+
+@main.command()
+@click.option("--level", type=click.Choice(["mentions"]), default="mentions", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout).")
+@_mention_filter_options
+@click.pass_context
+@handle_errors
+def export(ctx, level, fmt, output, type_, actor, recipient, location, status, date_from, date_to):
+    """Export the ledger (see docs/EXPORT-FORMAT.md for the fields)."""
+    f = MentionFilter(type_, actor, recipient, location, status, date_from, date_to)
+    with _store(ctx) as store:
+        rows = [serialize.mention_json(m, r) for m, r in store.mentions(f)]
+    fh = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        n = (serialize.write_jsonl(rows, fh) if fmt == "jsonl"
+             else serialize.write_csv(rows, fh, serialize.MENTION_FIELDS))
+    finally:
+        if output:
+            fh.close()
+    if output:
+        err.print(f"{n} {level} written to {output}", highlight=False)
+
+
+@main.command()
+@click.option("--fresh", is_flag=True, help="Start from an empty ledger.")
+@click.pass_context
+@handle_errors
+def demo(ctx, fresh):
+    """Ingest the bundled sample corpus, extract, and print a summary of the ledger."""
+    from .extract.run import extract_pending
+    from .ingest import ingest as run_ingest
+    from .summary import summarize
+
+    sample = resources.files("newsledger") / "sample"
+    with resources.as_file(sample) as folder:
+        with _store(ctx) as store:
+            if fresh:
+                store.reset_extraction()
+            report = run_ingest(store, [str(folder)])
+            with progress_bar("extracting", store.stats().pending) as advance:
+                extract_pending(store, progress=advance)
+            summary = summarize(store)
+    out.print(f"[bold]newsledger demo[/] — {report.read} sample articles read, {report.added} new "
+              f"(ledger: {ctx.obj['db']})")
+    print_summary(summary)
+
+
+def print_summary(summary) -> None:
+    s = summary.stats
+    out.print(f"{s.unique_articles} articles, {s.mentions} event mentions: "
+              + ", ".join(f"{t} {n}" for t, n in s.mentions_by_type.items()), highlight=False)
+    table = Table("date", "who", "what", "to / where", "how many", "status", "source",
+                  title="Deployments and withdrawals (MOBILIZE, RETREAT)")
+    for r in summary.deployments:
+        what = f"{'withdraws' if r.type == 'RETREAT' else 'sends'} {r.mode or 'forces'}"
+        table.add_row(r.when, r.actors, what, r.target, r.quantity, r.status, _short(r.source))
+    out.print(table)
+    table = Table("date", "type", "who", "whom / where", "status", "sentence", title="Other events")
+    for r in summary.other:
+        table.add_row(r.when, r.type, r.actors, r.target, r.status, _clip(r.sentence, 80))
+    out.print(table)
+
+
+def _short(source: str) -> str:
+    return source.rsplit("/", 1)[-1][:40]
+
+
+def _clip(s: str, n: int) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+if __name__ == "__main__":
+    main()

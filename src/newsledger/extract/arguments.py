@@ -1,0 +1,284 @@
+"""Arguments of a trigger from the dependency parse: actors, recipients, assets, places.
+
+Works on a parsed sentence (spaCy Doc) together with the gazetteer hits mapped onto its tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from ..model import Entity, Span
+from .gazetteer import ActorHit, PlaceEntry, PlaceIndex
+from .lexicon import Asset, Lexicon
+
+PRONOUNS = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her", "our"})
+SUBJ = ("nsubj", "nsubjpass", "csubj", "expl")
+_SKIP_IN_SUBJECT = frozenset({"relcl", "acl", "advcl", "appos", "parataxis"})
+DEST_PREPS = frozenset({"to", "into", "in", "toward", "towards", "near", "along", "at", "on", "inside", "onto",
+                        "across", "within", "around"})
+BORDER_WORDS = frozenset({"border", "borders", "frontier", "frontiers", "boundary"})
+
+
+@dataclass(slots=True)
+class SentenceContext:
+    """A parsed sentence with everything the rules need, in article character offsets."""
+
+    doc: Doc
+    offset: int  # article offset of the sentence's first character
+    hits: list[ActorHit]  # gazetteer hits, article offsets
+    lexicon: Lexicon
+    places: PlaceIndex
+    article_countries: frozenset[str]
+    fallback: list[Entity] = field(default_factory=list)  # actors of the previous sentence (pronouns)
+    hit_of_token: dict[int, ActorHit] = field(default_factory=dict)
+    assets: dict[int, tuple[Asset, int, int]] = field(default_factory=dict)  # head token -> asset, first tok, last
+
+    def __post_init__(self) -> None:
+        for hit in self.hits:
+            for tok in self.doc:
+                a = tok.idx + self.offset
+                if hit.start <= a < hit.end:
+                    self.hit_of_token[tok.i] = hit
+        self._find_assets()
+
+    def _find_assets(self) -> None:
+        doc, lex = self.doc, self.lexicon
+        for tok in doc:
+            if tok.pos_ not in ("NOUN", "PROPN", "NUM", "ADJ") and tok.tag_ not in ("NNS", "NN", "NNP", "NNPS"):
+                continue
+            found = None
+            for width in range(min(lex.max_asset_words, tok.i + 1), 0, -1):
+                words = " ".join(t.text for t in doc[tok.i - width + 1: tok.i + 1]).lower()
+                asset = lex.asset(words) or (lex.asset(tok.lemma_.lower()) if width == 1 else None)
+                if asset:
+                    found = (asset, tok.i - width + 1, tok.i)
+                    break
+            if found and tok.pos_ != "ADJ":
+                self.assets[tok.i] = found
+
+    def entity(self, hit: ActorHit, code: str) -> Entity:
+        return Entity(hit.text, code, Span(hit.start, hit.end), hit.entry.kind, hit.entry.sector)
+
+    def entities_in(self, tokens, exclude: set[int] = frozenset()) -> list[Entity]:
+        seen: set[int] = set()
+        out: list[Entity] = []
+        for tok in tokens:
+            if tok.i in exclude:
+                continue
+            hit = self.hit_of_token.get(tok.i)
+            if hit is None or id(hit) in seen:
+                continue
+            seen.add(id(hit))
+            out.extend(self.entity(hit, code) for code in hit.entry.codes)
+        return _dedupe(out)
+
+
+def _dedupe(ents: list[Entity]) -> list[Entity]:
+    seen: set[str] = set()
+    out = []
+    for e in ents:
+        if e.code not in seen:
+            seen.add(e.code)
+            out.append(e)
+    return out
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The subtree of a noun phrase without relative clauses, appositions and the like."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ in _SKIP_IN_SUBJECT or child.dep_ in ("punct", "cc") and child.i > head.i + 3:
+            continue
+        if child.dep_ == "prep" and child.lower_ not in ("of", "from"):
+            continue
+        out.extend(phrase_tokens(child))
+    return out
+
+
+def subject_of(verb: Token, depth: int = 0) -> Token | None:
+    """The subject of `verb`, inherited through conj / xcomp chains ("is sending ... and offering")."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+    if depth > 4:
+        return None
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+        return subject_of(verb.head, depth + 1)
+    if verb.dep_ == "relcl":
+        return verb.head
+    if verb.dep_ in ("acl",) and verb.head.pos_ in ("NOUN", "PROPN"):
+        return None
+    return None
+
+
+def agent_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    return grand
+    return None
+
+
+def passive_subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            return child
+    if verb.dep_ == "conj":
+        return passive_subject(verb.head)
+    return None
+
+
+def resolve_pronoun(ctx: SentenceContext, tok: Token) -> list[Entity]:
+    """'it', 'they', 'he': the actor of the governing clause's subject, else the previous sentence's."""
+    head = tok.head
+    for _ in range(4):
+        if head.head is head:
+            break
+        head = head.head
+        subj = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
+        if subj is not None and subj.lower_ not in PRONOUNS:
+            ents = ctx.entities_in(phrase_tokens(subj))
+            if ents:
+                return ents
+    return list(ctx.fallback)
+
+
+def actors_of_phrase(ctx: SentenceContext, head: Token) -> list[Entity]:
+    if head.lower_ in PRONOUNS:
+        return resolve_pronoun(ctx, head)
+    toks = phrase_tokens(head)
+    for conj in _conjuncts(head):
+        toks.extend(phrase_tokens(conj))
+    return ctx.entities_in(toks)
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    out = []
+    for child in tok.children:
+        if child.dep_ == "conj":
+            out.append(child)
+            out.extend(_conjuncts(child))
+    return out
+
+
+def possessor_actors(ctx: SentenceContext, noun: Token) -> list[Entity]:
+    """'Russia's buildup', 'the Russian invasion', 'US sanctions', 'the buildup by Russia'."""
+    toks = []
+    for child in noun.children:
+        if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            toks.extend(child.subtree)
+        elif child.dep_ == "prep" and child.lower_ == "by":
+            toks.extend(child.subtree)
+    return ctx.entities_in(toks)
+
+
+def asset_args(ctx: SentenceContext, trigger: Token) -> list[tuple[Token, Asset, int, int]]:
+    """Asset nouns that are arguments of `trigger` (objects, subjects, 'of' complements, conjuncts)."""
+    out = []
+    for head_i, (asset, first, last) in ctx.assets.items():
+        tok = ctx.doc[head_i]
+        if _governs(trigger, tok, max_hops=4):
+            out.append((tok, asset, first, last))
+    return sorted(out, key=lambda x: x[0].i)
+
+
+_ARG_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos", "attr", "oprd", "npadvmod", "compound",
+                       "prep", "dative", "nmod", "amod", "agent", "obj", "acomp", "xcomp", "ccomp", "advcl", "nummod"})
+
+
+def _governs(trigger: Token, tok: Token, max_hops: int) -> bool:
+    """tok hangs below trigger through argument links, or is trigger's subject."""
+    if tok.head == trigger and tok.dep_ in SUBJ:
+        return True
+    cur, hops = tok, 0
+    while cur.head is not cur and hops < max_hops:
+        if cur.dep_ not in _ARG_DEPS and cur.dep_ not in SUBJ:
+            return False
+        cur = cur.head
+        hops += 1
+        if cur == trigger:
+            return True
+        if cur.pos_ in ("VERB", "AUX") and cur != trigger and cur.dep_ not in ("xcomp", "conj", "amod", "acl"):
+            # a different clause, unless trigger is its xcomp child ("plans to send")
+            if not (trigger.head == cur and trigger.dep_ in ("xcomp", "advcl")):
+                return False
+    # subjects of the governing verb when the trigger is an xcomp ("forces began to arrive")
+    return False
+
+
+@dataclass(slots=True)
+class Destination:
+    entities: list[Entity]
+    places: list[tuple[PlaceEntry, Span, str]]
+    border: bool = False
+    from_: bool = False
+
+
+def destinations(ctx: SentenceContext, trigger: Token, skip: set[int]) -> Destination:
+    """Where forces go: objects of to/into/in/near... under the trigger (or its asset noun)."""
+    dest = Destination([], [])
+    preps = [c for c in trigger.subtree if c.dep_ == "prep" and c.lower_ in DEST_PREPS | {"from", "out"}
+             and _clause_of(c) == trigger]
+    for prep in preps:
+        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        for obj in objs:
+            toks = [t for t in phrase_tokens(obj) for t in [t]]
+            for conj in _conjuncts(obj):
+                toks.extend(phrase_tokens(conj))
+            toks = [t for t in toks if t.i not in skip]
+            if any(t.lower_ in BORDER_WORDS for t in toks):
+                dest.border = True
+                continue
+            ents = [e for e in ctx.entities_in(toks) if e.kind in ("state", "capital", "region", "group")]
+            if prep.lower_ in ("from", "out"):
+                dest.from_ = True
+            dest.entities.extend(ents)
+            for tok in toks:
+                place = _place_at(ctx, tok)
+                if place:
+                    dest.places.append(place)
+    dest.entities = _dedupe(dest.entities)
+    return dest
+
+
+def _clause_of(tok: Token) -> Token:
+    cur = tok
+    while cur.head is not cur:
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX") or cur.dep_ == "ROOT":
+            return cur
+        if cur.pos_ == "NOUN" and cur.lemma_ in ("deployment", "buildup", "build-up", "withdrawal", "reinforcement"):
+            return cur
+    return cur
+
+
+def _place_at(ctx: SentenceContext, tok: Token) -> tuple[PlaceEntry, Span, str] | None:
+    if tok.ent_iob_ != "B" or tok.ent_type_ not in ("GPE", "LOC", "FAC", "ORG"):
+        return None
+    ent = next((e for e in ctx.doc.ents if e.start == tok.i), None)
+    if ent is None:
+        return None
+    name = ent.text
+    if name.lower().startswith("the "):
+        name = name[4:]
+    entry = ctx.places.lookup(name, ctx.article_countries)
+    if entry is None:
+        return None
+    hit = ctx.hit_of_token.get(tok.i)
+    if hit and hit.entry.kind == "state":
+        return None  # a country, not a place inside it
+    return entry, Span(ent.start_char + ctx.offset, ent.end_char + ctx.offset), ent.text
+
+
+def places_under(ctx: SentenceContext, trigger: Token) -> list[tuple[PlaceEntry, Span, str]]:
+    out = []
+    for tok in trigger.subtree:
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "at", "near", "to", "into"):
+            for t in phrase_tokens(tok):
+                p = _place_at(ctx, t)
+                if p:
+                    out.append(p)
+    return out

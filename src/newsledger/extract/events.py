@@ -1,0 +1,296 @@
+"""Triggers and event assembly: one parsed sentence in, its event mentions out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Quantity, Span, TimeValue
+from .arguments import (
+    SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
+    possessor_actors, subject_of, _dedupe,
+)
+from .lexicon import Asset, Trigger
+from .quantities import quantity_before
+from .status import attribution_of, status_of
+from .timex import Timex
+
+SPEECH_ACTS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
+KEEP_HYPOTHETICAL = frozenset({"MOBILIZE", "RETREAT", "SANCTION"})
+MULTI_CONSULT = frozenset({"NATO-Russia Council", "Permanent Council"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    token: Token
+    trigger: Trigger
+
+
+def find_triggers(ctx: SentenceContext) -> list[Candidate]:
+    lex = ctx.lexicon
+    out: list[Candidate] = []
+    doc = ctx.doc
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_ == "VBG"):
+            entries = lex.verbs.get(lemma, ())
+        elif tok.pos_ in ("NOUN", "PROPN"):
+            entries = lex.nouns.get(lemma, ()) or lex.nouns.get(tok.lower_, ())
+        else:
+            entries = ()
+        for trig in entries:
+            if _word_ok(tok, trig):
+                out.append(Candidate(tok, trig))
+    low = doc.text.lower()
+    for trig in lex.phrases:
+        start = low.find(trig.key)
+        while start >= 0:
+            span = doc.char_span(start, start + len(trig.key), alignment_mode="expand")
+            if span is not None and len(span):
+                head = span.root
+                # attach "on standby" to the verb or noun it modifies
+                while head.dep_ in ("prep", "pobj", "amod", "compound") and head.head is not head:
+                    head = head.head
+                out.append(Candidate(head, trig))
+            start = low.find(trig.key, start + 1)
+    return out
+
+
+def _word_ok(tok: Token, trig: Trigger) -> bool:
+    if not trig.with_word and not trig.not_with_word:
+        return True
+    near = {t.lower_ for t in tok.subtree} | {t.lower_ for t in tok.doc[tok.i + 1: tok.i + 4]}
+    if trig.with_word and not (near & trig.with_word):
+        return False
+    if trig.not_with_word and any(c.lower_ in trig.not_with_word for c in tok.children):
+        return False
+    return True
+
+
+def sentence_mentions(ctx: SentenceContext, article_id: str, published: dt.date | None,
+                      timexes: list[Timex]) -> list[Mention]:
+    mentions: list[Mention] = []
+    seen: set[tuple] = set()
+    for cand in find_triggers(ctx):
+        for m in _build(ctx, cand, article_id, published, timexes):
+            key = (m.type, m.trigger.start, m.mode, m.quantity.min if m.quantity else None)
+            if key in seen:
+                continue
+            seen.add(key)
+            mentions.append(m)
+    return _merge_same_event(mentions)
+
+
+def _merge_same_event(mentions: list[Mention]) -> list[Mention]:
+    """Two triggers of one type sharing actors in a sentence ('put on standby' + 'put') are one event;
+    keep the one with more information."""
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: -_richness(m)):
+        dup = next((o for o in out if o.type == m.type and o.mode == m.mode and set(o.actor_codes) == set(m.actor_codes)
+                    and _same_quantity(o, m)), None)
+        if dup is None:
+            out.append(m)
+    return sorted(out, key=lambda m: m.trigger.start)
+
+
+def _same_quantity(a: Mention, b: Mention) -> bool:
+    if a.quantity is None or b.quantity is None:
+        return True
+    return (a.quantity.min, a.quantity.max) == (b.quantity.min, b.quantity.max)
+
+
+def _richness(m: Mention) -> float:
+    return (len(m.actors) > 0) * 2 + (m.quantity is not None) + (m.location is not None) + \
+        len(m.recipients) * 0.5 + (m.time is not None) * 0.5 + m.confidence
+
+
+def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt.date | None,
+           timexes: list[Timex]) -> list[Mention]:
+    tok, trig = cand.token, cand.trigger
+    kind = trig.type
+    assets = asset_args(ctx, tok) if kind in DEPLOYMENT_TYPES or trig.needs == "asset" or trig.aid else []
+    if trig.needs == "asset" and not assets:
+        return []
+    if assets and trig.aid and all(a[1].aid for a in assets):
+        kind = trig.aid
+    if kind in DEPLOYMENT_TYPES:
+        assets = [a for a in assets if not a[1].aid]
+    actors, from_subject = _actors(ctx, tok, kind, assets)
+    if not actors and kind == "CONSULT" and trig.needs == "none":
+        actors = _dedupe(ctx.entities_in(ctx.doc))
+    if not actors:
+        return []
+    status, cue = status_of(ctx, tok, trig.status, kind in SPEECH_ACTS)
+    if status == "hypothetical" and kind not in KEEP_HYPOTHETICAL:
+        return []
+    actor_codes = {a.code for a in actors}
+    subject_tokens = {t.i for a in actors for t in ctx.doc if ctx.hit_of_token.get(t.i) and
+                      ctx.hit_of_token[t.i].start == a.span.start}
+    recipients: list[Entity] = []
+    location: Place | None = None
+    mode = trig.mode
+    if kind in DEPLOYMENT_TYPES:
+        dest = destinations(ctx, tok, subject_tokens)
+        hosts = [e for e in dest.entities if e.code not in actor_codes]
+        recipients = hosts
+        location = _deployment_location(ctx, dest, actors, hosts)
+    elif kind == "CONSULT":
+        recipients = []
+        if mode == "visit":
+            recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
+            if not recipients:
+                recipients = [e for e in destinations(ctx, tok, subject_tokens).entities if e.code not in actor_codes]
+        else:
+            actors = _dedupe(actors + [e for e in _objects(ctx, tok) if e.kind != "region"])
+        if any(p in ctx.doc.text for p in MULTI_CONSULT):
+            mode = "multilateral"
+    else:
+        recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
+    if location is None and kind not in DEPLOYMENT_TYPES:
+        places = places_under(ctx, tok)
+        if places:
+            entry, span, text = places[0]
+            location = Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
+    future = status in ("announced", "considered", "hypothetical")
+    time = _time_for(ctx, tok, timexes, published, future)
+    att = attribution_of(ctx, tok) if kind not in SPEECH_ACTS else None
+    sentence = ctx.doc.text
+    sent_span = Span(ctx.offset, ctx.offset + len(sentence))
+    trig_span = Span(tok.idx + ctx.offset, tok.idx + len(tok.text) + ctx.offset)
+    base_conf = 0.5 + 0.2 * from_subject + 0.1 * bool(recipients or location)
+    groups = _asset_groups(ctx, assets) if kind in DEPLOYMENT_TYPES else [(None, None)]
+    out = []
+    for asset_mode, quantity in groups:
+        out.append(Mention(
+            article_id=article_id, type=kind, sentence=sentence, span=sent_span, trigger=trig_span,
+            mode=asset_mode if kind in DEPLOYMENT_TYPES else (mode if kind == "CONSULT" else None),
+            actors=actors, recipients=_dedupe(recipients), location=location, time=time, quantity=quantity,
+            status=status, status_cue=cue, attribution=att,
+            confidence=min(1.0, base_conf + 0.1 * (quantity is not None)),
+        ))
+    return out
+
+
+def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[Entity], bool]:
+    """Actors from the subject (or agent), else possessors/modifiers, else the asset's modifiers."""
+    if tok.pos_ in ("VERB", "AUX") or tok.tag_ == "VBG":
+        subj = subject_of(tok)
+        if subj is None:
+            subj = agent_of(tok)
+        if subj is not None and not _is_asset(ctx, subj):
+            ents = actors_of_phrase(ctx, subj)
+            if ents:
+                return ents, True
+        # "Russian troops massed", "US troops arrived", "forces were put on standby"
+        for head in (subj, passive_subject(tok)):
+            if head is not None:
+                ents = ctx.entities_in(head.subtree)
+                if ents:
+                    return ents, True
+        for _tok, _asset, first, last in assets:
+            ents = ctx.entities_in(ctx.doc[max(0, first - 3): last + 1])
+            if ents:
+                return ents, False
+        return [], False
+    # noun trigger
+    ents = possessor_actors(ctx, tok)
+    if ents:
+        return ents, True
+    head = tok.head
+    if head is not tok and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj"):
+        subj = subject_of(head) if tok.dep_ != "pobj" else subject_of(head.head) if head.head.pos_ == "VERB" else None
+        if tok.dep_ == "pobj" and head.head is not head:
+            subj = subject_of(head.head) if head.head.pos_ in ("VERB", "AUX") else None
+        if subj is not None and subj is not tok:
+            ents = actors_of_phrase(ctx, subj)
+            if ents:
+                return ents, True
+    # "talks between Blinken and Lavrov", "the withdrawal of Russian troops"
+    toks = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("between", "of", "by", "among")
+            for t in c.subtree]
+    ents = ctx.entities_in(toks)
+    return ents, False
+
+
+def _is_asset(ctx: SentenceContext, tok: Token) -> bool:
+    return tok.i in ctx.assets
+
+
+def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:
+    """Recipients: direct objects and objects of with/to/against/on/of/from/for, clausal complements."""
+    toks = []
+    for child in tok.children:
+        if child.dep_ in ("dobj", "dative", "ccomp", "xcomp", "attr", "oprd"):
+            toks.extend(child.subtree)
+        elif child.dep_ == "prep" and child.lower_ in ("with", "to", "against", "on", "of", "from", "for",
+                                                          "between", "toward", "towards", "over", "into"):
+            toks.extend(child.subtree)
+        elif child.dep_ in ("compound", "amod", "poss") and tok.pos_ == "NOUN":
+            continue
+    return ctx.entities_in(toks)
+
+
+def _deployment_location(ctx: SentenceContext, dest, actors: list[Entity], hosts: list[Entity]) -> Place | None:
+    if dest.places:
+        entry, span, text = dest.places[0]
+        return Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
+    states = [e for e in dest.entities if e.kind in ("state", "capital", "region")]
+    if len(states) == 1 and not dest.from_:
+        e = states[0]
+        return Place(e.text, e.code, e.span, None, None, None)
+    if dest.border and not states:
+        own = [a for a in actors if a.kind in ("state", "demonym", "capital", "person", "institution")
+               and len(a.code) == 3 and a.code.isupper() and a.code not in ("DPR", "LPR")]
+        if own:
+            return Place(own[0].text, own[0].code, own[0].span, None, None, None)
+    return None
+
+
+def _asset_groups(ctx: SentenceContext, assets) -> list[tuple[str | None, Quantity | None]]:
+    """One (mode, quantity) per asset class with its own figure; classes without figures merge."""
+    if not assets:
+        return [(None, None)]
+    text = ctx.doc.text
+    groups: list[tuple[str | None, Quantity | None]] = []
+    unfigured: list[Asset] = []
+    for tok, asset, first, _last in assets:
+        start = ctx.doc[first].idx
+        fig = quantity_before(text, start)
+        if fig and fig.min is not None and fig.min == fig.max and 1900 <= fig.min <= 2100 and "," not in fig.text:
+            fig = None  # a year, not a count
+        if fig:
+            q = Quantity(fig.text, fig.min, fig.max, fig.approx, asset.unit,
+                         Span(fig.start + ctx.offset, fig.end + ctx.offset))
+            groups.append((asset.mode, q))
+        else:
+            unfigured.append(asset)
+    if unfigured:
+        modes = {a.mode for a in unfigured} | {g[0] for g in groups}
+        if not groups:
+            groups.append((unfigured[0].mode if len(modes) == 1 else "mixed", None))
+    if len(groups) > 1:
+        return groups
+    if len(groups) == 1 and unfigured and len({a.mode for a in unfigured} | {groups[0][0]}) > 1 and groups[0][1] is None:
+        return [("mixed", None)]
+    return groups
+
+
+def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published, future: bool) -> TimeValue | None:
+    if not timexes:
+        return None
+    subtree = {t.i for t in tok.subtree}
+    if tok.pos_ == "NOUN" and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
+        subtree |= {t.i for t in tok.head.subtree if t.dep_ != "ccomp"}
+    for tx in timexes:
+        span = ctx.doc.char_span(tx.start - ctx.offset, tx.end - ctx.offset, alignment_mode="expand")
+        if span is None or not any(t.i in subtree for t in span):
+            continue
+        value = tx
+        if future and tx.date and published and tx.precision == "day" and tx.date < published and \
+                any(w in tx.text.lower() for w in ("monday", "tuesday", "wednesday", "thursday", "friday",
+                                                    "saturday", "sunday")) and "last" not in tx.text.lower():
+            value = Timex(tx.start, tx.end, tx.text, tx.date + dt.timedelta(days=7), tx.precision, tx.end_date)
+        return TimeValue(value.text, value.date, value.precision, Span(value.start, value.end), value.end_date)
+    return None

