@@ -19,12 +19,13 @@ from rich.table import Table
 
 from . import serialize
 from .exceptions import NewsledgerError
+from .ingest import DEFAULT_BATCH
 from .model import PLOVER_TYPES, STATUSES
 from .readers import DEFAULT_MAX_BYTES, ReadOptions
 from .store import ENV_VAR, ArticleFilter, MentionFilter, default_db, open_store
 
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _date(ctx, param, value):
@@ -83,10 +84,12 @@ def _store(ctx: click.Context):
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, help="Largest file (or JSONL line) read.")
 @click.option("--no-extract", is_flag=True, help="Only store the articles; run `newsledger extract` later.")
 @click.option("--workers", default=1, show_default=True, help="Processes for extraction (0 = one per core).")
+@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True,
+              help="Articles per transaction: a killed run loses at most one batch, which a re-run completes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 @handle_errors
-def ingest(ctx, paths, date, max_bytes, no_extract, workers, as_json):
+def ingest(ctx, paths, date, max_bytes, no_extract, workers, batch_size, as_json):
     """Read articles from PATHS (files, folders, globs, '-' for stdin) into the ledger.
 
     Formats: seed text (first line ' date YYYY-MM-DD' or ' date unknown'), plain text (date from
@@ -97,9 +100,12 @@ def ingest(ctx, paths, date, max_bytes, no_extract, workers, as_json):
     from .extract.run import extract_pending
     from .ingest import ingest as run_ingest
 
+    if batch_size < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--batch-size")
     with _store(ctx) as store:
         with progress_bar("ingesting") as advance:
-            report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes), progress=advance)
+            report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes),
+                                batch_size=batch_size, progress=advance)
         extracted = None
         if not no_extract:
             with progress_bar("extracting", store.stats().pending) as advance:

@@ -1,0 +1,157 @@
+"""Ingest into a real SQLite file: idempotence, duplicates, bad input, and kill -9 mid-batch."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from newsledger.ingest import ingest
+from newsledger.readers import ReadOptions
+from newsledger.store import ArticleFilter, open_store
+
+from conftest import SHARED, needs_shared, run_cli
+
+WORDS = ("army alliance border ceasefire convoy defence diplomat embassy envoy frontier garrison government "
+         "minister mission officials parliament president reporters spokesman summit talks treaty troops "
+         "warships weapons Monday Tuesday capital council deadline exercise pressure response security").split()
+GLUE = "the a of to and in on with for said would that was had after before while".split()
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS if i % 2 == 0 else GLUE) for i in range(rng.randint(10, 18))]
+    return " ".join(words).capitalize() + "."
+
+
+def article_text(seed: int, n: int = 12) -> str:
+    rng = random.Random(seed)
+    return " ".join(sentence(rng) for _ in range(n))
+
+
+def write_jsonl(path, n, start=0):
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(start, start + n):
+            fh.write(json.dumps({"id": f"a{i}", "time": "2022-02-01", "text": article_text(i)}) + "\n")
+
+
+def test_reingest_adds_nothing(tmp_path, store):
+    write_jsonl(tmp_path / "a.jsonl", 30)
+    first = ingest(store, [str(tmp_path / "a.jsonl")])
+    again = ingest(store, [str(tmp_path / "a.jsonl")])
+    assert first.added == 30 and not first.duplicates
+    assert again.added == 0 and again.already == 30
+    assert store.stats().articles == 30
+
+
+def test_exact_and_near_duplicates(tmp_path, store):
+    base = article_text(1, 20)
+    near = base.replace("troops", "soldiers", 1) + " Reporting by the wire service."
+    (tmp_path / "1.txt").write_text(f" date 2022-02-01\n{base}")
+    (tmp_path / "2.txt").write_text(f" date 2022-02-02\n{base}")  # wire copy, same words
+    (tmp_path / "3.txt").write_text(f" date 2022-02-03\n{near}")  # republished with small edits
+    (tmp_path / "4.txt").write_text(f" date 2022-02-04\n{article_text(2, 20)}")  # different story
+    rep = ingest(store, [str(tmp_path)])
+    assert rep.added == 4
+    originals = {d.source.rsplit('/', 1)[-1]: d.duplicate_of for d in rep.duplicates}
+    first_id = store.articles(ArticleFilter(text=base[:60]))[0].article.id
+    assert originals == {"2.txt": first_id, "3.txt": first_id}
+    assert all(d.similarity >= 0.7 for d in rep.duplicates)
+    assert store.stats().unique_articles == 2
+    # duplicates are never queued for extraction
+    assert {a.id for a in store.pending_articles()} == {first_id} | {
+        r.article.id for r in store.articles() if r.article.source.endswith("4.txt")}
+
+
+def test_batch_goes_on_past_bad_items_and_records_them(tmp_path, store):
+    write_jsonl(tmp_path / "good.jsonl", 5)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "bad.txt").write_text(" date 2022-99-99\nSome text that is long enough to count here.")
+    with open(tmp_path / "good.jsonl", "a") as fh:
+        fh.write("{broken\n")
+    rep = ingest(store, [str(tmp_path)])
+    assert rep.added == 5
+    assert len(rep.rejected) == 4
+    assert {r.reason.split(":")[0] for r in rep.rejected} >= {"empty file", "malformed date line", "bad JSON"}
+    assert len(store.rejections()) == 4
+    ingest(store, [str(tmp_path)])
+    assert len(store.rejections()) == 4  # recorded once, not per run
+
+
+def test_cli_exit_codes_and_summary(tmp_path, db):
+    write_jsonl(tmp_path / "good.jsonl", 3)
+    ok = run_cli("ingest", "--no-extract", str(tmp_path / "good.jsonl"), db=db)
+    assert ok.returncode == 0, ok.stderr
+    assert b"3 articles read: 3 new" in ok.stdout
+    (tmp_path / "empty.txt").write_bytes(b"")
+    bad = run_cli("ingest", "--no-extract", str(tmp_path), db=db)
+    assert bad.returncode == 1
+    assert b"empty.txt: empty file" in bad.stderr
+    assert b"3 already stored; 1 rejected" in bad.stdout
+
+
+def test_stdin(db):
+    data = json.dumps({"id": "in1", "time": "2022-02-01", "text": article_text(5)}).encode()
+    r = run_cli("ingest", "--no-extract", "-", db=db, input=data)
+    assert r.returncode == 0, r.stderr
+    with open_store(db) as s:
+        assert [a.article.id for a in s.articles()] == ["in1"]
+
+
+def _ids(db) -> set[str]:
+    with sqlite3.connect(db) as c:
+        return {r[0] for r in c.execute("SELECT id FROM articles")}
+
+
+@pytest.mark.slow
+def test_kill_9_mid_batch_then_rerun_equals_clean_run(tmp_path):
+    n = 4000
+    src = tmp_path / "many.jsonl"
+    write_jsonl(src, n)
+    clean_db, killed_db = str(tmp_path / "clean.db"), str(tmp_path / "killed.db")
+    args = [sys.executable, "-m", "newsledger.cli", "--db", killed_db, "ingest", "--no-extract",
+            "--batch-size", "50", str(src)]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    seen = 0
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            seen = len(_ids(killed_db))
+        except sqlite3.Error:
+            seen = 0
+        if seen >= 200:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "ingest finished before it could be killed; raise n"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = _ids(killed_db)
+    assert 0 < len(partial) < n
+    assert len(partial) % 50 == 0  # only whole batches were committed
+    rerun = run_cli("ingest", "--no-extract", str(src), db=killed_db)
+    assert rerun.returncode == 0, rerun.stderr
+    clean = run_cli("ingest", "--no-extract", str(src), db=clean_db)
+    assert clean.returncode == 0
+    assert _ids(killed_db) == _ids(clean_db)
+    with sqlite3.connect(killed_db) as c:
+        assert c.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM articles").fetchone() == (n, n)
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@needs_shared
+@pytest.mark.slow
+def test_shared_corpora_and_seeds(tmp_path, db):
+    r = run_cli("ingest", "--no-extract", "--json", str(SHARED / "corpus"), str(SHARED / "seeds"), db=db)
+    report = json.loads(r.stdout)
+    assert report["read"] >= 490
+    assert report["added"] == report["read"]
+    assert not report["rejected"], report["rejected"]
+    with open_store(db) as s:
+        st = s.stats()
+    assert st.unique_articles + st.duplicates == report["read"]
