@@ -105,6 +105,10 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if depth > 4:
         return None
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "xcomp":  # raising: "Russia is estimated to have amassed"
+            for child in verb.head.children:
+                if child.dep_ == "nsubjpass":
+                    return child
         return subject_of(verb.head, depth + 1)
     if verb.dep_ == "relcl":
         return verb.head
@@ -180,7 +184,7 @@ def asset_args(ctx: SentenceContext, trigger: Token) -> list[tuple[Token, Asset,
     out = []
     for head_i, (asset, first, last) in ctx.assets.items():
         tok = ctx.doc[head_i]
-        if _governs(trigger, tok, max_hops=4):
+        if _governs(trigger, tok, max_hops=6):
             out.append((tok, asset, first, last))
     return sorted(out, key=lambda x: x[0].i)
 
@@ -189,9 +193,20 @@ _ARG_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos", "a
                        "prep", "dative", "nmod", "amod", "agent", "obj", "acomp", "xcomp", "ccomp", "advcl", "nummod"})
 
 
+def clause_heads(trigger: Token) -> list[Token]:
+    """The trigger and the verbs it is an open complement or conjunct of ("have begun to arrive")."""
+    heads = [trigger]
+    cur = trigger
+    while cur.dep_ in ("xcomp", "conj") and cur.head is not cur and len(heads) < 4:
+        cur = cur.head
+        heads.append(cur)
+    return heads
+
+
 def _governs(trigger: Token, tok: Token, max_hops: int) -> bool:
-    """tok hangs below trigger through argument links, or is trigger's subject."""
-    if tok.head == trigger and tok.dep_ in SUBJ:
+    """tok hangs below trigger through argument links, or is the subject of trigger's clause."""
+    heads = clause_heads(trigger)
+    if tok.dep_ in SUBJ and tok.head in heads:
         return True
     cur, hops = tok, 0
     while cur.head is not cur and hops < max_hops:
@@ -201,11 +216,8 @@ def _governs(trigger: Token, tok: Token, max_hops: int) -> bool:
         hops += 1
         if cur == trigger:
             return True
-        if cur.pos_ in ("VERB", "AUX") and cur != trigger and cur.dep_ not in ("xcomp", "conj", "amod", "acl"):
-            # a different clause, unless trigger is its xcomp child ("plans to send")
-            if not (trigger.head == cur and trigger.dep_ in ("xcomp", "advcl")):
-                return False
-    # subjects of the governing verb when the trigger is an xcomp ("forces began to arrive")
+        if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("xcomp", "amod", "acl", "relcl"):
+            return False
     return False
 
 
@@ -217,9 +229,14 @@ class Destination:
     from_: bool = False
 
 
-def destinations(ctx: SentenceContext, trigger: Token, skip: set[int]) -> Destination:
-    """Where forces go: objects of to/into/in/near... under the trigger (or its asset noun)."""
+def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is_destination: bool = False
+                 ) -> Destination:
+    """Where forces go: objects of to/into/in/near... under the trigger (or its asset noun); the direct
+    object too for verbs like "enter" and "cross"."""
     dest = Destination([], [])
+    if object_is_destination:
+        for obj in (c for c in trigger.children if c.dep_ == "dobj"):
+            dest.entities.extend(e for e in ctx.entities_in(phrase_tokens(obj)) if e.kind in ("state", "region"))
     preps = [c for c in trigger.subtree if c.dep_ == "prep" and c.lower_ in DEST_PREPS | {"from", "out"}
              and _clause_of(c) == trigger]
     for prep in preps:

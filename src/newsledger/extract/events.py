@@ -19,6 +19,7 @@ from .timex import Timex
 
 SPEECH_ACTS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
 KEEP_HYPOTHETICAL = frozenset({"MOBILIZE", "RETREAT", "SANCTION"})
+SPECULATIVE = frozenset({"ASSAULT"})  # only coded when the text states it happens
 MULTI_CONSULT = frozenset({"NATO-Russia Council", "Permanent Council"})
 
 
@@ -118,13 +119,22 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     if kind in DEPLOYMENT_TYPES:
         assets = [a for a in assets if not a[1].aid]
     actors, from_subject = _actors(ctx, tok, kind, assets)
+    att = attribution_of(ctx, tok) if kind not in SPEECH_ACTS else None
+    if not actors and kind in DEPLOYMENT_TYPES and att is not None and att.code:
+        # "Four F-16 jets will be sent to Lithuania, Denmark said": the speaker is the sender
+        actors = [e for e in ctx.entities_in(ctx.doc.char_span(att.span.start - ctx.offset,
+                                                                att.span.end - ctx.offset, alignment_mode="expand"))]
     if not actors and kind == "CONSULT" and trig.needs == "none":
         actors = _dedupe(ctx.entities_in(ctx.doc))
     if not actors:
         return []
-    status, cue = status_of(ctx, tok, trig.status, kind in SPEECH_ACTS)
+    if kind == "AGREE" and any(c.dep_ == "neg" for c in tok.children):
+        kind = "REJECT"  # "cannot accept his terms"
+    status, cue = status_of(ctx, tok, trig.status, kind in SPEECH_ACTS, kind)
     if status == "hypothetical" and kind not in KEEP_HYPOTHETICAL:
         return []
+    if status in ("considered", "negated") and kind in SPECULATIVE:
+        return []  # "may be preparing to launch an attack", "denies planning an invasion"
     actor_codes = {a.code for a in actors}
     subject_tokens = {t.i for a in actors for t in ctx.doc if ctx.hit_of_token.get(t.i) and
                       ctx.hit_of_token[t.i].start == a.span.start}
@@ -132,7 +142,7 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     location: Place | None = None
     mode = trig.mode
     if kind in DEPLOYMENT_TYPES:
-        dest = destinations(ctx, tok, subject_tokens)
+        dest = destinations(ctx, tok, subject_tokens, trig.object_is_destination)
         hosts = [e for e in dest.entities if e.code not in actor_codes]
         recipients = hosts
         location = _deployment_location(ctx, dest, actors, hosts)
@@ -155,7 +165,6 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
             location = Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
     future = status in ("announced", "considered", "hypothetical")
     time = _time_for(ctx, tok, timexes, published, future)
-    att = attribution_of(ctx, tok) if kind not in SPEECH_ACTS else None
     sentence = ctx.doc.text
     sent_span = Span(ctx.offset, ctx.offset + len(sentence))
     trig_span = Span(tok.idx + ctx.offset, tok.idx + len(tok.text) + ctx.offset)

@@ -23,6 +23,7 @@ class Trigger:
     status: str | None = None
     with_word: frozenset[str] = frozenset()
     not_with_word: frozenset[str] = frozenset()
+    object_is_destination: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class StatusCues:
     aux: dict[str, str]
     markers: dict[str, str]
     phrases: tuple[tuple[str, str], ...]  # (lower-case phrase, status), longest first
+    sentence_wide: tuple[tuple[str, frozenset[str], tuple[str, ...]], ...] = ()  # (status, types, phrases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +89,9 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
         raise DataFileError(f"entry without lemma/text: {entry}", source=source)
     return Trigger(key=str(key).lower() if pos == "PHRASE" else str(key), type=kind, pos=pos,
                    needs=entry.get("needs", "party"), aid=entry.get("aid"), mode=entry.get("mode"), status=status,
-                   with_word=frozenset(w.lower() for w in entry.get("with_word", [])),
-                   not_with_word=frozenset(w.lower() for w in entry.get("not_with_word", [])))
+                   with_word=frozenset(str(w).lower() for w in entry.get("with_word", [])),
+                   not_with_word=frozenset(str(w).lower() for w in entry.get("not_with_word", [])),
+                   object_is_destination=entry.get("dest") == "object")
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +118,8 @@ def load_lexicon() -> Lexicon:
 
     st = _read_yaml("status.yaml") or {}
     lemmas, aux, markers, phrases_st = {}, {}, {}, []
+    wide = tuple((status, frozenset(spec.get("types", ())), tuple(p.lower() for p in spec.get("phrases", ())))
+                 for status, spec in (st.pop("sentence_wide", None) or {}).items())
     for status, spec in st.items():
         if status not in STATUSES:
             raise DataFileError(f"unknown status section {status!r}", source="data/status.yaml")
@@ -126,7 +131,7 @@ def load_lexicon() -> Lexicon:
             markers.setdefault(w, status)
         for p in spec.get("phrases", []):
             phrases_st.append((p.lower(), status))
-    cues = StatusCues(lemmas, aux, markers, tuple(sorted(phrases_st, key=lambda x: -len(x[0]))))
+    cues = StatusCues(lemmas, aux, markers, tuple(sorted(phrases_st, key=lambda x: -len(x[0]))), wide)
     return Lexicon({k: tuple(v) for k, v in verbs.items()}, {k: tuple(v) for k, v in nouns.items()},
                    phrases, assets, cues, {k: tuple(v) for k, v in (trig.get("irregular") or {}).items()},
                    max_words)

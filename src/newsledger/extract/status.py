@@ -20,7 +20,7 @@ def _chain(trigger: Token) -> list[Token]:
     for _ in range(5):
         if cur.head is cur or cur.dep_ in ("ccomp", "parataxis", "relcl"):
             break
-        if cur.dep_ not in ("xcomp", "conj", "dobj", "pobj", "prep", "acl", "advcl", "nsubj", "nsubjpass", "attr",
+        if cur.dep_ not in ("xcomp", "dobj", "pobj", "prep", "acl", "advcl", "nsubj", "nsubjpass", "attr",
                             "compound", "amod", "oprd", "pcomp"):
             break
         cur = cur.head
@@ -30,9 +30,21 @@ def _chain(trigger: Token) -> list[Token]:
     return out
 
 
-def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_act: bool) -> tuple[str, Span | None]:
+def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_act: bool,
+              kind: str = "") -> tuple[str, Span | None]:
     cues: StatusCues = ctx.lexicon.status
     doc = ctx.doc
+    low = doc.text.lower()
+    for status, types, phrases in cues.sentence_wide:
+        if kind in types:
+            for phrase in phrases:
+                pos = low.find(phrase)
+                if pos >= 0:
+                    span = doc.char_span(pos, pos + len(phrase), alignment_mode="expand")
+                    return status, _span(ctx, span[0]) if span is not None and len(span) else None
+    if speech_act:
+        neg = next((c for c in trigger.children if c.dep_ == "neg"), None)
+        return ("negated", _span(ctx, neg)) if neg is not None else ("completed", None)
     chain = _chain(trigger)
     found: list[tuple[int, str, Token]] = []  # (distance, status, cue token)
     for dist, verb in enumerate(chain):

@@ -1,0 +1,81 @@
+"""Throughput benchmark: full ingest + extract, as a ratio to bare spaCy over the same texts.
+
+Both runs happen in the same process run on the same machine, so the ratio is meaningful where
+absolute times are noisy. Peak memory is the largest resident set of this process plus that of
+the largest worker process (each worker holds its own model).
+"""
+
+from __future__ import annotations
+
+import resource
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Article
+from .readers import read_paths
+
+
+@dataclass(frozen=True, slots=True)
+class BenchResult:
+    articles: int
+    chars: int
+    baseline_seconds: float
+    newsledger_seconds: float
+    workers: int
+    mentions: int
+    peak_rss_mb: float
+    worker_peak_rss_mb: float
+
+    @property
+    def speedup(self) -> float:
+        return self.baseline_seconds / self.newsledger_seconds if self.newsledger_seconds else 0.0
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.articles / self.newsledger_seconds if self.newsledger_seconds else 0.0
+
+    @property
+    def baseline_articles_per_second(self) -> float:
+        return self.articles / self.baseline_seconds if self.baseline_seconds else 0.0
+
+
+def _rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def run_benchmark(paths: list[str], *, limit: int | None = None, workers: int = 2) -> BenchResult:
+    """Ingest + extract `paths` into a fresh temporary ledger, then run bare en_core_web_sm over the
+    same texts with nlp.pipe (one process, default settings)."""
+    from .extract.pipeline import MODEL
+    from .extract.run import extract_pending
+    from .ingest import ingest
+    from .store import open_store
+
+    texts = [a.text for a in read_paths(paths) if isinstance(a, Article)]
+    if limit:
+        texts = texts[:limit]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "bench.jsonl"
+        import json
+
+        with corpus.open("w", encoding="utf-8") as fh:
+            for i, t in enumerate(texts):
+                fh.write(json.dumps({"id": f"b{i}", "time": "2022-02-01", "text": t}) + "\n")
+        t0 = time.perf_counter()
+        with open_store(str(Path(tmp) / "bench.db")) as store:
+            ingest(store, [str(corpus)])
+            report = extract_pending(store, workers=workers)
+        ours = time.perf_counter() - t0
+    peak_self = _rss_mb(resource.RUSAGE_SELF)
+    peak_child = _rss_mb(resource.RUSAGE_CHILDREN)
+
+    import spacy
+
+    nlp = spacy.load(MODEL)
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts):
+        pass
+    base = time.perf_counter() - t0
+    return BenchResult(len(texts), sum(map(len, texts)), base, ours, workers, report.mentions, peak_self, peak_child)

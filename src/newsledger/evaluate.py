@@ -1,0 +1,226 @@
+"""Score extraction against a gold set (format: docs/GOLD-FORMAT.md).
+
+Precision, recall and F1 per type, for deployments (MOBILIZE + RETREAT) and for all events;
+slot accuracy (quantity, status, date, location) over matched pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .exceptions import DataFileError
+from .model import DEPLOYMENT_TYPES, PLOVER_TYPES, STATUSES, Article, Mention
+from .readers import read_file
+
+SLOTS = ("quantity", "status", "date", "location")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEvent:
+    anchor: str
+    type: str
+    nth: int = 1
+    mode: str | None = None
+    actors: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    location: str | None = None
+    place: str | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    qmin: int | None = None
+    qmax: int | None = None
+    has_quantity: bool = False
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldText:
+    file: str
+    published: str | None
+    events: tuple[GoldEvent, ...]
+
+
+@dataclass(slots=True)
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(slots=True)
+class SlotScore:
+    correct: int = 0
+    total: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+@dataclass(slots=True)
+class Miss:
+    file: str
+    kind: str  # fn, fp, slot:<name>
+    detail: str
+
+
+@dataclass(slots=True)
+class EvalReport:
+    texts: int = 0
+    skipped: list[str] = field(default_factory=list)
+    per_type: dict[str, Score] = field(default_factory=dict)
+    deployments: Score = field(default_factory=Score)
+    all: Score = field(default_factory=Score)
+    slots: dict[str, SlotScore] = field(default_factory=lambda: {s: SlotScore() for s in SLOTS})
+    deployment_slots: dict[str, SlotScore] = field(default_factory=lambda: {s: SlotScore() for s in SLOTS})
+    misses: list[Miss] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        def sc(s: Score) -> dict:
+            return {"tp": s.tp, "fp": s.fp, "fn": s.fn, "precision": round(s.precision, 3),
+                    "recall": round(s.recall, 3), "f1": round(s.f1, 3)}
+        return {"texts": self.texts, "skipped": self.skipped,
+                "all": sc(self.all), "deployments": sc(self.deployments),
+                "per_type": {t: sc(s) for t, s in sorted(self.per_type.items())},
+                "slots": {k: round(v.accuracy, 3) for k, v in self.slots.items()},
+                "deployment_slots": {k: round(v.accuracy, 3) for k, v in self.deployment_slots.items()}}
+
+
+def load_gold(path: str | Path) -> list[GoldText]:
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                events = tuple(_gold_event(e) for e in obj["events"])
+                out.append(GoldText(obj["file"], obj.get("published"), events))
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise DataFileError(f"bad gold line: {exc}", source=str(path), line=lineno,
+                                    hint="see docs/GOLD-FORMAT.md") from exc
+    return out
+
+
+def _gold_event(e: dict) -> GoldEvent:
+    if e["type"] not in PLOVER_TYPES:
+        raise ValueError(f"unknown type {e['type']!r}")
+    if e.get("status") is not None and e["status"] not in STATUSES:
+        raise ValueError(f"unknown status {e['status']!r}")
+    q = e.get("quantity")
+    return GoldEvent(anchor=e["anchor"], type=e["type"], nth=int(e.get("nth", 1)), mode=e.get("mode"),
+                     actors=tuple(e.get("actors") or ()), recipients=tuple(e.get("recipients") or ()),
+                     location=e.get("location"), place=e.get("place"), date=e.get("date"),
+                     date_precision=e.get("date_precision"), qmin=q.get("min") if q else None,
+                     qmax=q.get("max") if q else None, has_quantity=q is not None, status=e.get("status"))
+
+
+def _anchor_pos(text: str, ev: GoldEvent) -> int:
+    pos = -1
+    for _ in range(ev.nth):
+        pos = text.find(ev.anchor, pos + 1)
+        if pos < 0:
+            return -1
+    return pos
+
+
+def _slot_ok(slot: str, g: GoldEvent, m: Mention) -> bool:
+    if slot == "quantity":
+        if not g.has_quantity:
+            return m.quantity is None
+        return m.quantity is not None and (m.quantity.min, m.quantity.max) == (g.qmin, g.qmax)
+    if slot == "status":
+        return m.status == g.status
+    if slot == "date":
+        if g.date is None:
+            return m.time is None
+        return m.time is not None and m.time.date == dt.date.fromisoformat(g.date) and m.time.precision == g.date_precision
+    if slot == "location":
+        return (m.location.country if m.location else None) == g.location
+    raise ValueError(slot)
+
+
+def score_text(report: EvalReport, gold: GoldText, article: Article, mentions: list[Mention]) -> None:
+    text = article.text
+    unmatched = list(mentions)
+    for g in gold.events:
+        pos = _anchor_pos(text, g)
+        cands = [m for m in unmatched if m.type == g.type and pos >= 0 and m.span.start <= pos < m.span.end]
+        best = max(cands, key=lambda m: (len(set(m.actor_codes) & set(g.actors)), m.mode == g.mode,
+                                         m.quantity is not None and (m.quantity.min, m.quantity.max) == (g.qmin, g.qmax)),
+                   default=None)
+        ts = report.per_type.setdefault(g.type, Score())
+        groups = [ts, report.all] + ([report.deployments] if g.type in DEPLOYMENT_TYPES else [])
+        if best is None:
+            for s in groups:
+                s.fn += 1
+            report.misses.append(Miss(gold.file, "fn", f"{g.type} {list(g.actors)} @ {g.anchor!r}"
+                                      + ("" if pos >= 0 else " (anchor not found)")))
+            continue
+        unmatched.remove(best)
+        for s in groups:
+            s.tp += 1
+        for slot in SLOTS:
+            ok = _slot_ok(slot, g, best)
+            for bucket in ([report.slots] + ([report.deployment_slots] if g.type in DEPLOYMENT_TYPES else [])):
+                bucket[slot].total += 1
+                bucket[slot].correct += ok
+            if not ok:
+                report.misses.append(Miss(gold.file, f"slot:{slot}", f"{g.type} @ {g.anchor!r}: gold "
+                                          f"{_gold_slot(slot, g)} / got {_pred_slot(slot, best)}"))
+    for m in unmatched:
+        ts = report.per_type.setdefault(m.type, Score())
+        for s in [ts, report.all] + ([report.deployments] if m.type in DEPLOYMENT_TYPES else []):
+            s.fp += 1
+        report.misses.append(Miss(gold.file, "fp", f"{m.type} {m.actor_codes}->{m.recipient_codes} @ "
+                                  f"{text[m.trigger.start:m.trigger.end]!r}: {m.sentence[:90]!r}"))
+
+
+def _gold_slot(slot: str, g: GoldEvent):
+    return {"quantity": (g.qmin, g.qmax) if g.has_quantity else None, "status": g.status,
+            "date": (g.date, g.date_precision), "location": g.location}[slot]
+
+
+def _pred_slot(slot: str, m: Mention):
+    return {"quantity": (m.quantity.min, m.quantity.max) if m.quantity else None, "status": m.status,
+            "date": (m.time.date.isoformat(), m.time.precision) if m.time else (None, None),
+            "location": m.location.country if m.location else None}[slot]
+
+
+def evaluate(gold_path: str | Path, texts_dir: str | Path, *, workers: int = 1) -> EvalReport:
+    """Extract every gold text found under `texts_dir` and score it. Missing texts are skipped."""
+    from .extract.pipeline import extract_articles
+
+    report = EvalReport()
+    pairs: list[tuple[GoldText, Article]] = []
+    for gold in load_gold(gold_path):
+        path = Path(texts_dir) / gold.file
+        if not path.is_file():
+            report.skipped.append(gold.file)
+            continue
+        art = next(iter(read_file(str(path))), None)
+        if not isinstance(art, Article):
+            report.skipped.append(gold.file)
+            continue
+        pairs.append((gold, art))
+    results = dict(extract_articles([a for _, a in pairs], workers=workers))
+    for gold, art in pairs:
+        score_text(report, gold, art, results.get(art.id, []))
+        report.texts += 1
+    return report
