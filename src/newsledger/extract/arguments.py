@@ -36,11 +36,15 @@ class SentenceContext:
     assets: dict[int, tuple[Asset, int, int]] = field(default_factory=dict)  # head token -> asset, first tok, last
 
     def __post_init__(self) -> None:
-        for hit in self.hits:
-            for tok in self.doc:
-                a = tok.idx + self.offset
-                if hit.start <= a < hit.end:
-                    self.hit_of_token[tok.i] = hit
+        if self.hits:
+            starts = [tok.idx + self.offset for tok in self.doc]
+            import bisect
+
+            for hit in self.hits:
+                i = bisect.bisect_left(starts, hit.start)
+                while i < len(starts) and starts[i] < hit.end:
+                    self.hit_of_token[i] = hit
+                    i += 1
         self._find_assets()
 
     def _find_assets(self) -> None:
@@ -238,7 +242,7 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
         for obj in (c for c in trigger.children if c.dep_ == "dobj"):
             dest.entities.extend(e for e in ctx.entities_in(phrase_tokens(obj)) if e.kind in ("state", "region"))
     preps = [c for c in trigger.subtree if c.dep_ == "prep" and c.lower_ in DEST_PREPS | {"from", "out"}
-             and _clause_of(c) == trigger]
+             and _clause_of(c, trigger) == trigger]
     for prep in preps:
         objs = [c for c in prep.children if c.dep_ == "pobj"]
         for obj in objs:
@@ -261,13 +265,11 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
     return dest
 
 
-def _clause_of(tok: Token) -> Token:
+def _clause_of(tok: Token, trigger: Token) -> Token:
     cur = tok
     while cur.head is not cur:
         cur = cur.head
-        if cur.pos_ in ("VERB", "AUX") or cur.dep_ == "ROOT":
-            return cur
-        if cur.pos_ == "NOUN" and cur.lemma_ in ("deployment", "buildup", "build-up", "withdrawal", "reinforcement"):
+        if cur == trigger or cur.pos_ in ("VERB", "AUX") or cur.dep_ == "ROOT":
             return cur
     return cur
 

@@ -19,7 +19,8 @@ from .timex import Timex
 
 SPEECH_ACTS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
 KEEP_HYPOTHETICAL = frozenset({"MOBILIZE", "RETREAT", "SANCTION"})
-SPECULATIVE = frozenset({"ASSAULT"})  # only coded when the text states it happens
+SPECULATIVE = frozenset({"ASSAULT"})
+TARGET_IS_PLACE = frozenset({"ASSAULT", "AID", "COERCE"})  # where it happens: in the target state  # only coded when the text states it happens
 MULTI_CONSULT = frozenset({"NATO-Russia Council", "Permanent Council"})
 
 
@@ -163,6 +164,10 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         if places:
             entry, span, text = places[0]
             location = Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
+        elif kind in TARGET_IS_PLACE:
+            target = next((r for r in recipients if r.kind in ("state", "capital", "region")), None)
+            if target is not None:  # "invaded Ukraine", "supplying arms to Ukraine"
+                location = Place(target.text, target.code, target.span)
     future = status in ("announced", "considered", "hypothetical")
     time = _time_for(ctx, tok, timexes, published, future)
     sentence = ctx.doc.text

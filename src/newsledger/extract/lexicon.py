@@ -57,13 +57,16 @@ class Lexicon:
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
 
-    def prefilter_stems(self) -> set[str]:
-        """Word beginnings that any inflected form of a trigger starts with, for the cheap prefilter."""
-        stems = {p.key.split()[-1] for p in self.phrases}
-        for lemma in set(self.verbs) | set(self.nouns):
-            lemma = lemma.lower()
-            stems.add(lemma[:-1] if lemma.endswith("e") and len(lemma) >= 4 else lemma)
-            stems.update(self.irregular.get(lemma, ()))
+    def prefilter_stems(self, needs_asset: bool) -> set[str]:
+        """Word beginnings that any inflected form of a trigger starts with, for the cheap prefilter:
+        those of triggers that need an asset noun (`needs_asset`), or of all the others."""
+        stems = {p.key.split()[-1] for p in self.phrases if (p.needs == "asset") == needs_asset}
+        for table in (self.verbs, self.nouns):
+            for lemma, triggers in table.items():
+                if any((t.needs == "asset") == needs_asset for t in triggers):
+                    lemma = lemma.lower()
+                    stems.add(lemma[:-1] if lemma.endswith("e") and len(lemma) >= 4 else lemma)
+                    stems.update(self.irregular.get(lemma, ()))
         return stems
 
 

