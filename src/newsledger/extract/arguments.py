@@ -116,8 +116,9 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         return subject_of(verb.head, depth + 1)
     if verb.dep_ == "relcl":
         return verb.head
-    if verb.dep_ in ("acl",) and verb.head.pos_ in ("NOUN", "PROPN"):
-        return None
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN" and verb.head.dep_ in ("dobj", "attr") \
+            and verb.head.head.pos_ in ("VERB", "AUX"):
+        return subject_of(verb.head.head, depth + 1)  # "has no plans to send"
     return None
 
 

@@ -1,0 +1,77 @@
+"""The CLI as a user runs it: help everywhere, demo, listing, filters, export format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from newsledger.serialize import MENTION_FIELDS
+
+from conftest import run_cli
+
+COMMANDS = ["ingest", "extract", "articles", "stats", "mentions", "export", "eval", "bench", "demo"]
+
+
+@pytest.mark.parametrize("cmd", [[]] + [[c] for c in COMMANDS])
+def test_help(cmd):
+    r = run_cli(*cmd, "--help")
+    assert r.returncode == 0
+    assert b"Usage:" in r.stdout
+
+
+def test_bad_option_is_a_usage_error(db):
+    r = run_cli("articles", "--from", "yesterday", db=db)
+    assert r.returncode == 2 and b"not a date" in r.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("demo") / "demo.db")
+    r = run_cli("demo", db=db)
+    assert r.returncode == 0, r.stderr
+    assert b"Deployments and withdrawals" in r.stdout
+    return db
+
+
+@pytest.mark.slow
+def test_demo_summary_and_rerun_adds_nothing(demo_db):
+    r = run_cli("demo", db=demo_db)
+    assert r.returncode == 0
+    assert b"20 sample articles read, 0 new" in r.stdout
+    stats = json.loads(run_cli("stats", "--json", db=demo_db).stdout)
+    assert stats["unique_articles"] == 20 and stats["pending"] == 0 and stats["mentions"] > 50
+
+
+@pytest.mark.slow
+def test_articles_filters(demo_db):
+    rows = [json.loads(l) for l in run_cli("articles", "--json", "--from", "2022-02-01", "--to", "2022-02-28",
+                                           db=demo_db).stdout.splitlines()]
+    assert rows and all("2022-02-01" <= r["published"] <= "2022-02-28" for r in rows)
+    rows = [json.loads(l) for l in run_cli("articles", "--json", "--text", "Rzeszow", db=demo_db).stdout.splitlines()]
+    assert len(rows) >= 1
+
+
+@pytest.mark.slow
+def test_mentions_filters(demo_db):
+    rows = [json.loads(l) for l in run_cli("mentions", "--json", "--type", "MOBILIZE", "--actor", "USA",
+                                           db=demo_db).stdout.splitlines()]
+    assert rows
+    assert all(r["type"] == "MOBILIZE" and "USA" in [a["code"] for a in r["actors"]] for r in rows)
+    assert any(r["quantity"] for r in rows)
+
+
+@pytest.mark.slow
+def test_export_jsonl_and_csv_field_names(demo_db, tmp_path):
+    r = run_cli("export", "--level", "mentions", "--format", "jsonl", db=demo_db)
+    rows = [json.loads(l) for l in r.stdout.splitlines()]
+    assert rows and all(tuple(row) == MENTION_FIELDS for row in rows)
+    for row in rows:  # every mention points at its evidence
+        assert row["sentence"] and row["end"] > row["start"] and row["source"] and row["article_id"]
+    out = tmp_path / "m.csv"
+    r = run_cli("export", "--format", "csv", "-o", str(out), db=demo_db)
+    assert r.returncode == 0
+    table = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert tuple(table[0]) == MENTION_FIELDS and len(table) == len(rows)

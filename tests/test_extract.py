@@ -1,0 +1,135 @@
+"""Extraction: normalisers (fast) and the seeds end to end with the real spaCy model (slow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newsledger.exceptions import InputError
+from newsledger.extract.quantities import parse_number, quantity_before
+from newsledger.extract.timex import find_timexes
+from newsledger.model import Article
+
+from conftest import SHARED, needs_shared
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("deploy 5,000 troops", (5000, 5000, False)),
+    ("moving between 1,000 to 5,000 troops", (1000, 5000, False)),
+    ("sending hundreds of soldiers", (200, 900, True)),
+    ("massed tens of thousands of troops", (20000, 90000, True)),
+    ("moved more than 100,000 troops", (100000, None, True)),
+    ("up to 350 more troops", (None, 350, True)),
+    ("some 5,000 service members", (5000, 5000, True)),
+    ("six landing ships", (6, 6, False)),
+    ("an additional 3,000 troops", (3000, 3000, False)),
+    ("a 1,000-strong battlegroup", (1000, 1000, False)),
+    ("a squadron of jets", None),
+    ("around 60 percent of its forces", None),
+])
+def test_quantities(text, expected):
+    fig = quantity_before(text, text.rindex(" ") + 1)
+    assert (None if fig is None else (fig.min, fig.max, fig.approx)) == expected
+
+
+@pytest.mark.parametrize("raw, value", [("5,000", 5000), ("six", 6), ("1.5 million", 1_500_000), ("630bn", 630 * 10**9)])
+def test_parse_number(raw, value):
+    assert parse_number(raw) == value
+
+
+def test_parse_number_error():
+    with pytest.raises(InputError):
+        parse_number("many")
+
+
+PUB = dt.date(2022, 2, 16)  # a Wednesday
+
+
+@pytest.mark.parametrize("text, date, precision", [
+    ("said on Monday", dt.date(2022, 2, 14), "day"),
+    ("last week", dt.date(2022, 2, 7), "week"),
+    ("this month", dt.date(2022, 2, 1), "month"),
+    ("later this year", dt.date(2022, 1, 1), "year"),
+    ("starting Feb. 14", dt.date(2022, 2, 14), "day"),
+    ("on Dec. 30", dt.date(2021, 12, 30), "day"),  # last December, not next
+    ("on January 10, 2022", dt.date(2022, 1, 10), "day"),
+    ("over the last four months", dt.date(2021, 10, 1), "month"),
+])
+def test_timex(text, date, precision):
+    (tx,) = find_timexes(text, PUB)
+    assert (tx.date, tx.precision) == (date, precision)
+
+
+def test_relative_dates_need_a_publication_date():
+    assert find_timexes("on Monday, last week", None) == []
+    assert find_timexes("on January 10, 2022", None)[0].date == dt.date(2022, 1, 10)
+
+
+def test_future_weekday_goes_forward():
+    (tx,) = find_timexes("will meet on Friday", PUB, future=True)
+    assert tx.date == dt.date(2022, 2, 18)
+
+
+# -- end to end, real model ---------------------------------------------------------------------
+def _extract(text: str, published=dt.date(2022, 2, 7)):
+    from newsledger.extract.pipeline import extract_articles
+
+    ((_, mentions),) = list(extract_articles([Article("t", "test", text, published)]))
+    return mentions
+
+
+def _key(m):
+    q = (m.quantity.min, m.quantity.max) if m.quantity else None
+    return (m.type, m.mode, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes)),
+            m.location.country if m.location else None, q, m.status)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expected", [
+    ("Germany will send up to 350 more troops to Lithuania, the defence minister said on Monday.",
+     ("MOBILIZE", "troops", ("DEU",), ("LTU",), "LTU", (None, 350), "announced")),
+    ("The Pentagon has put 8,500 troops on heightened alert.",
+     ("MOBILIZE", "troops", ("USA",), (), None, (8500, 8500), "announced")),
+    ("Russia has massed more than 100,000 troops near its border with Ukraine.",
+     ("MOBILIZE", "troops", ("RUS",), (), "RUS", (100000, None), "completed")),
+    ("Russian forces have begun to arrive in Belarus for joint exercises.",
+     ("MOBILIZE", "troops", ("RUS",), ("BLR",), "BLR", None, "underway")),
+    ("The United States has no plans to send troops to Ukraine.",
+     ("MOBILIZE", "troops", ("USA",), ("UKR",), "UKR", None, "negated")),
+    ("Should Moscow invade, NATO would send more jets to Romania.",
+     ("MOBILIZE", "aircraft", ("NATO",), ("ROU",), "ROU", None, "hypothetical")),
+])
+def test_deployment_sentences(text, expected):
+    assert expected in [_key(m) for m in _extract(text)]
+
+
+@pytest.mark.slow
+def test_evidence_spans_point_into_the_text():
+    text = "WARSAW — Britain is sending 350 Royal Marines to Poland, officials said on Tuesday."
+    (m,) = [m for m in _extract(text) if m.type == "MOBILIZE"]
+    assert text[m.span.start:m.span.end] == m.sentence
+    assert text[m.trigger.start:m.trigger.end] == "sending"
+    assert text[m.quantity.span.start:m.quantity.span.end] == "350"
+    assert [text[a.span.start:a.span.end] for a in m.actors] == ["Britain"]
+    assert m.attribution and m.attribution.text == "officials"
+
+
+@needs_shared
+@pytest.mark.slow
+def test_seed_deployments_come_out_right():
+    """Every deployment the two seeds state, with its quantity and status."""
+    from newsledger.readers import read_file
+
+    got = []
+    for name in ("000_07e83cf676274478.txt", "003_550b5e72ddc2291b.txt"):
+        art = next(read_file(str(SHARED / "seeds" / name)))
+        got += [_key(m) for m in _extract(art.text, art.published)]
+    expected = [
+        ("MOBILIZE", "troops", ("USA",), ("POL", "ROU"), None, (5000, 5000), "underway"),
+        ("MOBILIZE", "troops", ("GBR",), ("POL",), "POL", (200, 900), "underway"),
+        ("MOBILIZE", "troops", ("DEU", "NLD", "NOR"), ("LTU",), "LTU", None, "underway"),
+        ("MOBILIZE", "troops", ("USA",), (), None, (1000, 5000), "considered"),
+    ]
+    for e in expected:
+        assert e in got, (e, got)
