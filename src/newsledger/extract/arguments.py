@@ -13,6 +13,7 @@ from ..model import Entity, Span
 from .gazetteer import ActorHit, PlaceEntry, PlaceIndex
 from .lexicon import Asset, Lexicon
 
+RELATIVE = frozenset({"which", "that", "who", "whom"})
 PRONOUNS = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her", "our"})
 SUBJ = ("nsubj", "nsubjpass", "csubj", "expl")
 _SKIP_IN_SUBJECT = frozenset({"relcl", "acl", "advcl", "appos", "parataxis"})
@@ -32,6 +33,7 @@ class SentenceContext:
     places: PlaceIndex
     article_countries: frozenset[str]
     fallback: list[Entity] = field(default_factory=list)  # actors of the previous sentence (pronouns)
+    deploy_fallback: list[Entity] = field(default_factory=list)  # actors of the article's last deployment
     hit_of_token: dict[int, ActorHit] = field(default_factory=dict)
     assets: dict[int, tuple[Asset, int, int]] = field(default_factory=dict)  # head token -> asset, first tok, last
 
@@ -105,6 +107,8 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     """The subject of `verb`, inherited through conj / xcomp chains ("is sending ... and offering")."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in RELATIVE and verb.dep_ == "relcl":
+                return verb.head  # "Moscow, which has amassed ..."
             return child
     if depth > 4:
         return None
@@ -189,7 +193,8 @@ def asset_args(ctx: SentenceContext, trigger: Token) -> list[tuple[Token, Asset,
     out = []
     for head_i, (asset, first, last) in ctx.assets.items():
         tok = ctx.doc[head_i]
-        if _governs(trigger, tok, max_hops=6):
+        # "troops deployed near the border": the trigger modifies the asset noun
+        if _governs(trigger, tok, max_hops=6) or (trigger.dep_ == "acl" and trigger.head == tok):
             out.append((tok, asset, first, last))
     return sorted(out, key=lambda x: x[0].i)
 

@@ -121,12 +121,17 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         assets = [a for a in assets if not a[1].aid]
     actors, from_subject = _actors(ctx, tok, kind, assets)
     att = attribution_of(ctx, tok) if kind not in SPEECH_ACTS else None
-    if not actors and kind in DEPLOYMENT_TYPES and att is not None and att.code:
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+    if not actors and kind in DEPLOYMENT_TYPES and passive and att is not None and att.code:
         # "Four F-16 jets will be sent to Lithuania, Denmark said": the speaker is the sender
         actors = [e for e in ctx.entities_in(ctx.doc.char_span(att.span.start - ctx.offset,
                                                                 att.span.end - ctx.offset, alignment_mode="expand"))]
     if not actors and kind == "CONSULT" and trig.needs == "none":
         actors = _dedupe(ctx.entities_in(ctx.doc))
+    discourse = False
+    if not actors and kind in DEPLOYMENT_TYPES and assets and ctx.deploy_fallback:
+        # "The convoy entered the country on Wednesday": the forces of the article's last deployment
+        actors, discourse = list(ctx.deploy_fallback), True
     if not actors:
         return []
     if kind == "AGREE" and any(c.dep_ == "neg" for c in tok.children):
@@ -173,7 +178,7 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     sentence = ctx.doc.text
     sent_span = Span(ctx.offset, ctx.offset + len(sentence))
     trig_span = Span(tok.idx + ctx.offset, tok.idx + len(tok.text) + ctx.offset)
-    base_conf = 0.5 + 0.2 * from_subject + 0.1 * bool(recipients or location)
+    base_conf = 0.5 + 0.2 * from_subject + 0.1 * bool(recipients or location) - 0.2 * discourse
     groups = _asset_groups(ctx, assets) if kind in DEPLOYMENT_TYPES else [(None, None)]
     out = []
     for asset_mode, quantity in groups:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..exceptions import NewsledgerError
-from ..model import Article, Entity, Mention, Span
+from ..model import DEPLOYMENT_TYPES, Article, Entity, Mention, Span
 from .arguments import PRONOUNS, SentenceContext
 from .events import sentence_mentions
 from .gazetteer import ActorHit, load_actors, load_places
@@ -79,8 +79,9 @@ class Extractor:
                     if m and m.end() < len(s):
                         s, start = s[m.end():], start + m.end()
                 hits = tuple(self.actors.find(s, article.published, offset=start))
-                candidate = is_text and (bool(hits) or bool(_PRONOUN_START.search(s))) and (
-                    bool(self.party_triggers.search(s))
+                has_party = bool(hits) or bool(_PRONOUN_START.search(s))
+                candidate = is_text and (
+                    (has_party and bool(self.party_triggers.search(s)))
                     or bool(self.asset_triggers.search(s) and self.asset_nouns.search(s)))
                 out.append(Sentence(start, start + len(s), s, hits, candidate))
         return out
@@ -101,13 +102,18 @@ class Extractor:
                               for code in h.entry.codes)
         mentions: list[Mention] = []
         fallback: list[Entity] = []
+        deploy_fallback: list[Entity] = []
         for si, sent in enumerate(sents):
             doc = docs.get(si)
             if doc is not None:
                 ctx = SentenceContext(doc, sent.start, list(sent.hits), self.lexicon, self.places, countries,
-                                      fallback)
+                                      fallback, deploy_fallback)
                 timexes = find_timexes(sent.text, article.published, offset=sent.start)
-                mentions.extend(sentence_mentions(ctx, article.id, article.published, timexes))
+                found = sentence_mentions(ctx, article.id, article.published, timexes)
+                mentions.extend(found)
+                deployed = [m for m in found if m.type in DEPLOYMENT_TYPES and m.actors and m.confidence >= 0.5]
+                if deployed:
+                    deploy_fallback = deployed[-1].actors
             fallback = _fallback(sent, doc) or fallback
         return mentions
 
