@@ -120,9 +120,15 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         return subject_of(verb.head, depth + 1)
     if verb.dep_ == "relcl":
         return verb.head
-    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN" and verb.head.dep_ in ("dobj", "attr") \
-            and verb.head.head.pos_ in ("VERB", "AUX"):
-        return subject_of(verb.head.head, depth + 1)  # "has no plans to send"
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
+        noun = verb.head
+        for child in noun.children:  # "a decision by Putin to recognise", "Russia's plan to send"
+            if child.dep_ == "poss":
+                return child
+            if child.dep_ == "prep" and child.lower_ == "by":
+                return next((g for g in child.children if g.dep_ == "pobj"), None)
+        if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+            return subject_of(noun.head, depth + 1)  # "has no plans to send"
     return None
 
 

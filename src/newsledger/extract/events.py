@@ -38,7 +38,7 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_ == "VBG"):
             entries = lex.verbs.get(lemma, ())
-        elif tok.pos_ in ("NOUN", "PROPN"):
+        elif tok.pos_ in ("NOUN", "PROPN") and not _predicative_or_speculative(tok, lex.speculative_modifiers):
             entries = lex.nouns.get(lemma, ()) or lex.nouns.get(tok.lower_, ())
         else:
             entries = ()
@@ -58,6 +58,13 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
                 out.append(Candidate(head, trig))
             start = low.find(trig.key, start + 1)
     return out
+
+
+def _predicative_or_speculative(tok: Token, speculative: frozenset[str]) -> bool:
+    """'it is not a drill' (a predicate, not an event) and 'potential deployments' are no events."""
+    if tok.dep_ in ("attr", "acomp") and tok.head.lemma_ == "be":
+        return True
+    return any(c.dep_ in ("amod", "det") and c.lower_ in speculative for c in tok.children)
 
 
 def _word_ok(tok: Token, trig: Trigger) -> bool:
@@ -82,7 +89,34 @@ def sentence_mentions(ctx: SentenceContext, article_id: str, published: dt.date 
                 continue
             seen.add(key)
             mentions.append(m)
-    return _merge_same_event(mentions)
+    return _merge_same_event(_drop_embedded(ctx, mentions))
+
+
+def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
+    """What a demand asks for ("demands that NATO pull its troops out") is part of the REQUEST, and
+    "agreed to provide a Stryker company" is the deployment, announced, not an AGREE."""
+    by_token = {m.trigger.start - ctx.offset: m for m in mentions}
+    tokens = {t.idx: t for t in ctx.doc}
+    drop: set[int] = set()
+    for m in mentions:
+        tok = tokens.get(m.trigger.start - ctx.offset)
+        if tok is None:
+            continue
+        cur = tok
+        for _ in range(3):
+            if cur.head is cur or cur.dep_ not in ("ccomp", "xcomp", "advcl", "acl", "conj"):
+                break
+            cur = cur.head
+            outer = by_token.get(cur.idx)
+            if outer is None or outer is m:
+                continue
+            if outer.type == "REQUEST" and m.type in ("MOBILIZE", "RETREAT", "CONCEDE", "AGREE"):
+                drop.add(id(m))
+            elif outer.type == "AGREE" and m.type != "AGREE":
+                drop.add(id(outer))
+            elif outer.type == "THREATEN" and m.type == "RETREAT":
+                drop.add(id(m))
+    return [m for m in mentions if id(m) not in drop]
 
 
 def _merge_same_event(mentions: list[Mention]) -> list[Mention]:
@@ -162,6 +196,9 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
             actors = _dedupe(actors + [e for e in _objects(ctx, tok) if e.kind != "region"])
         if any(p in ctx.doc.text for p in MULTI_CONSULT):
             mode = "multilateral"
+        # talks need two sides: "spoke to reporters" and "will be called" are not CONSULT events
+        if mode != "multilateral" and len({e.code for e in actors + recipients}) < 2:
+            return []
     else:
         recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
     if location is None and kind not in DEPLOYMENT_TYPES:

@@ -52,6 +52,7 @@ class Lexicon:
     assets: dict[str, Asset]  # lower-case noun (single or multiword) -> asset
     status: StatusCues
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    speculative_modifiers: frozenset[str] = frozenset()
     max_asset_words: int = 1
 
     def asset(self, words: str) -> Asset | None:
@@ -137,4 +138,4 @@ def load_lexicon() -> Lexicon:
     cues = StatusCues(lemmas, aux, markers, tuple(sorted(phrases_st, key=lambda x: -len(x[0]))), wide)
     return Lexicon({k: tuple(v) for k, v in verbs.items()}, {k: tuple(v) for k, v in nouns.items()},
                    phrases, assets, cues, {k: tuple(v) for k, v in (trig.get("irregular") or {}).items()},
-                   max_words)
+                   frozenset(str(w).lower() for w in trig.get("speculative_modifiers", [])), max_words)

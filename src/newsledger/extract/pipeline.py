@@ -68,7 +68,7 @@ class Extractor:
         out: list[Sentence] = []
         for (pstart, ptext), doc in zip(paras, self.splitter.pipe(p for _, p in paras)):
             # headlines, bylines and captions without final punctuation are not news sentences
-            is_text = bool(_SENTENCE_END.search(ptext)) or len(ptext.split()) > 30
+            is_text = (bool(_SENTENCE_END.search(ptext)) or len(ptext.split()) > 30) and not _title_case(ptext)
             for sent in doc.sents:
                 s = sent.text.strip()
                 if not s:
@@ -116,6 +116,12 @@ class Extractor:
                     deploy_fallback = deployed[-1].actors
             fallback = _fallback(sent, doc) or fallback
         return mentions
+
+
+def _title_case(line: str) -> bool:
+    """'Putin Is Sending Troops to Luhansk' is a headline, even with a closing quote."""
+    words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.75 and len(line.split()) < 25
 
 
 def _fallback(sent: Sentence, doc) -> list[Entity]:
