@@ -21,7 +21,7 @@ SPEECH_ACTS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
 KEEP_HYPOTHETICAL = frozenset({"MOBILIZE", "RETREAT", "SANCTION"})
 SPECULATIVE = frozenset({"ASSAULT"})
 TARGET_IS_PLACE = frozenset({"ASSAULT", "AID", "COERCE"})  # where it happens: in the target state  # only coded when the text states it happens
-MULTI_CONSULT = frozenset({"NATO-Russia Council", "Permanent Council"})
+MULTI_CONSULT = frozenset({"NATO-Russia Council", "Russia-NATO Council", "Permanent Council"})
 
 
 @dataclass(slots=True)
@@ -162,6 +162,12 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
                                                                 att.span.end - ctx.offset, alignment_mode="expand"))]
     if not actors and kind == "CONSULT" and trig.needs == "none":
         actors = _dedupe(ctx.entities_in(ctx.doc))
+    if not actors and kind in SPEECH_ACTS:
+        # "The US has said these demands are a non-starter": the speaker makes the speech act
+        say = attribution_of(ctx, tok)
+        if say is not None and say.code:
+            actors = ctx.entities_in(ctx.doc.char_span(say.span.start - ctx.offset, say.span.end - ctx.offset,
+                                                       alignment_mode="expand"))
     discourse = False
     if not actors and kind in DEPLOYMENT_TYPES and assets and ctx.deploy_fallback:
         # "The convoy entered the country on Wednesday": the forces of the article's last deployment
@@ -194,8 +200,9 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
                 recipients = [e for e in destinations(ctx, tok, subject_tokens).entities if e.code not in actor_codes]
         else:
             actors = _dedupe(actors + [e for e in _objects(ctx, tok) if e.kind != "region"])
-        if any(p in ctx.doc.text for p in MULTI_CONSULT):
-            mode = "multilateral"
+        if any(p in ctx.doc.text for p in MULTI_CONSULT) or (
+                tok.lemma_ in ("summit", "meeting") and any(a.kind == "org" for a in actors)):
+            mode = "multilateral"  # "the NATO-Russia Council", "an emergency EU summit"
         # talks need two sides: "spoke to reporters" and "will be called" are not CONSULT events
         if mode != "multilateral" and len({e.code for e in actors + recipients}) < 2:
             return []
