@@ -287,21 +287,22 @@ def _clause_of(tok: Token, trigger: Token) -> Token:
 
 
 def _place_at(ctx: SentenceContext, tok: Token) -> tuple[PlaceEntry, Span, str] | None:
-    if tok.ent_iob_ != "B" or tok.ent_type_ not in ("GPE", "LOC", "FAC", "ORG"):
-        return None
-    ent = next((e for e in ctx.doc.ents if e.start == tok.i), None)
-    if ent is None:
-        return None
-    name = ent.text
-    if name.lower().startswith("the "):
-        name = name[4:]
-    entry = ctx.places.lookup(name, ctx.article_countries)
-    if entry is None:
+    """A named place at `tok`: the proper-noun group ending at it ("Mihail Kogalniceanu Base",
+    "Constanta"), looked up in the offline gazetteer. Countries are actors, not places."""
+    if tok.pos_ != "PROPN" and not tok.text[:1].isupper():
         return None
     hit = ctx.hit_of_token.get(tok.i)
     if hit and hit.entry.kind == "state":
-        return None  # a country, not a place inside it
-    return entry, Span(ent.start_char + ctx.offset, ent.end_char + ctx.offset), ent.text
+        return None
+    left = tok.i
+    while left > 0 and ctx.doc[left - 1].dep_ == "compound" and ctx.doc[left - 1].text[:1].isupper():
+        left -= 1
+    for start in range(left, tok.i + 1):  # longest name first: "Mihail Kogalniceanu", then "Kogalniceanu"
+        span = ctx.doc[start: tok.i + 1]
+        entry = ctx.places.lookup(span.text, ctx.article_countries)
+        if entry is not None:
+            return entry, Span(span.start_char + ctx.offset, span.end_char + ctx.offset), span.text
+    return None
 
 
 def places_under(ctx: SentenceContext, trigger: Token) -> list[tuple[PlaceEntry, Span, str]]:

