@@ -169,7 +169,7 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
             actors = ctx.entities_in(ctx.doc.char_span(say.span.start - ctx.offset, say.span.end - ctx.offset,
                                                        alignment_mode="expand"))
     discourse = False
-    if not actors and kind in DEPLOYMENT_TYPES and assets and ctx.deploy_fallback:
+    if not actors and kind in DEPLOYMENT_TYPES and (assets or tok.pos_ == "NOUN") and ctx.deploy_fallback:
         # "The convoy entered the country on Wednesday": the forces of the article's last deployment
         actors, discourse = list(ctx.deploy_fallback), True
     if not actors:
