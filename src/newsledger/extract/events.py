@@ -17,6 +17,8 @@ from .quantities import quantity_before
 from .status import attribution_of, status_of
 from .timex import Timex
 
+SIDE_PREPS = frozenset({"for", "after", "before", "during", "following", "amid", "amidst", "despite", "since",
+                        "against", "ahead"})
 SPEECH_ACTS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
 KEEP_HYPOTHETICAL = frozenset({"MOBILIZE", "RETREAT", "SANCTION"})
 SPECULATIVE = frozenset({"ASSAULT"})
@@ -64,6 +66,8 @@ def _predicative_or_speculative(tok: Token, speculative: frozenset[str]) -> bool
     """'it is not a drill' (a predicate, not an event) and 'potential deployments' are no events."""
     if tok.dep_ in ("attr", "acomp") and tok.head.lemma_ == "be":
         return True
+    if tok.dep_ == "pobj" and tok.head.lower_ in SIDE_PREPS:
+        return True  # "amid Russia's build-up", "for joint exercises": background, not the news
     return any(c.dep_ in ("amod", "det") and c.lower_ in speculative for c in tok.children)
 
 
@@ -89,7 +93,21 @@ def sentence_mentions(ctx: SentenceContext, article_id: str, published: dt.date 
                 continue
             seen.add(key)
             mentions.append(m)
-    return _merge_same_event(_drop_embedded(ctx, mentions))
+    return _merge_same_event(_drop_embedded(ctx, _prefer_verbs(ctx, mentions)))
+
+
+def _prefer_verbs(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
+    """'Russian troops began to arrive for drills': the verb states the event; a deployment noun in the
+    same sentence ('drills', 'presence', 'reinforcements') repeats it."""
+    pos = {t.idx + ctx.offset: t.pos_ for t in ctx.doc}
+    verbs = [m for m in mentions if pos.get(m.trigger.start) in ("VERB", "AUX")]
+    out = []
+    for m in mentions:
+        if pos.get(m.trigger.start) in ("NOUN", "PROPN") and any(
+                v.type == m.type or {v.type, m.type} <= DEPLOYMENT_TYPES for v in verbs):
+            continue
+        out.append(m)
+    return out
 
 
 def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
