@@ -200,7 +200,7 @@ def asset_args(ctx: SentenceContext, trigger: Token) -> list[tuple[Token, Asset,
     for head_i, (asset, first, last) in ctx.assets.items():
         tok = ctx.doc[head_i]
         # "troops deployed near the border": the trigger modifies the asset noun
-        if _governs(trigger, tok, max_hops=6) or (trigger.dep_ == "acl" and trigger.head == tok):
+        if _governs(trigger, tok, max_hops=6) or (trigger.dep_ in ("acl", "relcl") and trigger.head == tok):
             out.append((tok, asset, first, last))
     return sorted(out, key=lambda x: x[0].i)
 

@@ -10,7 +10,7 @@ from spacy.tokens import Token
 from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Quantity, Span, TimeValue
 from .arguments import (
     SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
-    possessor_actors, subject_of, _dedupe,
+    phrase_tokens, possessor_actors, subject_of, _dedupe,
 )
 from .lexicon import Asset, Trigger
 from .quantities import quantity_before
@@ -170,7 +170,8 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     if assets and trig.aid and all(a[1].aid for a in assets):
         kind = trig.aid
     if kind in DEPLOYMENT_TYPES:
-        assets = [a for a in assets if not a[1].aid]
+        # "will join the 1,700 troops that were already sent": those troops belong to "sent"
+        assets = [a for a in assets if not a[1].aid and not _owned_elsewhere(ctx, a[0], tok)]
     actors, from_subject = _actors(ctx, tok, kind, assets)
     att = attribution_of(ctx, tok) if kind not in SPEECH_ACTS else None
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
@@ -267,7 +268,7 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
         # "Russian troops massed", "US troops arrived", "forces were put on standby"
         for head in (subj, passive_subject(tok)):
             if head is not None:
-                ents = ctx.entities_in(head.subtree)
+                ents = ctx.entities_in(t for t in phrase_tokens(head) if t.dep_ != "prep" or t.lower_ == "of")
                 if ents:
                     return ents, True
         for _tok, _asset, first, last in assets:
@@ -290,9 +291,17 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
                 return ents, True
     # "talks between Blinken and Lavrov", "the withdrawal of Russian troops"
     toks = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("between", "of", "by", "among")
-            for t in c.subtree]
+            for t in phrase_tokens(c)]
     ents = ctx.entities_in(toks)
     return ents, False
+
+
+def _owned_elsewhere(ctx: SentenceContext, asset: Token, trigger: Token) -> bool:
+    for child in asset.children:
+        if child.dep_ in ("relcl", "acl") and child != trigger and any(
+                t.type in DEPLOYMENT_TYPES for t in ctx.lexicon.verbs.get(child.lemma_.lower(), ())):
+            return True
+    return False
 
 
 def _is_asset(ctx: SentenceContext, tok: Token) -> bool:
@@ -338,7 +347,7 @@ def _asset_groups(ctx: SentenceContext, assets) -> list[tuple[str | None, Quanti
     unfigured: list[Asset] = []
     for tok, asset, first, _last in assets:
         start = ctx.doc[first].idx
-        fig = quantity_before(text, start)
+        fig = quantity_before(text, start) if asset.countable else None
         if fig and fig.min is not None and fig.min == fig.max and 1900 <= fig.min <= 2100 and "," not in fig.text:
             fig = None  # a year, not a count
         if fig:

@@ -33,6 +33,7 @@ class Asset:
     mode: str  # troops, aircraft, naval, air_defense, armor, equipment
     unit: str
     aid: bool = False
+    countable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ def load_lexicon() -> Lexicon:
         for noun in spec.get("nouns", []):
             noun = str(noun).lower()
             assets.setdefault(noun, Asset(noun, group, spec["class"], spec.get("unit", group),
-                                          bool(spec.get("aid", False))))
+                                          bool(spec.get("aid", False)), bool(spec.get("countable", True))))
     max_words = max(len(n.split()) for n in assets)
 
     st = _read_yaml("status.yaml") or {}
