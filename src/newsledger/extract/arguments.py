@@ -118,6 +118,8 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
                 if child.dep_ == "nsubjpass":
                     return child
         return subject_of(verb.head, depth + 1)
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.head is not verb.head:
+        return subject_of(verb.head.head, depth + 1)  # "was due to meet", "is ready to send"
     if verb.dep_ == "relcl":
         return verb.head
     if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":

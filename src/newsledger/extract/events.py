@@ -42,6 +42,9 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
             entries = lex.verbs.get(lemma, ())
         elif tok.pos_ in ("NOUN", "PROPN") and not _predicative_or_speculative(tok, lex.speculative_modifiers):
             entries = lex.nouns.get(lemma, ()) or lex.nouns.get(tok.lower_, ())
+            if tok.dep_ == "pobj" and tok.head.lower_ in SIDE_PREPS:
+                # "amid Russia's build-up" is background; "after his meeting with Lavrov" still happened
+                entries = tuple(t for t in entries if t.type not in DEPLOYMENT_TYPES | SPECULATIVE)
         else:
             entries = ()
         for trig in entries:
@@ -66,8 +69,6 @@ def _predicative_or_speculative(tok: Token, speculative: frozenset[str]) -> bool
     """'it is not a drill' (a predicate, not an event) and 'potential deployments' are no events."""
     if tok.dep_ in ("attr", "acomp") and tok.head.lemma_ == "be":
         return True
-    if tok.dep_ == "pobj" and tok.head.lower_ in SIDE_PREPS:
-        return True  # "amid Russia's build-up", "for joint exercises": background, not the news
     return any(c.dep_ in ("amod", "det") and c.lower_ in speculative for c in tok.children)
 
 
