@@ -157,23 +157,34 @@ def _slot_ok(slot: str, g: GoldEvent, m: Mention) -> bool:
 
 
 def score_text(report: EvalReport, gold: GoldText, article: Article, mentions: list[Mention]) -> None:
+    """Match gold events to mentions one-to-one: same type, the mention's sentence holds the anchor;
+    pairs that share more actor codes (then mode, then figures) are matched first."""
     text = article.text
-    unmatched = list(mentions)
-    for g in gold.events:
-        pos = _anchor_pos(text, g)
-        cands = [m for m in unmatched if m.type == g.type and pos >= 0 and m.span.start <= pos < m.span.end]
-        best = max(cands, key=lambda m: (len(set(m.actor_codes) & set(g.actors)), m.mode == g.mode,
-                                         m.quantity is not None and (m.quantity.min, m.quantity.max) == (g.qmin, g.qmax)),
-                   default=None)
+    positions = [_anchor_pos(text, g) for g in gold.events]
+    pairs = []
+    for gi, (g, pos) in enumerate(zip(gold.events, positions)):
+        for mi, m in enumerate(mentions):
+            if m.type == g.type and pos >= 0 and m.span.start <= pos < m.span.end:
+                score = (len(set(m.actor_codes) & set(g.actors)), m.mode == g.mode,
+                         m.quantity is not None and (m.quantity.min, m.quantity.max) == (g.qmin, g.qmax),
+                         -abs(m.trigger.start - pos))
+                pairs.append((score, gi, mi))
+    match: dict[int, int] = {}
+    used: set[int] = set()
+    for _score, gi, mi in sorted(pairs, reverse=True):
+        if gi not in match and mi not in used:
+            match[gi] = mi
+            used.add(mi)
+    for gi, g in enumerate(gold.events):
         ts = report.per_type.setdefault(g.type, Score())
         groups = [ts, report.all] + ([report.deployments] if g.type in DEPLOYMENT_TYPES else [])
-        if best is None:
+        if gi not in match:
             for s in groups:
                 s.fn += 1
             report.misses.append(Miss(gold.file, "fn", f"{g.type} {list(g.actors)} @ {g.anchor!r}"
-                                      + ("" if pos >= 0 else " (anchor not found)")))
+                                      + ("" if positions[gi] >= 0 else " (anchor not found)")))
             continue
-        unmatched.remove(best)
+        best = mentions[match[gi]]
         for s in groups:
             s.tp += 1
         for slot in SLOTS:
@@ -184,7 +195,9 @@ def score_text(report: EvalReport, gold: GoldText, article: Article, mentions: l
             if not ok:
                 report.misses.append(Miss(gold.file, f"slot:{slot}", f"{g.type} @ {g.anchor!r}: gold "
                                           f"{_gold_slot(slot, g)} / got {_pred_slot(slot, best)}"))
-    for m in unmatched:
+    for mi, m in enumerate(mentions):
+        if mi in used:
+            continue
         ts = report.per_type.setdefault(m.type, Score())
         for s in [ts, report.all] + ([report.deployments] if m.type in DEPLOYMENT_TYPES else []):
             s.fp += 1
