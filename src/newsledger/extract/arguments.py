@@ -16,7 +16,7 @@ from .lexicon import Asset, Lexicon
 RELATIVE = frozenset({"which", "that", "who", "whom"})
 PRONOUNS = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her", "our"})
 SUBJ = ("nsubj", "nsubjpass", "csubj", "expl")
-_SKIP_IN_SUBJECT = frozenset({"relcl", "acl", "advcl", "appos", "parataxis"})
+_SKIP_IN_SUBJECT = frozenset({"relcl", "acl", "advcl", "parataxis"})
 DEST_PREPS = frozenset({"to", "into", "in", "toward", "towards", "near", "along", "at", "on", "inside", "onto",
                         "across", "within", "around"})
 BORDER_WORDS = frozenset({"border", "borders", "frontier", "frontiers", "boundary"})
