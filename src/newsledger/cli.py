@@ -99,6 +99,7 @@ def ingest(ctx, paths, date, max_bytes, no_extract, workers, batch_size, as_json
     """
     from .extract.run import extract_pending
     from .ingest import ingest as run_ingest
+    from .merge import merge_pending
 
     if batch_size < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch-size")
@@ -106,10 +107,11 @@ def ingest(ctx, paths, date, max_bytes, no_extract, workers, batch_size, as_json
         with progress_bar("ingesting") as advance:
             report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes),
                                 batch_size=batch_size, progress=advance)
-        extracted = None
+        extracted = merged = None
         if not no_extract:
             with progress_bar("extracting", store.stats().pending) as advance:
                 extracted = extract_pending(store, workers=workers, progress=advance)
+            merged = merge_pending(store)
     if as_json:
         click.echo(json.dumps({
             "read": report.read, "added": report.added, "already_stored": report.already,
@@ -117,7 +119,8 @@ def ingest(ctx, paths, date, max_bytes, no_extract, workers, batch_size, as_json
                             "similarity": d.similarity} for d in report.duplicates],
             "rejected": [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected],
             "extracted_articles": extracted.articles if extracted else 0,
-            "mentions": extracted.mentions if extracted else 0}, indent=2))
+            "mentions": extracted.mentions if extracted else 0,
+            "events": merged.events_total if merged else None}, indent=2))
     else:
         for r in report.rejected:
             err.print(f"[yellow]rejected[/] {r}", highlight=False)
@@ -126,6 +129,8 @@ def ingest(ctx, paths, date, max_bytes, no_extract, workers, batch_size, as_json
                 f"{report.already} already stored; {len(report.rejected)} rejected")
         if extracted:
             line += f"; {extracted.mentions} event mentions from {extracted.articles} articles"
+        if merged:
+            line += f"; ledger: {merged.events_total} events"
         out.print(line, highlight=False)
     sys.exit(1 if report.rejected else 0)
 
@@ -136,13 +141,17 @@ def ingest(ctx, paths, date, max_bytes, no_extract, workers, batch_size, as_json
 @click.pass_context
 @handle_errors
 def extract(ctx, redo, workers):
-    """Extract event mentions from every ingested article not yet extracted."""
+    """Extract event mentions from every ingested article not yet extracted, and merge them into the
+    ledger's events."""
     from .extract.run import extract_pending
+    from .merge import merge_pending
 
     with _store(ctx) as store:
         with progress_bar("extracting", store.stats().pending) as advance:
             report = extract_pending(store, workers=workers, redo=redo, progress=advance)
-    out.print(f"{report.mentions} event mentions from {report.articles} articles", highlight=False)
+        merged = merge_pending(store)
+    out.print(f"{report.mentions} event mentions from {report.articles} articles; "
+              f"ledger: {merged.events_total} events ({merged.events_touched} new or updated)", highlight=False)
 
 
 # -- reading the ledger ----------------------------------------------------------------------------
@@ -239,8 +248,44 @@ def mentions(ctx, type_, actor, recipient, location, status, date_from, date_to,
 
 
 @main.command()
-@click.option("--level", type=click.Choice(["mentions"]), default="mentions", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@_mention_filter_options
+@click.option("--limit", default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines in the export format (with mentions).")
+@click.pass_context
+@handle_errors
+def events(ctx, type_, actor, recipient, location, status, date_from, date_to, limit, as_json):
+    """List merged events (one real-world event, all its reports), with the same filters as mentions."""
+    from .ledger import events_with_detail
+    from .summary import format_quantity
+
+    f = MentionFilter(type_, actor, recipient, location, status, date_from, date_to, limit=limit)
+    with _store(ctx) as store:
+        details = events_with_detail(store, f)
+    if as_json:
+        serialize.write_jsonl((serialize.event_json(d.event, [serialize.mention_json(m, r) for m, r in d.mentions])
+                               for d in details), sys.stdout)
+        return
+    table = Table("date", "type", "who", "to / where", "how many", "status history", "reports", "summary",
+                  title=f"{len(details)} events")
+    for d in details:
+        ev = d.event
+        when = ev.date.isoformat() if ev.date else f"rep. {ev.first_reported}" if ev.first_reported else "undated"
+        where = ", ".join(ev.recipients)
+        if ev.location and (ev.location.name or ev.location.country not in ev.recipients):
+            where = f"{where} @ {ev.location.name or ev.location.country}" if where else (ev.location.name or ev.location.country)
+        history = " → ".join(f"{h.status} {h.reported.strftime('%m-%d') if h.reported else ''}".strip()
+                             for h in ev.history)
+        conflict = f" ⚠ {ev.n_conflicts} conflict" if ev.n_conflicts else ""
+        table.add_row(when, ev.type + (f"/{ev.mode}" if ev.mode else ""), ", ".join(ev.actors), where,
+                      format_quantity(ev.quantity) + conflict, history, f"{ev.n_mentions} / {ev.n_sources} src",
+                      _clip(ev.summary, 70))
+    out.print(table)
+
+
+@main.command()
+@click.option("--level", type=click.Choice(["mentions", "events"]), default="mentions", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "geojson"]), default="jsonl",
+              show_default=True, help="parquet and geojson need --level events; parquet needs -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout).")
 @_mention_filter_options
 @click.pass_context
@@ -248,15 +293,36 @@ def mentions(ctx, type_, actor, recipient, location, status, date_from, date_to,
 def export(ctx, level, fmt, output, type_, actor, recipient, location, status, date_from, date_to):
     """Export the ledger (see docs/EXPORT-FORMAT.md for the fields)."""
     f = MentionFilter(type_, actor, recipient, location, status, date_from, date_to)
+    if fmt in ("parquet", "geojson") and level != "events":
+        raise click.BadParameter(f"{fmt} is for --level events", param_hint="--format")
+    if fmt == "parquet" and not output:
+        raise click.BadParameter("parquet is binary: give a file with -o", param_hint="--format")
     with _store(ctx) as store:
-        rows = [serialize.mention_json(m, r) for m, r in store.mentions(f)]
-    fh = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        n = (serialize.write_jsonl(rows, fh) if fmt == "jsonl"
-             else serialize.write_csv(rows, fh, serialize.MENTION_FIELDS))
-    finally:
-        if output:
-            fh.close()
+        if level == "mentions":
+            rows = [serialize.mention_json(m, r) for m, r in store.mentions(f)]
+            fields = serialize.MENTION_FIELDS
+        else:
+            from .ledger import events_with_detail
+
+            rows = [serialize.event_json(d.event, [serialize.mention_json(m, r) for m, r in d.mentions])
+                    for d in events_with_detail(store, f)]
+            fields = serialize.EVENT_FIELDS
+    if fmt == "parquet":
+        n = serialize.write_parquet(rows, output)
+    else:
+        fh = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            if fmt == "jsonl":
+                n = serialize.write_jsonl(rows, fh)
+            elif fmt == "csv":
+                n = serialize.write_csv(rows, fh, fields)
+            else:
+                from .ledger import capital_points
+
+                n = serialize.write_geojson(rows, fh, capital_points())
+        finally:
+            if output:
+                fh.close()
     if output:
         err.print(f"{n} {level} written to {output}", highlight=False)
 
@@ -326,6 +392,7 @@ def demo(ctx, fresh):
     """Ingest the bundled sample corpus, extract, and print a summary of the ledger."""
     from .extract.run import extract_pending
     from .ingest import ingest as run_ingest
+    from .merge import merge_pending
     from .summary import summarize
 
     sample = resources.files("newsledger") / "sample"
@@ -336,6 +403,7 @@ def demo(ctx, fresh):
             report = run_ingest(store, [str(folder)])
             with progress_bar("extracting", store.stats().pending) as advance:
                 extract_pending(store, progress=advance)
+            merge_pending(store)
             summary = summarize(store)
     out.print(f"[bold]newsledger demo[/] — {report.read} sample articles read, {report.added} new "
               f"(ledger: {ctx.obj['db']})")

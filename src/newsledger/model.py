@@ -119,6 +119,7 @@ class Mention:
     status_cue: Span | None = None
     attribution: Attribution | None = None
     confidence: float = 0.5
+    id: str | None = None  # "<article id>:<n>", set once stored
 
     @property
     def actor_codes(self) -> list[str]:
@@ -134,3 +135,64 @@ def _unique(items) -> list[str]:
     for item in items:
         seen.setdefault(item, None)
     return list(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """The status an event had in the reports of one day (the first mention that said so)."""
+
+    reported: dt.date | None
+    status: str
+    mention_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure for the event as reported on one day by one source."""
+
+    reported: dt.date | None
+    min: int | None
+    max: int | None
+    approx: bool
+    unit: str | None
+    status: str | None
+    mention_id: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Sources disagreeing on the figure for the same moment (reported within a day of each other)."""
+
+    reported: dt.date | None
+    unit: str | None
+    figures: tuple[Figure, ...]
+
+
+@dataclass(slots=True)
+class Event:
+    """One real-world event: all the mentions of it across articles, with how it evolved."""
+
+    id: str
+    type: str
+    mode: str | None
+    actors: list[str]
+    recipients: list[str]
+    location: Place | None
+    date: dt.date | None
+    date_precision: str | None
+    first_reported: dt.date | None
+    last_reported: dt.date | None
+    status: str | None
+    quantity: Quantity | None
+    summary: str
+    summary_mention: str
+    confidence: float
+    n_mentions: int
+    n_sources: int
+    n_conflicts: int
+    mention_ids: list[str] = field(default_factory=list)
+    history: list[StatusChange] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)

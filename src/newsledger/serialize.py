@@ -10,7 +10,7 @@ import io
 import json
 from collections.abc import Iterable
 
-from .model import Mention
+from .model import Event, Mention
 from .store import ArticleRecord
 
 MENTION_FIELDS = ("type", "mode", "actors", "recipients", "location", "date", "date_precision", "quantity",
@@ -70,3 +70,66 @@ def write_csv(rows: Iterable[dict], out: io.TextIOBase, fields: tuple[str, ...])
                     for k, v in row.items()})
         n += 1
     return n
+
+
+EVENT_FIELDS = ("id", "type", "mode", "actors", "recipients", "location", "date", "date_precision", "first_reported",
+                "last_reported", "status", "quantity", "summary", "confidence", "n_mentions", "n_sources",
+                "status_history", "figures", "conflicts", "sources", "mentions")
+
+
+def _d(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def event_json(ev: Event, mentions: list[dict] | None = None) -> dict:
+    loc, q = ev.location, ev.quantity
+    return {
+        "id": ev.id, "type": ev.type, "mode": ev.mode, "actors": ev.actors, "recipients": ev.recipients,
+        "location": {"country": loc.country, "name": loc.name, "lat": loc.lat, "lon": loc.lon} if loc else None,
+        "date": _d(ev.date), "date_precision": ev.date_precision,
+        "first_reported": _d(ev.first_reported), "last_reported": _d(ev.last_reported), "status": ev.status,
+        "quantity": {"min": q.min, "max": q.max, "approx": q.approx, "unit": q.unit} if q else None,
+        "summary": ev.summary, "confidence": ev.confidence, "n_mentions": ev.n_mentions, "n_sources": ev.n_sources,
+        "status_history": [{"reported": _d(h.reported), "status": h.status, "mention_id": h.mention_id}
+                           for h in ev.history],
+        "figures": [{"reported": _d(f.reported), "min": f.min, "max": f.max, "approx": f.approx, "unit": f.unit,
+                     "status": f.status, "source": f.source, "mention_id": f.mention_id} for f in ev.figures],
+        "conflicts": [{"reported": _d(c.reported), "unit": c.unit,
+                       "figures": [{"min": f.min, "max": f.max, "source": f.source, "mention_id": f.mention_id}
+                                   for f in c.figures]} for c in ev.conflicts],
+        "sources": ev.sources,
+        "mentions": mentions or [],
+    }
+
+
+def write_geojson(events: Iterable[dict], out: io.TextIOBase, points: dict[str, tuple[float, float]]) -> int:
+    """A FeatureCollection of the events that have a place: the named place's coordinates, else the
+    capital of the country (property `point`: "place" or "capital"). `points`: alpha-3 -> (lat, lon)."""
+    features = []
+    for ev in events:
+        loc = ev.get("location")
+        if not loc:
+            continue
+        if loc.get("lat") is not None:
+            lat, lon, kind = loc["lat"], loc["lon"], "place"
+        elif loc.get("country") in points:
+            (lat, lon), kind = points[loc["country"]], "capital"
+        else:
+            continue
+        props = {k: v for k, v in ev.items() if k != "mentions"} | {"point": kind}
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                         "properties": props})
+    json.dump({"type": "FeatureCollection", "features": features}, out, ensure_ascii=False)
+    out.write("\n")
+    return len(features)
+
+
+def write_parquet(rows: list[dict], path: str) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    flat = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in r.items()}
+            for r in rows]
+    table = pa.Table.from_pylist(flat) if flat else pa.table({k: pa.array([], pa.string()) for k in EVENT_FIELDS})
+    pq.write_table(table, path)
+    return len(rows)

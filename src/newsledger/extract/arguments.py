@@ -247,8 +247,8 @@ class Destination:
     from_: bool = False
 
 
-def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is_destination: bool = False
-                 ) -> Destination:
+def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is_destination: bool = False,
+                 retreat: bool = False) -> Destination:
     """Where forces go: objects of to/into/in/near... under the trigger (or its asset noun); the direct
     object too for verbs like "enter" and "cross"."""
     dest = Destination([], [])
@@ -269,6 +269,8 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
                 continue
             ents = [e for e in ctx.entities_in(toks) if e.kind in ("state", "capital", "region", "group")]
             if prep.lower_ in ("from", "out"):
+                if not retreat:
+                    continue  # "800 troops from Italy to the Baltics": Italy is where they come from
                 dest.from_ = True
             dest.entities.extend(ents)
             for tok in toks:

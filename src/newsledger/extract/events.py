@@ -208,7 +208,7 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     location: Place | None = None
     mode = trig.mode
     if kind in DEPLOYMENT_TYPES:
-        dest = destinations(ctx, tok, subject_tokens, trig.object_is_destination)
+        dest = destinations(ctx, tok, subject_tokens, trig.object_is_destination, retreat=kind == "RETREAT")
         hosts = [e for e in dest.entities if e.code not in actor_codes]
         recipients = hosts
         location = _deployment_location(ctx, dest, actors, hosts)

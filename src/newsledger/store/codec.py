@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..model import Attribution, Entity, Mention, Place, Quantity, Span, TimeValue
+from ..model import Attribution, Entity, Event, Mention, Place, Quantity, Span, TimeValue
 
 
 def mention_row(m: Mention, mid: str, ord_: int) -> dict[str, object]:
@@ -63,4 +63,42 @@ def mention_from_row(r: dict, entities: list[tuple]) -> Mention:
         attribution=Attribution(r["attr_text"], r["attr_code"], Span(r["attr_start"], r["attr_end"]))
         if r["attr_text"] is not None else None,
         confidence=r["confidence"],
+        id=r["id"],
     )
+
+
+def event_row(ev: Event) -> dict[str, object]:
+    loc, q = ev.location, ev.quantity
+    return {
+        "id": ev.id, "type": ev.type, "mode": ev.mode, "actors": " ".join(ev.actors),
+        "recipients": " ".join(ev.recipients),
+        "loc_country": loc.country if loc else None, "loc_name": loc.name if loc else None,
+        "loc_lat": loc.lat if loc else None, "loc_lon": loc.lon if loc else None,
+        "date": ev.date.isoformat() if ev.date else None, "date_precision": ev.date_precision,
+        "first_reported": ev.first_reported.isoformat() if ev.first_reported else None,
+        "last_reported": ev.last_reported.isoformat() if ev.last_reported else None,
+        "status": ev.status,
+        "qty_min": q.min if q else None, "qty_max": q.max if q else None,
+        "qty_approx": int(q.approx) if q else None, "qty_unit": q.unit if q else None,
+        "n_mentions": ev.n_mentions, "n_sources": ev.n_sources, "n_conflicts": ev.n_conflicts,
+        "summary": ev.summary, "summary_mention": ev.summary_mention, "confidence": ev.confidence,
+    }
+
+
+def event_from_row(r: dict) -> Event:
+    def date(v):
+        return dt.date.fromisoformat(v) if v else None
+
+    loc = None
+    if r["loc_country"] or r["loc_name"]:
+        loc = Place(r["loc_name"] or r["loc_country"], r["loc_country"], Span(0, 0), r["loc_name"], r["loc_lat"],
+                    r["loc_lon"])
+    q = None
+    if r["qty_min"] is not None or r["qty_max"] is not None:
+        q = Quantity("", r["qty_min"], r["qty_max"], bool(r["qty_approx"]), r["qty_unit"], Span(0, 0))
+    return Event(id=r["id"], type=r["type"], mode=r["mode"], actors=r["actors"].split(),
+                 recipients=r["recipients"].split(), location=loc, date=date(r["date"]),
+                 date_precision=r["date_precision"], first_reported=date(r["first_reported"]),
+                 last_reported=date(r["last_reported"]), status=r["status"], quantity=q, summary=r["summary"],
+                 summary_mention=r["summary_mention"], confidence=r["confidence"], n_mentions=r["n_mentions"],
+                 n_sources=r["n_sources"], n_conflicts=r["n_conflicts"])

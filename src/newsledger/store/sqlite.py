@@ -48,6 +48,9 @@ class MentionFilter:
     article_id: str | None = None
     limit: int | None = None
     offset: int = 0
+    unmerged: bool = False  # only mentions not yet merged into an event
+    event_id: str | None = None
+    ids: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,7 @@ class Stats:
     extracted: int
     pending: int
     mentions: int
+    events: int
     rejections: int
     first_published: str | None
     last_published: str | None
@@ -237,6 +241,11 @@ class SQLiteStore:
         n = 0
         with self.transaction() as c:
             for article_id, mentions in results:
+                stale = [r[0] for r in c.execute(
+                    "SELECT DISTINCT e.event_id FROM event_mentions e JOIN mentions m ON m.id = e.mention_id "
+                    "WHERE m.article_id = ?", (article_id,))]
+                if stale:  # re-extraction: the events these mentions were in must be merged again
+                    self._unmerge(c, stale)
                 c.execute("DELETE FROM mention_entities WHERE mention_id IN "
                           "(SELECT id FROM mentions WHERE article_id = ?)", (article_id,))
                 c.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
@@ -249,11 +258,16 @@ class SQLiteStore:
                         c.execute("INSERT INTO mention_entities (mention_id, role, ord, text, code, kind, sector,"
                                   " start, \"end\") VALUES (?,?,?,?,?,?,?,?,?)", erow)
                     n += 1
+                c.execute("UPDATE mentions SET ref_date = COALESCE(date, (SELECT published FROM articles "
+                          "WHERE id = ?)) WHERE article_id = ?", (article_id, article_id))
                 c.execute("UPDATE articles SET extracted_at = ? WHERE id = ?", (now, article_id))
         return n
 
     def reset_extraction(self) -> None:
         with self.transaction() as c:
+            c.execute("DELETE FROM event_codes")
+            c.execute("DELETE FROM event_mentions")
+            c.execute("DELETE FROM events")
             c.execute("DELETE FROM mention_entities")
             c.execute("DELETE FROM mentions")
             c.execute("UPDATE articles SET extracted_at = NULL")
@@ -274,6 +288,14 @@ class SQLiteStore:
                 where.append("EXISTS (SELECT 1 FROM mention_entities e WHERE e.mention_id = m.id "
                              "AND e.role = ? AND e.code = ?)")
                 args += [role, val.upper()]
+        if f.unmerged:
+            where.append("NOT EXISTS (SELECT 1 FROM event_mentions x WHERE x.mention_id = m.id)")
+        if f.event_id:
+            where.append("m.id IN (SELECT mention_id FROM event_mentions WHERE event_id = ?)")
+            args.append(f.event_id)
+        if f.ids is not None:
+            where.append(f"m.id IN ({','.join('?' * len(f.ids))})" if f.ids else "0")
+            args += list(f.ids)
         if f.date_from:
             where.append("COALESCE(m.date, a.published) >= ?")
             args.append(f.date_from.isoformat())
@@ -310,6 +332,86 @@ class SQLiteStore:
                 out.setdefault(row[0], []).append(row)
         return out
 
+    # -- events ------------------------------------------------------------------------------
+    def merge_candidates(self, type_: str, codes: list[str], date_lo: str, date_hi: str) -> list[tuple[str, str]]:
+        """(mention id, event id) of merged mentions of `type_` sharing an actor code, dated in range."""
+        if not codes:
+            return []
+        q = ("SELECT DISTINCT m.id, x.event_id FROM mentions m JOIN event_mentions x ON x.mention_id = m.id "
+             "JOIN mention_entities e ON e.mention_id = m.id AND e.role = 'actor' "
+             f"WHERE m.type = ? AND m.ref_date BETWEEN ? AND ? AND e.code IN ({','.join('?' * len(codes))})")
+        return list(self.conn.execute(q, [type_, date_lo, date_hi, *codes]))
+
+    def merged_in_article(self, article_id: str, type_: str) -> list[tuple[str, str]]:
+        return list(self.conn.execute(
+            "SELECT m.id, x.event_id FROM mentions m JOIN event_mentions x ON x.mention_id = m.id "
+            "WHERE m.article_id = ? AND m.type = ?", (article_id, type_)))
+
+    def event_member_ids(self, event_ids: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for i in range(0, len(event_ids), 500):
+            chunk = event_ids[i:i + 500]
+            q = f"SELECT event_id, mention_id FROM event_mentions WHERE event_id IN ({','.join('?' * len(chunk))})"
+            for eid, mid in self.conn.execute(q, chunk):
+                out.setdefault(eid, []).append(mid)
+        return out
+
+    def write_merge(self, members: dict[str, list[str]], events: list, retired: list[str]) -> None:
+        """One transaction: drop the `retired` events, then store each new event with its members."""
+        with self.transaction() as c:
+            self._unmerge(c, retired)
+            for ev in events:
+                self._unmerge(c, [ev.id])
+                c.executemany("INSERT OR REPLACE INTO event_mentions (mention_id, event_id) VALUES (?, ?)",
+                              [(mid, ev.id) for mid in members[ev.id]])
+                row = codec.event_row(ev)
+                c.execute(f"INSERT INTO events ({','.join(_q(k) for k in row)}) VALUES ({','.join('?' * len(row))})",
+                          list(row.values()))
+                c.executemany("INSERT OR IGNORE INTO event_codes (event_id, role, code) VALUES (?, ?, ?)",
+                              [(ev.id, "actor", a) for a in ev.actors] + [(ev.id, "recipient", r) for r in ev.recipients])
+
+    @staticmethod
+    def _unmerge(c: sqlite3.Connection, event_ids: list[str]) -> None:
+        for i in range(0, len(event_ids), 500):
+            chunk = event_ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            c.execute(f"DELETE FROM event_mentions WHERE event_id IN ({marks})", chunk)
+            c.execute(f"DELETE FROM event_codes WHERE event_id IN ({marks})", chunk)
+            c.execute(f"DELETE FROM events WHERE id IN ({marks})", chunk)
+
+    def events(self, f: MentionFilter = MentionFilter()) -> list:
+        """Merged events (summary fields), filtered like mentions: type, actor, recipient, location,
+        status, and event date (else first reported) range."""
+        where, args = [], []
+        for col, val in (("ev.type", f.type and f.type.upper()), ("ev.status", f.status), ("ev.id", f.event_id)):
+            if val:
+                where.append(f"{col} = ?")
+                args.append(val)
+        for role, val in (("actor", f.actor), ("recipient", f.recipient)):
+            if val:
+                where.append("EXISTS (SELECT 1 FROM event_codes c WHERE c.event_id = ev.id AND c.role = ? AND c.code = ?)")
+                args += [role, val.upper()]
+        if f.location:
+            where.append("(ev.loc_country = ? OR ev.loc_name = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM event_codes c "
+                         "WHERE c.event_id = ev.id AND c.role = 'recipient' AND c.code = ?))")
+            args += [f.location.upper(), f.location, f.location.upper()]
+        if f.date_from:
+            where.append("COALESCE(ev.date, ev.first_reported) >= ?")
+            args.append(f.date_from.isoformat())
+        if f.date_to:
+            where.append("COALESCE(ev.date, ev.first_reported) <= ?")
+            args.append(f.date_to.isoformat())
+        sql = "SELECT * FROM events ev"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY COALESCE(ev.date, ev.first_reported) IS NULL, COALESCE(ev.date, ev.first_reported), ev.id"
+        if f.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [f.limit, f.offset]
+        cur = self.conn.execute(sql, args)
+        names = [d[0] for d in cur.description]
+        return [codec.event_from_row(dict(zip(names, r))) for r in cur.fetchall()]
+
     # -- summary ----------------------------------------------------------------------------
     def stats(self) -> Stats:
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
@@ -321,6 +423,7 @@ class SQLiteStore:
             extracted=one("SELECT COUNT(*) FROM articles WHERE extracted_at IS NOT NULL"),
             pending=one("SELECT COUNT(*) FROM articles WHERE extracted_at IS NULL AND duplicate_of IS NULL"),
             mentions=one("SELECT COUNT(*) FROM mentions"),
+            events=one("SELECT COUNT(*) FROM events"),
             rejections=one("SELECT COUNT(*) FROM rejections"),
             first_published=one("SELECT MIN(published) FROM articles"),
             last_published=one("SELECT MAX(published) FROM articles"),
