@@ -14,6 +14,7 @@ from pathlib import Path
 from .exceptions import DataFileError
 from .model import DEPLOYMENT_TYPES, PLOVER_TYPES, STATUSES, Article, Mention
 from .readers import read_file
+from .store import ArticleFilter
 
 SLOTS = ("quantity", "status", "date", "location")
 
@@ -156,7 +157,7 @@ def _slot_ok(slot: str, g: GoldEvent, m: Mention) -> bool:
     raise ValueError(slot)
 
 
-def score_text(report: EvalReport, gold: GoldText, article: Article, mentions: list[Mention]) -> None:
+def score_text(report: EvalReport, gold: GoldText, article: Article, mentions: list[Mention]) -> dict[int, Mention]:
     """Match gold events to mentions one-to-one: same type, the mention's sentence holds the anchor;
     pairs that share more actor codes (then mode, then figures) are matched first."""
     text = article.text
@@ -203,6 +204,7 @@ def score_text(report: EvalReport, gold: GoldText, article: Article, mentions: l
             s.fp += 1
         report.misses.append(Miss(gold.file, "fp", f"{m.type} {m.actor_codes}->{m.recipient_codes} @ "
                                   f"{text[m.trigger.start:m.trigger.end]!r}: {m.sentence[:90]!r}"))
+    return {gi: mentions[mi] for gi, mi in match.items()}
 
 
 def _gold_slot(slot: str, g: GoldEvent):
@@ -237,3 +239,99 @@ def evaluate(gold_path: str | Path, texts_dir: str | Path, *, workers: int = 1) 
         score_text(report, gold, art, results.get(art.id, []))
         report.texts += 1
     return report
+
+
+@dataclass(slots=True)
+class MergeScore:
+    gold_events: int = 0
+    matched: int = 0
+    gold_clusters: int = 0
+    predicted_clusters: int = 0
+    b3_precision: float = 0.0
+    b3_recall: float = 0.0
+    pair_precision: float = 0.0
+    pair_recall: float = 0.0
+
+    @property
+    def b3_f1(self) -> float:
+        p, r = self.b3_precision, self.b3_recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def pair_f1(self) -> float:
+        p, r = self.pair_precision, self.pair_recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def clustering_scores(gold: list[str], pred: list[str]) -> tuple[float, float, float, float]:
+    """B-cubed precision/recall and pairwise precision/recall of `pred` labels against `gold` labels."""
+    from collections import Counter
+    from itertools import combinations
+
+    n = len(gold)
+    if not n:
+        return 0.0, 0.0, 0.0, 0.0
+    both = Counter(zip(gold, pred))
+    g_size, p_size = Counter(gold), Counter(pred)
+    b3p = sum(both[(g, p)] / p_size[p] for g, p in zip(gold, pred)) / n
+    b3r = sum(both[(g, p)] / g_size[g] for g, p in zip(gold, pred)) / n
+    same_g = {(i, j) for i, j in combinations(range(n), 2) if gold[i] == gold[j]}
+    same_p = {(i, j) for i, j in combinations(range(n), 2) if pred[i] == pred[j]}
+    pp = len(same_g & same_p) / len(same_p) if same_p else 1.0
+    pr = len(same_g & same_p) / len(same_g) if same_g else 1.0
+    return b3p, b3r, pp, pr
+
+
+def evaluate_merge(gold_paths: list[str | Path], clusters_path: str | Path, texts_dir: str | Path,
+                   *, workers: int = 1) -> MergeScore:
+    """Ingest every gold text into a fresh ledger (extract + merge), match gold events to mentions,
+    and compare the ledger's events with the gold clusters on the matched mentions."""
+    import tempfile
+
+    from .extract.run import extract_pending
+    from .ingest import ingest
+    from .merge import merge_pending
+    from .store import open_store
+
+    labels: dict[tuple[str, str, int], str] = {}
+    with open(clusters_path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if line.strip():
+                try:
+                    o = json.loads(line)
+                    labels[(o["file"], o["anchor"], int(o.get("nth", 1)))] = o["cluster"]
+                except (json.JSONDecodeError, KeyError, ValueError) as exc:
+                    raise DataFileError(f"bad cluster line: {exc}", source=str(clusters_path), line=lineno) from exc
+    golds = [g for path in gold_paths for g in load_gold(path)]
+    golds = [g for g in golds if (Path(texts_dir) / g.file).is_file()]
+    score = MergeScore()
+    with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "merge.db")) as store:
+        ingest(store, [str(Path(texts_dir) / g.file) for g in golds])
+        extract_pending(store, workers=workers)
+        merge_pending(store)
+        event_of = {mid: eid for eid, ids in store.event_member_ids([e.id for e in store.events()]).items()
+                    for mid in ids}
+        by_source = {r.article.source: r.article for r in store.articles(ArticleFilter(duplicates=True))}
+        mentions_by_article: dict[str, list[Mention]] = {}
+        for m, rec in store.mentions():
+            mentions_by_article.setdefault(rec.article.id, []).append(m)
+        gold_labels, pred_labels = [], []
+        for g in golds:
+            art = by_source.get(str((Path(texts_dir) / g.file).resolve()))
+            score.gold_events += len(g.events)
+            if art is None:
+                continue
+            matched = score_text(EvalReport(), g, art, mentions_by_article.get(art.id, []))
+            for gi, m in matched.items():
+                ev = g.events[gi]
+                label = labels.get((g.file, ev.anchor, ev.nth))
+                if label is None or m.id not in event_of:
+                    continue
+                gold_labels.append(label)
+                pred_labels.append(event_of[m.id])
+    score.matched = len(gold_labels)
+    score.gold_clusters = len(set(gold_labels))
+    score.predicted_clusters = len(set(pred_labels))
+    score.b3_precision, score.b3_recall, score.pair_precision, score.pair_recall = clustering_scores(
+        gold_labels, pred_labels)
+    return score

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .model import DEPLOYMENT_TYPES, Conflict, Event, Figure, Mention, Quantity, Span, StatusChange
 from .store import ArticleRecord, MentionFilter, SQLiteStore
 
-WINDOW_DAYS = 7
+WINDOW_DAYS = 3
 _STAGE = {"considered": 0, "hypothetical": 0, "announced": 1, "underway": 2, "completed": 3, "negated": -1}
 
 Row = tuple[Mention, ArticleRecord]
