@@ -414,6 +414,122 @@ def bench(paths, limit, workers):
 
 
 @main.command()
+@click.option("--actor", help="Actor code.")
+@click.option("--location", help="Country code or place name.")
+@click.option("--type", "type_", type=click.Choice(PLOVER_TYPES, case_sensitive=False))
+@click.option("--from", "date_from", callback=_date, help="First day (YYYY-MM-DD).")
+@click.option("--to", "date_to", callback=_date, help="Last day (YYYY-MM-DD).")
+@click.option("--dates", type=click.IntRange(min=1), help="Keep only the N most salient dates.")
+@click.option("--topic", type=click.Path(exists=True, file_okay=False),
+              help="A news-tls topic folder (articles.jsonl): build its timeline in a fresh ledger.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="With --topic: where to write the timeline "
+              "in the news-tls timelines.jsonl format (default: newsledger.timelines.jsonl in the topic folder).")
+@click.option("--png", type=click.Path(dir_okay=False), help="Also draw the timeline to this PNG file.")
+@click.option("--svg", type=click.Path(dir_okay=False), help="Also draw the timeline to this SVG file.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@handle_errors
+def timeline(ctx, actor, location, type_, date_from, date_to, dates, topic, output, png, svg, as_json):
+    """Dated entries, each summed up by the best sentence of that date's events, with sources.
+    With --dates N only the N most salient dates (most articles reporting or referring to them)."""
+    from .timeline import build_timeline, write_news_tls
+
+    f = MentionFilter(type=type_, actor=actor, location=location, date_from=date_from, date_to=date_to)
+    if topic:
+        import tempfile
+        from pathlib import Path
+
+        from .extract.run import extract_pending
+        from .ingest import ingest as run_ingest
+        from .merge import merge_pending
+
+        articles = Path(topic) / "articles.jsonl"
+        if not articles.is_file():
+            raise NewsledgerError(f"no articles.jsonl in {topic}", hint="a news-tls topic folder holds articles.jsonl")
+        with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "topic.db")) as store:
+            run_ingest(store, [str(articles)])
+            extract_pending(store, workers=0)
+            merge_pending(store)
+            entries = build_timeline(store, f, dates)
+        target = output or str(Path(topic) / "newsledger.timelines.jsonl")
+        write_news_tls(entries, target)
+        err.print(f"{len(entries)} dates written to {target}", highlight=False)
+    else:
+        with _store(ctx) as store:
+            entries = build_timeline(store, f, dates)
+    for path, fmt in ((png, "png"), (svg, "svg")):
+        if path:
+            from .charts import timeline_chart
+
+            timeline_chart(entries, path, fmt=fmt)
+            err.print(f"timeline drawn to {path}", highlight=False)
+    if as_json:
+        click.echo(json.dumps([{"date": e.date.isoformat(), "summary": e.summary, "salience": e.salience,
+                                "types": e.types, "events": [ev.id for ev in e.events], "sources": e.sources}
+                               for e in entries], indent=2, ensure_ascii=False))
+        return
+    table = Table("date", "events", "summary", "sources", title=f"timeline: {len(entries)} dates")
+    for e in entries:
+        table.add_row(e.date.isoformat(), f"{len(e.events)} ({', '.join(e.types)})", e.summary,
+                      "\n".join(_short(s) for s in e.sources[:3]) + (f"\n+{len(e.sources) - 3} more" if len(e.sources) > 3 else ""))
+    out.print(table)
+
+
+@main.command()
+@click.option("--at", "at", callback=_date, help="The picture as known on this date (articles published by then).")
+@click.option("--host", help="Only this host country (ISO alpha-3).")
+@click.option("--png", type=click.Path(dir_okay=False), help="Also draw a map to this PNG file.")
+@click.option("--svg", type=click.Path(dir_okay=False), help="Also draw a map to this SVG file.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@handle_errors
+def posture(ctx, at, host, png, svg, as_json):
+    """Force posture: for each host country, who sent or pledged what, how many, status, last report,
+    sources, and totals (ranges where figures are uncertain)."""
+    from .posture import build_posture
+    from .summary import format_quantity
+
+    with _store(ctx) as store:
+        hosts = build_posture(store, at, host)
+    for path, fmt in ((png, "png"), (svg, "svg")):
+        if path:
+            from .charts import posture_map
+
+            posture_map(hosts, path, fmt=fmt, at=at)
+            err.print(f"posture map drawn to {path}", highlight=False)
+    if as_json:
+        click.echo(json.dumps([{"host": hp.host, "totals": [{"mode": t.mode, "min": t.min, "max": t.max,
+                                                               "uncertain": t.uncertain} for t in hp.totals],
+                                "lines": [{"senders": l.senders, "mode": l.mode, "min": l.min, "max": l.max,
+                                           "approx": l.approx, "unit": l.unit, "status": l.status,
+                                           "last_reported": l.last_reported.isoformat() if l.last_reported else None,
+                                           "shared_with": l.shared_with, "event_id": l.event_id,
+                                           "summary": l.summary, "sources": l.sources} for l in hp.lines]}
+                               for hp in hosts], indent=2, ensure_ascii=False))
+        return
+    for hp in hosts:
+        totals = "; ".join(f"{t.mode} {_range(t)}" for t in hp.totals) or "no figures"
+        table = Table("from", "what", "how many", "status", "last reported", "sources",
+                      title=f"{hp.host} — in force: {totals}" + (f" (as known on {at})" if at else ""))
+        for l in hp.lines:
+            from .model import Quantity, Span
+
+            q = format_quantity(Quantity("", l.min, l.max, l.approx, l.unit, Span(0, 0))) if (l.min or l.max) else "—"
+            if l.shared_with:
+                q += f" (with {', '.join(l.shared_with)})"
+            table.add_row(", ".join(l.senders), l.mode, q, l.status or "",
+                          l.last_reported.isoformat() if l.last_reported else "",
+                          f"{len(l.sources)}: " + ", ".join(_short(s) for s in l.sources[:2]))
+        out.print(table)
+
+
+def _range(t) -> str:
+    if t.max is None:
+        return f">{t.min:,}"
+    return f"{t.min:,}" if t.min == t.max else f"{t.min:,}–{t.max:,}"
+
+
+@main.command()
 @click.option("--fresh", is_flag=True, help="Start from an empty ledger.")
 @click.pass_context
 @handle_errors

@@ -106,8 +106,11 @@ class Extractor:
         mentions: list[Mention] = []
         fallback: list[Entity] = []
         deploy_fallback: list[Entity] = []
+        deploy_at = -10
         for si, sent in enumerate(sents):
             doc = docs.get(si)
+            if si - deploy_at > 2:
+                deploy_fallback = []  # a deployment's forces are referred back to only in the next sentences
             if doc is not None:
                 try:
                     ctx = SentenceContext(doc, sent.start, list(sent.hits), self.lexicon, self.places, countries,
@@ -121,7 +124,7 @@ class Extractor:
                 mentions.extend(found)
                 deployed = [m for m in found if m.type in DEPLOYMENT_TYPES and m.actors and m.confidence >= 0.5]
                 if deployed:
-                    deploy_fallback = deployed[-1].actors
+                    deploy_fallback, deploy_at = deployed[-1].actors, si
             fallback = _fallback(sent, doc) or fallback
         return mentions
 
