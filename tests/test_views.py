@@ -1,0 +1,97 @@
+"""Views of the ledger: timeline (and its news-tls output and metrics), force posture, pictures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from newsledger.tls_metrics import score_timeline
+
+from conftest import ROOT, SHARED, needs_shared, run_cli
+
+SAMPLE = ROOT / "src" / "newsledger" / "sample"
+D = dt.date
+
+
+def test_tls_metrics_identical_and_shifted():
+    ref = {D(2022, 2, 2): ["The United States ordered 2,000 troops to Poland and Germany."],
+           D(2022, 2, 24): ["Russia launched a full-scale invasion of Ukraine."]}
+    same = score_timeline(ref, ref)
+    assert same.date_f1 == 1.0 and same.ar1_f1 == 1.0 and same.ar2_f1 == 1.0
+    shifted = score_timeline({d + dt.timedelta(days=1): s for d, s in ref.items()}, ref)
+    assert shifted.date_f1 == 0.0 and 0.0 < shifted.ar1_f1 < 1.0
+    assert score_timeline({}, ref).date_f1 == 0.0
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("views") / "views.db")
+    paths = [str(SAMPLE)] + ([str(SHARED / "seeds")] if (SHARED / "seeds").is_dir() else [])
+    r = run_cli("ingest", *paths, db=db)
+    assert r.returncode == 0, r.stderr
+    return db
+
+
+@pytest.mark.slow
+def test_posture_at_date_lists_us_troops_in_poland(ledger):
+    r = run_cli("posture", "--at", "2022-02-20", "--json", db=ledger)
+    assert r.returncode == 0, r.stderr
+    hosts = {h["host"]: h for h in json.loads(r.stdout)}
+    assert "POL" in hosts
+    us = [l for l in hosts["POL"]["lines"] if "USA" in l["senders"] and l["mode"] in ("troops", "mixed")]
+    assert us, hosts["POL"]["lines"]
+    assert any(l["max"] or l["min"] for l in us)
+    assert all(l["status"] and l["sources"] and l["last_reported"] <= "2022-02-20" for l in us)
+    assert hosts["POL"]["totals"]
+
+
+@pytest.mark.slow
+def test_posture_at_excludes_later_reports(ledger):
+    early = {h["host"] for h in json.loads(run_cli("posture", "--at", "2022-01-10", "--json", db=ledger).stdout)}
+    late = {h["host"] for h in json.loads(run_cli("posture", "--json", db=ledger).stdout)}
+    assert early < late  # early January: fewer hosts known than by March
+
+
+@pytest.mark.slow
+def test_timeline_dates_salience_and_sources(ledger):
+    r = run_cli("timeline", "--dates", "6", "--json", db=ledger)
+    entries = json.loads(r.stdout)
+    assert len(entries) == 6
+    assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
+    assert all(e["summary"] and e["sources"] and e["events"] for e in entries)
+    everything = json.loads(run_cli("timeline", "--json", db=ledger).stdout)
+    top = sorted(everything, key=lambda e: -e["salience"])[:6]
+    assert min(e["salience"] for e in entries) >= min(e["salience"] for e in top)
+    only = json.loads(run_cli("timeline", "--json", "--type", "CONSULT", db=ledger).stdout)
+    assert only and all(e["types"] == ["CONSULT"] for e in only)
+
+
+@pytest.mark.slow
+def test_topic_folder_in_news_tls_layout(tmp_path):
+    topic = tmp_path / "ukraine"
+    topic.mkdir()
+    with open(topic / "articles.jsonl", "w") as fh:
+        for i, f in enumerate(sorted(SAMPLE.glob("*.txt"))):
+            head, text = f.read_text().split("\n", 1)
+            fh.write(json.dumps({"id": f"s{i}", "time": head.split()[1] + "T00:00:00", "text": text}) + "\n")
+    r = run_cli("timeline", "--topic", str(topic), "--dates", "8", "-o", str(tmp_path / "tl.jsonl"))
+    assert r.returncode == 0, r.stderr
+    (tl,) = [json.loads(l) for l in (tmp_path / "tl.jsonl").read_text().splitlines()]
+    assert len(tl) == 8 and all(len(item) == 2 and isinstance(item[1], list) for item in tl)
+    dt.datetime.fromisoformat(tl[0][0])
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "tls_eval.py"), str(tmp_path / "tl.jsonl"),
+                          str(tmp_path / "tl.jsonl")], capture_output=True, text=True)
+    assert out.returncode == 0 and "mean" in out.stdout and "1.000" in out.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG"), ("svg", b"<?xml")])
+def test_timeline_picture(ledger, tmp_path, fmt, magic):
+    path = tmp_path / f"t.{fmt}"
+    r = run_cli("timeline", f"--{fmt}", str(path), db=ledger)
+    assert r.returncode == 0, r.stderr
+    assert path.read_bytes().startswith(magic) and path.stat().st_size > 10_000
