@@ -12,7 +12,8 @@ from newsledger.serialize import MENTION_FIELDS
 
 from conftest import run_cli
 
-COMMANDS = ["ingest", "extract", "articles", "stats", "mentions", "export", "eval", "bench", "demo"]
+COMMANDS = ["ingest", "extract", "articles", "stats", "mentions", "events", "timeline", "posture", "export", "eval",
+            "eval-merge", "bench", "demo"]
 
 
 @pytest.mark.parametrize("cmd", [[]] + [[c] for c in COMMANDS])
