@@ -95,3 +95,34 @@ def test_timeline_picture(ledger, tmp_path, fmt, magic):
     r = run_cli("timeline", f"--{fmt}", str(path), db=ledger)
     assert r.returncode == 0, r.stderr
     assert path.read_bytes().startswith(magic) and path.stat().st_size > 10_000
+
+
+def test_crimea_is_drawn_as_part_of_ukraine():
+    from newsledger.shapes import contains
+
+    assert contains("UKR", 34.10, 44.95) and not contains("RUS", 34.10, 44.95)  # Simferopol
+    assert contains("UKR", 33.52, 44.60)  # Sevastopol
+    assert contains("RUS", 37.62, 55.75) and contains("POL", 21.01, 52.23)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG"), ("svg", b"<?xml")])
+def test_posture_map(ledger, tmp_path, fmt, magic):
+    path = tmp_path / f"p.{fmt}"
+    r = run_cli("posture", "--at", "2022-02-20", f"--{fmt}", str(path), db=ledger)
+    assert r.returncode == 0, r.stderr
+    assert path.read_bytes().startswith(magic) and path.stat().st_size > 20_000
+
+
+@pytest.mark.slow
+def test_considered_then_under_way_shows_both_in_the_history(tmp_path):
+    (tmp_path / "a.txt").write_text(" date 2022-01-24\nWASHINGTON — The United States is considering sending "
+                                    "3,000 troops to Poland, officials said on Monday.")
+    (tmp_path / "b.txt").write_text(" date 2022-01-26\nWARSAW — The United States has begun sending 3,000 troops "
+                                    "to Poland, the Polish defence ministry said on Wednesday.")
+    db = str(tmp_path / "h.db")
+    assert run_cli("ingest", str(tmp_path), db=db).returncode == 0
+    (ev,) = [json.loads(l) for l in run_cli("events", "--json", "--type", "MOBILIZE", db=db).stdout.splitlines()]
+    assert [(h["status"], h["reported"]) for h in ev["status_history"]] == [
+        ("considered", "2022-01-24"), ("underway", "2022-01-26")]
+    assert ev["status"] == "underway" and ev["n_sources"] == 2 and ev["recipients"] == ["POL"]

@@ -124,11 +124,14 @@ def posture_map(hosts: list[HostPosture], path: str, *, fmt: str = "png", at: dt
                 drawn.add((sender, hp.host, line.mode))
                 figure = line.max or line.min or 0
                 width = 0.8 + 5.0 * math.sqrt(figure / biggest) if figure else 0.8
-                ax.annotate("", xy=(dst[1], dst[0]), xytext=(src[1], src[0]),
+                start = _clamp((src[1], src[0]), (dst[1], dst[0]))  # senders off the map start at its edge
+                ax.annotate("", xy=(dst[1], dst[0]), xytext=start,
                             arrowprops=dict(arrowstyle="-|>", color=_mode_colour(line.mode), lw=width, alpha=0.7,
                                             connectionstyle="arc3,rad=0.15", shrinkA=2, shrinkB=4))
         total = "; ".join(f"{t.mode} {t.min:,}" + ("+" if t.max is None else (f"–{t.max:,}" if t.max != t.min else ""))
                           for t in hp.totals)
+        if not (lon0 <= dst[1] <= lon1 and lat0 <= dst[0] <= lat1):
+            continue
         ax.text(dst[1], dst[0] - 0.6, f"{hp.host}\n{total}" if total else hp.host, fontsize=7, ha="center", va="top",
                 color="#222222", zorder=5)
     ax.set_xlim(lon0, lon1)
@@ -146,7 +149,7 @@ def posture_map(hosts: list[HostPosture], path: str, *, fmt: str = "png", at: dt
     fig.colorbar(sm, ax=ax, shrink=0.5, pad=0.01, label="forces received (log scale)")
     ax.set_title("Force posture" + (f" as known on {at.isoformat()}" if at else "") +
                  ": who sent what where (announced, under way or completed)", fontsize=10, loc="left")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.95, bottom=0.03)
     fig.savefig(path, format=fmt)
     plt.close(fig)
 
@@ -157,6 +160,19 @@ _MODE_COLOURS = {"troops": "#1f77b4", "aircraft": "#2ca02c", "naval": "#17becf",
 
 def _mode_colour(mode: str) -> str:
     return _MODE_COLOURS.get(mode, "#1f77b4")
+
+
+def _clamp(src: tuple[float, float], dst: tuple[float, float]) -> tuple[float, float]:
+    """The point where the segment from src to dst enters the map box (src itself when inside)."""
+    lon0, lon1, lat0, lat1 = MAP_BOX
+    (x0, y0), (x1, y1) = src, dst
+    t = 0.0
+    for lo, hi, a, b in ((lon0, lon1, x0, x1), (lat0, lat1, y0, y1)):
+        if a < lo and b != a:
+            t = max(t, (lo - a) / (b - a))
+        elif a > hi and b != a:
+            t = max(t, (hi - a) / (b - a))
+    return (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
 
 
 def _org_point(code: str) -> tuple[float, float] | None:
