@@ -10,7 +10,7 @@ from spacy.tokens import Token
 from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Quantity, Span, TimeValue
 from .arguments import (
     SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
-    phrase_tokens, possessor_actors, subject_of, _dedupe,
+    PRONOUNS, phrase_tokens, possessor_actors, subject_of, _dedupe,
 )
 from .lexicon import Asset, Trigger
 from .quantities import quantity_before
@@ -264,6 +264,10 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
             subj = agent_of(tok)
         if subj is not None and not _is_asset(ctx, subj):
             ents = actors_of_phrase(ctx, subj)
+            if not ents and subj.lower_ not in PRONOUNS:
+                # "One option the Biden administration is considering is moving ...": the actor is in
+                # the subject's relative clause
+                ents = ctx.entities_in(subj.subtree)
             if ents:
                 return ents, True
         # "Russian troops massed", "US troops arrived", "forces were put on standby"

@@ -109,8 +109,8 @@ class Extractor:
         deploy_at = -10
         for si, sent in enumerate(sents):
             doc = docs.get(si)
-            if si - deploy_at > 2:
-                deploy_fallback = []  # a deployment's forces are referred back to only in the next sentences
+            if si - deploy_at > 6:
+                deploy_fallback = []  # a deployment's forces are referred back to within a few sentences
             if doc is not None:
                 try:
                     ctx = SentenceContext(doc, sent.start, list(sent.hits), self.lexicon, self.places, countries,
