@@ -296,21 +296,10 @@ class SQLiteStore:
         if f.ids is not None:
             where.append(f"m.id IN ({','.join('?' * len(f.ids))})" if f.ids else "0")
             args += list(f.ids)
-        if f.date_from:
-            where.append("COALESCE(m.date, a.published) >= ?")
-            args.append(f.date_from.isoformat())
-        if f.date_to:
-            where.append("COALESCE(m.date, a.published) <= ?")
-            args.append(f.date_to.isoformat())
-        sql = ("SELECT m.*, a.id, a.source, a.published, a.title, a.text, a.lang, a.seq, a.text_hash, "
-               "a.duplicate_of, a.similarity, a.ingested_at, a.extracted_at "
-               "FROM mentions m JOIN articles a ON a.id = m.article_id")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY COALESCE(m.date, a.published) IS NULL, COALESCE(m.date, a.published), a.seq, m.ord"
-        if f.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            args += [f.limit, f.offset]
+        sql, args = _select("SELECT m.*, a.id, a.source, a.published, a.title, a.text, a.lang, a.seq, a.text_hash, "
+                            "a.duplicate_of, a.similarity, a.ingested_at, a.extracted_at "
+                            "FROM mentions m JOIN articles a ON a.id = m.article_id", where, args, f,
+                            "COALESCE(m.date, a.published)", "a.seq, m.ord")
         cur = self.conn.execute(sql, args)
         ncols = len(cur.description) - 12
         names = [d[0] for d in cur.description[:ncols]]
@@ -395,19 +384,7 @@ class SQLiteStore:
             where.append("(ev.loc_country = ? OR ev.loc_name = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM event_codes c "
                          "WHERE c.event_id = ev.id AND c.role = 'recipient' AND c.code = ?))")
             args += [f.location.upper(), f.location, f.location.upper()]
-        if f.date_from:
-            where.append("COALESCE(ev.date, ev.first_reported) >= ?")
-            args.append(f.date_from.isoformat())
-        if f.date_to:
-            where.append("COALESCE(ev.date, ev.first_reported) <= ?")
-            args.append(f.date_to.isoformat())
-        sql = "SELECT * FROM events ev"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY COALESCE(ev.date, ev.first_reported) IS NULL, COALESCE(ev.date, ev.first_reported), ev.id"
-        if f.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            args += [f.limit, f.offset]
+        sql, args = _select("SELECT * FROM events ev", where, args, f, "COALESCE(ev.date, ev.first_reported)", "ev.id")
         cur = self.conn.execute(sql, args)
         names = [d[0] for d in cur.description]
         return [codec.event_from_row(dict(zip(names, r))) for r in cur.fetchall()]
@@ -431,6 +408,23 @@ class SQLiteStore:
             mentions_by_type=by_type,
             schema_version=self.schema_version(),
         )
+
+
+def _select(base: str, where: list[str], args: list, f: MentionFilter, date_expr: str, tiebreak: str
+            ) -> tuple[str, list]:
+    """Add the date range of `f` on `date_expr`, order by it (undated last), and page."""
+    if f.date_from:
+        where.append(f"{date_expr} >= ?")
+        args.append(f.date_from.isoformat())
+    if f.date_to:
+        where.append(f"{date_expr} <= ?")
+        args.append(f.date_to.isoformat())
+    sql = base + (" WHERE " + " AND ".join(where) if where else "")
+    sql += f" ORDER BY {date_expr} IS NULL, {date_expr}, {tiebreak}"
+    if f.limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        args = args + [f.limit, f.offset]
+    return sql, args
 
 
 def _q(name: str) -> str:
