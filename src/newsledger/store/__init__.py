@@ -20,9 +20,10 @@ def default_db() -> str:
     return str(Path(base) / "newsledger" / "ledger.db")
 
 
-def open_store(location: str | None = None) -> SQLiteStore:
-    """Open (creating and migrating as needed) the store at `location`: a path or sqlite:///path."""
+def open_store(location: str | None = None, *, readonly: bool = False) -> SQLiteStore:
+    """Open (creating and migrating as needed) the store at `location`: a path or sqlite:///path.
+    `readonly` opens an existing, current ledger for reading only (the web app's connections)."""
     location = location or default_db()
     if location.startswith("sqlite:///"):
         location = location[len("sqlite:///"):]
-    return SQLiteStore(location)
+    return SQLiteStore(location, readonly=readonly)

@@ -86,8 +86,12 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class SQLiteStore:
-    def __init__(self, path: str):
+    def __init__(self, path: str, *, readonly: bool = False):
         self.path = path
+        self.readonly = readonly
+        if readonly:
+            self._open_readonly(path)
+            return
         if path != ":memory:":
             try:
                 Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -106,8 +110,26 @@ class SQLiteStore:
                              hint="is it an SQLite file? pass another --db") from exc
         self.migrate()
 
+    def _open_readonly(self, path: str) -> None:
+        """A reader's connection: no writes, no migrations; the schema must be current."""
+        if not Path(path).expanduser().is_file():
+            raise StoreError("no ledger database here", source=path, hint="run `newsledger ingest` first")
+        try:
+            uri = Path(path).expanduser().resolve().as_uri() + "?mode=ro"
+            self.conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA busy_timeout=30000")
+            version = self.schema_version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the database: {exc}", source=path) from exc
+        if version < len(migrations()):
+            raise StoreError(f"schema version {version} is older than this newsledger's {len(migrations())}",
+                             source=path, hint="open it once for writing (e.g. `newsledger stats`) to upgrade")
+
     # -- schema -------------------------------------------------------------------------
     def migrate(self) -> int:
+        pending = [m for m in migrations() if m[0] > self._applied_max()]
+        if not pending:
+            return self.schema_version()  # up to date: no write lock taken
         with self.transaction():
             self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                               "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
@@ -120,6 +142,12 @@ class SQLiteStore:
                     self.conn.execute(statement)
                 self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, _now()))
         return self.schema_version()
+
+    def _applied_max(self) -> int:
+        try:
+            return self.schema_version()
+        except sqlite3.OperationalError:
+            return 0
 
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
@@ -222,6 +250,22 @@ class SQLiteStore:
                                 " similarity, ingested_at, extracted_at FROM articles WHERE id = ?",
                                 (article_id,)).fetchone()
         return _article_record(row) if row else None
+
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> tuple[list[tuple], list[tuple]]:
+        """Full-text search: (article id, published, title, snippet) and (mention id, article id, published,
+        sentence) rows, best first."""
+        q = fts_query(text)
+        if not q:
+            return [], []
+        arts = list(self.conn.execute(
+            "SELECT a.id, a.published, a.title, snippet(article_fts, 1, '[', ']', '…', 16) FROM article_fts "
+            "JOIN articles a ON a.seq = article_fts.rowid WHERE article_fts MATCH ? AND a.duplicate_of IS NULL "
+            "ORDER BY rank LIMIT ? OFFSET ?", (q, limit, offset)))
+        sents = list(self.conn.execute(
+            "SELECT DISTINCT m.id, m.article_id, a.published, m.sentence FROM sentence_fts "
+            "JOIN mentions m ON m.rowid = sentence_fts.rowid JOIN articles a ON a.id = m.article_id "
+            "WHERE sentence_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?", (q, limit, offset)))
+        return arts, sents
 
     def rejections(self) -> list[Rejection]:
         return [Rejection(s, r, l or None) for s, l, r in
@@ -432,8 +476,18 @@ def _q(name: str) -> str:
 
 
 def _statements(sql: str) -> list[str]:
-    lines = [ln for ln in sql.splitlines() if not ln.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    """Split a migration into statements (trigger bodies keep their inner semicolons)."""
+    out, buf = [], ""
+    for line in sql.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        buf += line + "\n"
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip().rstrip(";"))
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip().rstrip(";"))
+    return out
 
 
 def _article(r) -> Article:
@@ -444,3 +498,15 @@ def _article(r) -> Article:
 def _article_record(r) -> ArticleRecord:
     return ArticleRecord(article=_article(r), seq=r[6], text_hash=r[7], duplicate_of=r[8], similarity=r[9],
                          ingested_at=r[10], extracted_at=r[11])
+
+
+def fts_query(text: str) -> str:
+    """A user's words as an FTS5 query: every word must occur (prefix match on the last one)."""
+    import re
+
+    words = re.findall(r"\w+", text)
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
