@@ -530,6 +530,28 @@ def _range(t) -> str:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (only this machine by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--allow-write", is_flag=True, help="Enable POST /api/ingest (needs a bearer token).")
+@click.option("--token", envvar="NEWSLEDGER_TOKEN", help="Bearer token for POST /api/ingest ($NEWSLEDGER_TOKEN).")
+@click.pass_context
+@handle_errors
+def serve(ctx, host, port, allow_write, token):
+    """Start the web app and HTTP API (OpenAPI docs at /docs) over the ledger. Read-only unless
+    --allow-write is given together with a token."""
+    import uvicorn
+
+    from .web.app import Settings, create_app
+
+    if allow_write and not token:
+        raise click.BadParameter("--allow-write needs --token (or $NEWSLEDGER_TOKEN)", param_hint="--token")
+    app = create_app(Settings(ctx.obj["db"], allow_write, token))
+    err.print(f"newsledger web app on http://{host}:{port}/ (API docs /docs; ledger {ctx.obj['db']}; "
+              f"{'writable' if allow_write else 'read-only'})", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command()
 @click.option("--fresh", is_flag=True, help="Start from an empty ledger.")
 @click.pass_context
 @handle_errors

@@ -1,0 +1,333 @@
+// newsledger web app: force-posture map, zoomable timeline, date replay, evidence panel.
+// Article text is untrusted: it is only ever inserted with textContent / createTextNode.
+"use strict";
+
+const SVGNS = "http://www.w3.org/2000/svg";
+const BOX = { lon0: -12, lon1: 50, lat0: 33, lat1: 72 };
+const TYPE_COLOURS = {
+  MOBILIZE: "#1f77b4", RETREAT: "#7fb8d8", ASSAULT: "#d62728", SANCTION: "#ff7f0e", CONSULT: "#2ca02c",
+  REQUEST: "#9467bd", REJECT: "#8c564b", THREATEN: "#e377c2", ACCUSE: "#bcbd22", AID: "#17becf",
+  SUPPORT: "#98df8a", AGREE: "#aec7e8", CONCEDE: "#c5b0d5", COOPERATE: "#c49c94", PROTEST: "#f7b6d2", COERCE: "#7f7f7f",
+};
+const MODE_COLOURS = { troops: "#1f77b4", aircraft: "#2ca02c", naval: "#17becf", air_defense: "#9467bd",
+  armor: "#8c564b", equipment: "#7f7f7f", mixed: "#ff7f0e", forces: "#1f77b4" };
+
+const state = { countries: null, capitals: {}, events: [], days: [], view: null, type: "", selected: null, timer: null };
+
+function el(tag, attrs = {}, text = null, ns = null) {
+  const node = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== null) node.textContent = String(text);
+  return node;
+}
+const svg = (tag, attrs = {}, text = null) => el(tag, attrs, text, SVGNS);
+
+async function getJSON(url) {
+  const r = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!r.ok) throw new Error(`${url}: ${r.status}`);
+  return r.json();
+}
+
+// -- map ------------------------------------------------------------------------------------------
+const K = Math.cos(((BOX.lat0 + BOX.lat1) / 2) * Math.PI / 180);
+function project([lon, lat]) {
+  const w = (BOX.lon1 - BOX.lon0) * K, h = BOX.lat1 - BOX.lat0, s = Math.min(1000 / w, 760 / h);
+  return [((lon - BOX.lon0) * K) * s, (BOX.lat1 - lat) * s];
+}
+
+function drawCountries() {
+  const map = document.getElementById("map");
+  map.replaceChildren();
+  const defs = svg("defs");
+  for (const [mode, colour] of Object.entries(MODE_COLOURS)) {
+    const m = svg("marker", { id: `head-${mode}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 5,
+      markerHeight: 5, orient: "auto-start-reverse" });
+    m.appendChild(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: colour }));
+    defs.appendChild(m);
+  }
+  map.appendChild(defs);
+  const g = svg("g", { id: "countries" });
+  for (const f of state.countries.features) {
+    const d = f.geometry.coordinates.map(poly => poly.map(ring =>
+      "M" + ring.map(p => project(p).map(v => v.toFixed(1)).join(",")).join("L") + "Z").join("")).join("");
+    const path = svg("path", { d, class: "country", "data-code": f.properties.code });
+    path.appendChild(svg("title", {}, f.properties.code));
+    g.appendChild(path);
+    if (f.properties.capital) state.capitals[f.properties.code] = f.properties.capital;
+  }
+  map.appendChild(g);
+  map.appendChild(svg("g", { id: "arrows" }));
+  map.appendChild(svg("g", { id: "labels" }));
+}
+
+const ORG_SEATS = { NATO: [4.43, 50.88], EU: [4.38, 50.84], OSCE: [16.37, 48.21] };
+
+function rampColour(t) {  // 0..1 -> light orange .. red
+  const a = [253, 224, 197], b = [227, 74, 51];
+  return `rgb(${a.map((x, i) => Math.round(x + (b[i] - x) * t)).join(",")})`;
+}
+
+async function showPosture(day) {
+  const hosts = await getJSON(`/api/posture?at=${day}`);
+  const received = {};
+  for (const h of hosts) received[h.host] = h.totals.reduce((s, t) => s + (t.max ?? t.min ?? 0), 0) || 1;
+  const maxLog = Math.log10(Math.max(10, ...Object.values(received)));
+  for (const path of document.querySelectorAll("#countries .country")) {
+    const code = path.dataset.code;
+    if (code in received) {
+      path.classList.add("host");
+      path.style.fill = rampColour(Math.log10(received[code]) / maxLog);
+      path.onclick = () => showHost(hosts.find(h => h.host === code), day);
+    } else {
+      path.classList.remove("host");
+      path.style.fill = "";
+      path.onclick = null;
+    }
+  }
+  const arrows = document.getElementById("arrows"), labels = document.getElementById("labels");
+  arrows.replaceChildren();
+  labels.replaceChildren();
+  const biggest = Math.max(1, ...hosts.flatMap(h => h.lines.map(l => l.max ?? l.min ?? 0)));
+  const drawn = new Set();
+  for (const h of hosts) {
+    const to = state.capitals[h.host];
+    if (!to) continue;
+    for (const l of h.lines) for (const s of l.senders) {
+      const from = state.capitals[s] || ORG_SEATS[s];
+      const key = `${s}>${h.host}>${l.mode}`;
+      if (!from || drawn.has(key)) continue;
+      drawn.add(key);
+      const [x1, y1] = project(from), [x2, y2] = project(to);
+      const mx = (x1 + x2) / 2 - (y2 - y1) * 0.15, my = (y1 + y2) / 2 + (x2 - x1) * 0.15;
+      const fig = l.max ?? l.min ?? 0;
+      const path = svg("path", { d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}`, class: "arrow",
+        stroke: MODE_COLOURS[l.mode] || "#1f77b4", "stroke-width": (1 + 7 * Math.sqrt(fig / biggest)).toFixed(2),
+        "marker-end": `url(#head-${MODE_COLOURS[l.mode] ? l.mode : "forces"})` });
+      path.appendChild(svg("title", {}, `${s} → ${h.host}: ${l.mode} ${fmtQty(l)} (${l.status})`));
+      arrows.appendChild(path);
+    }
+    const [x, y] = project(to);
+    labels.appendChild(svg("text", { x, y: y + 14, class: "label", "text-anchor": "middle" }, h.host));
+  }
+  const legend = document.getElementById("legend");
+  legend.replaceChildren(
+    el("div", { class: "row" }, `Forces received as known on ${day}`),
+    (() => { const r = el("div", { class: "row" }); r.append(el("span", { class: "ramp" }), el("span", {}, "few → many (log)")); return r; })(),
+    ...Object.entries(MODE_COLOURS).filter(([m]) => m !== "forces").map(([m, c]) => {
+      const r = el("div", { class: "row" });
+      const sw = el("span", { class: "swatch" });
+      sw.style.background = c;
+      r.append(sw, el("span", {}, `arrow: ${m}`));
+      return r;
+    }));
+}
+
+function fmtQty(l) {
+  if (l.min == null && l.max == null) return "no figure";
+  if (l.min != null && l.max != null) return l.min === l.max ? `${l.approx ? "~" : ""}${l.min.toLocaleString()}` : `${l.min.toLocaleString()}–${l.max.toLocaleString()}`;
+  return l.min != null ? `>${l.min.toLocaleString()}` : `≤${l.max.toLocaleString()}`;
+}
+
+function showHost(h, day) {
+  const body = document.getElementById("evidenceBody");
+  body.replaceChildren(el("h3", {}, `${h.host}: forces received (as known on ${day})`));
+  const totals = h.totals.map(t => `${t.mode} ${t.min.toLocaleString()}${t.max == null ? "+" : t.max !== t.min ? "–" + t.max.toLocaleString() : ""}`).join("; ");
+  body.appendChild(el("p", {}, totals ? `In force: ${totals}` : "No figures in force."));
+  const table = el("table", { class: "lines" });
+  const head = el("tr");
+  for (const c of ["from", "what", "how many", "status", "last report", ""]) head.appendChild(el("th", {}, c));
+  table.appendChild(head);
+  for (const l of h.lines) {
+    const tr = el("tr");
+    tr.append(el("td", {}, l.senders.join(", ")), el("td", {}, l.mode), el("td", {}, fmtQty(l) + (l.shared_with.length ? ` (with ${l.shared_with.join(", ")})` : "")),
+      el("td", {}, l.status || ""), el("td", {}, l.last_reported || ""));
+    const td = el("td");
+    const b = el("button", { type: "button" }, "evidence");
+    b.onclick = () => showEvent(l.event_id);
+    td.appendChild(b);
+    tr.appendChild(td);
+    table.appendChild(tr);
+  }
+  body.appendChild(table);
+}
+
+// -- evidence -------------------------------------------------------------------------------------
+function highlighted(sentence, spans) {
+  const p = el("p");
+  let at = 0;
+  for (const h of spans) {
+    if (h.start < at || h.end > sentence.length) continue;  // overlapping or out of range: leave as text
+    if (h.start > at) p.appendChild(document.createTextNode(sentence.slice(at, h.start)));
+    p.appendChild(el("mark", { class: h.kind, title: h.kind }, sentence.slice(h.start, h.end)));
+    at = h.end;
+  }
+  p.appendChild(document.createTextNode(sentence.slice(at)));
+  return p;
+}
+
+function sourceNode(source) {
+  try {
+    const u = new URL(source);
+    if (u.protocol === "http:" || u.protocol === "https:") return el("a", { href: u.href, rel: "noopener noreferrer", target: "_blank" }, u.hostname + u.pathname);
+  } catch (e) { /* a file path, not a URL */ }
+  return el("span", {}, source);
+}
+
+async function showEvent(id) {
+  state.selected = id;
+  for (const c of document.querySelectorAll("#timeline circle")) c.classList.toggle("selected", c.dataset.id === id);
+  const body = document.getElementById("evidenceBody");
+  let ev;
+  try { ev = await getJSON(`/api/events/${encodeURIComponent(id)}`); }
+  catch (e) { body.replaceChildren(el("p", {}, `Event not found: ${id}`)); return; }
+  const head = el("div", { class: "event-head" });
+  head.append(el("span", { class: "tag" }, ev.type + (ev.mode ? "/" + ev.mode : "")),
+    el("span", { class: `tag status-${ev.status}` }, ev.status || "no status"));
+  head.appendChild(el("h3", {}, `${ev.actors.join(", ")}${ev.recipients.length ? " → " + ev.recipients.join(", ") : ""}` +
+    (ev.location ? ` @ ${ev.location.name || ev.location.country}` : "")));
+  const facts = [];
+  if (ev.date) facts.push(`date ${ev.date} (${ev.date_precision})`);
+  if (ev.quantity) facts.push(`figure ${fmtQty(ev.quantity)} ${ev.quantity.unit || ""}`);
+  facts.push(`${ev.n_mentions} mention(s), ${ev.n_sources} source(s), first reported ${ev.first_reported || "?"}`);
+  head.appendChild(el("p", { class: "muted" }, facts.join(" · ")));
+  if (ev.status_history.length) head.appendChild(el("p", {}, "Status: " + ev.status_history.map(h => `${h.status} (${h.reported || "?"})`).join(" → ")));
+  for (const c of ev.conflicts) head.appendChild(el("p", { class: "conflict" }, `Conflicting figures on ${c.reported}: ` + c.figures.map(f => `${fmtQty(f)} (${f.source})`).join(" vs ")));
+  body.replaceChildren(head);
+  for (const m of ev.mentions) {
+    const div = el("div", { class: "mention" });
+    const meta = el("div", { class: "meta" });
+    meta.append(el("span", {}, `${m.published || "undated"} · ${m.status || ""} · `), sourceNode(m.source));
+    div.append(meta, highlighted(m.sentence, m.highlights || []));
+    body.appendChild(div);
+  }
+  if (location.hash !== `#event=${encodeURIComponent(id)}`) history.replaceState(null, "", `#event=${encodeURIComponent(id)}`);
+}
+
+// -- timeline -------------------------------------------------------------------------------------
+const DAY = 86400000;
+const eventDay = e => (e.date && e.date_precision === "day") ? e.date : e.first_reported;
+
+function drawTimeline() {
+  const t = document.getElementById("timeline");
+  t.replaceChildren();
+  const events = state.events.filter(e => eventDay(e) && (!state.type || e.type === state.type));
+  const types = Object.keys(TYPE_COLOURS).filter(k => events.some(e => e.type === k));
+  const [v0, v1] = state.view, W = 1400, left = 90, H = 260, laneH = Math.min(22, (H - 30) / Math.max(types.length, 1));
+  const x = d => left + (Date.parse(d) - v0) / (v1 - v0) * (W - left - 10);
+  const span = (v1 - v0) / DAY, step = span > 400 ? 60 : span > 120 ? 14 : span > 40 ? 7 : span > 10 ? 2 : 1;
+  for (let d = Math.ceil(v0 / DAY / step) * step * DAY; d <= v1; d += step * DAY) {
+    const xx = left + (d - v0) / (v1 - v0) * (W - left - 10);
+    t.append(svg("line", { x1: xx, x2: xx, y1: 0, y2: H - 18, class: "grid" }),
+      svg("text", { x: xx, y: H - 4, class: "tick", "text-anchor": "middle" }, new Date(d).toISOString().slice(0, 10)));
+  }
+  types.forEach((k, i) => t.appendChild(svg("text", { x: 4, y: 14 + i * laneH + laneH / 2, class: "lane" }, k)));
+  const nowDay = state.days[Number(document.getElementById("day").value)];
+  if (nowDay) t.appendChild(svg("line", { x1: x(nowDay), x2: x(nowDay), y1: 0, y2: H - 18, class: "now" }));
+  const stack = {};
+  for (const e of events) {
+    const cx = x(eventDay(e));
+    if (cx < left || cx > W) continue;
+    const key = `${eventDay(e)}|${e.type}`, n = stack[key] = (stack[key] || 0) + 1;  // same day and type: fan out
+    const c = svg("circle", { cx: (cx + ((n - 1) % 5) * 5).toFixed(1), cy: 14 + types.indexOf(e.type) * laneH + laneH / 2,
+      r: Math.min(3 + 1.5 * e.n_sources, 11), fill: TYPE_COLOURS[e.type], "data-id": e.id,
+      class: e.id === state.selected ? "selected" : "" });
+    c.appendChild(svg("title", {}, `${eventDay(e)} ${e.type}: ${e.summary}`));
+    c.addEventListener("click", () => showEvent(e.id));
+    t.appendChild(c);
+  }
+}
+
+function zoom(factor, centreFrac = 0.5) {
+  const [v0, v1] = state.view, span = v1 - v0, c = v0 + span * centreFrac;
+  const ns = Math.max(3 * DAY, Math.min(span * factor, state.full[1] - state.full[0] + 20 * DAY));
+  state.view = [c - ns * centreFrac, c + ns * (1 - centreFrac)];
+  drawTimeline();
+}
+
+function wireTimeline() {
+  const t = document.getElementById("timeline");
+  t.addEventListener("wheel", ev => {
+    ev.preventDefault();
+    const r = t.getBoundingClientRect();
+    zoom(ev.deltaY > 0 ? 1.25 : 0.8, Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)));
+  }, { passive: false });
+  let drag = null;
+  t.addEventListener("mousedown", ev => { drag = { x: ev.clientX, view: state.view.slice() }; });
+  window.addEventListener("mouseup", () => { drag = null; });
+  window.addEventListener("mousemove", ev => {
+    if (!drag) return;
+    const r = t.getBoundingClientRect(), dt = (ev.clientX - drag.x) / r.width * (drag.view[1] - drag.view[0]);
+    state.view = [drag.view[0] - dt, drag.view[1] - dt];
+    drawTimeline();
+  });
+  document.getElementById("zoomIn").onclick = () => zoom(0.6);
+  document.getElementById("zoomOut").onclick = () => zoom(1.6);
+  document.getElementById("zoomAll").onclick = () => { state.view = state.full.slice(); drawTimeline(); };
+  const sel = document.getElementById("typeFilter");
+  for (const k of Object.keys(TYPE_COLOURS)) sel.appendChild(el("option", { value: k }, k));
+  sel.onchange = () => { state.type = sel.value; drawTimeline(); };
+}
+
+// -- replay ---------------------------------------------------------------------------------------
+let pending = null;
+function onDay() {
+  const day = state.days[Number(document.getElementById("day").value)];
+  document.getElementById("dayLabel").textContent = day || "—";
+  drawTimeline();
+  clearTimeout(pending);
+  pending = setTimeout(() => day && showPosture(day), 60);
+}
+
+function wireReplay() {
+  const slider = document.getElementById("day"), play = document.getElementById("play");
+  slider.addEventListener("input", onDay);
+  play.onclick = () => {
+    if (state.timer) { clearInterval(state.timer); state.timer = null; play.textContent = "▶ replay"; return; }
+    if (Number(slider.value) >= Number(slider.max)) slider.value = 0;
+    play.textContent = "❚❚ pause";
+    state.timer = setInterval(() => {
+      if (Number(slider.value) >= Number(slider.max)) { play.click(); return; }
+      slider.value = Number(slider.value) + 1;
+      onDay();
+    }, 250);
+  };
+}
+
+// -- start ----------------------------------------------------------------------------------------
+async function loadEvents() {
+  const out = [];
+  for (let offset = 0; offset !== null && out.length < 20000;) {
+    const page = await getJSON(`/api/events?limit=500&offset=${offset}`);
+    out.push(...page.items);
+    offset = page.next_offset;
+  }
+  return out;
+}
+
+async function start() {
+  const [countries, stats, events] = await Promise.all([getJSON("/api/countries"), getJSON("/api/stats"), loadEvents()]);
+  state.countries = countries;
+  state.events = events;
+  document.getElementById("stats").textContent =
+    `${stats.unique_articles} articles · ${stats.mentions} mentions · ${stats.events} events · reported ${stats.first_published || "?"} to ${stats.last_published || "?"}`;
+  const days = events.map(eventDay).filter(Boolean).sort();
+  const first = days.length ? days[0] : new Date().toISOString().slice(0, 10);
+  const last = days.length ? days[days.length - 1] : first;
+  for (let d = Date.parse(first); d <= Date.parse(last); d += DAY) state.days.push(new Date(d).toISOString().slice(0, 10));
+  const slider = document.getElementById("day");
+  slider.max = Math.max(0, state.days.length - 1);
+  slider.value = slider.max;
+  state.full = [Date.parse(first) - 2 * DAY, Date.parse(last) + 2 * DAY];
+  state.view = state.full.slice();
+  drawCountries();
+  wireTimeline();
+  wireReplay();
+  onDay();
+  const m = location.hash.match(/^#event=(.+)$/);
+  if (m) showEvent(decodeURIComponent(m[1]));
+  document.body.dataset.ready = "1";
+}
+
+start().catch(err => {
+  document.getElementById("evidenceBody").replaceChildren(el("p", { class: "conflict" }, `Could not load the ledger: ${err.message}`));
+});
