@@ -120,6 +120,7 @@ async function showPosture(day) {
       r.append(sw, el("span", {}, `arrow: ${m}`));
       return r;
     }));
+  document.body.dataset.postureDay = day;
 }
 
 function fmtQty(l) {
@@ -323,6 +324,7 @@ async function start() {
   wireTimeline();
   wireReplay();
   onDay();
+  if (state.days.length) await showPosture(state.days[state.days.length - 1]);
   const m = location.hash.match(/^#event=(.+)$/);
   if (m) showEvent(decodeURIComponent(m[1]));
   document.body.dataset.ready = "1";

@@ -1,0 +1,225 @@
+"""The web app and HTTP API against a live server on localhost; end-to-end in real headless Chromium
+(Playwright driving Debian's /usr/bin/chromium); schemathesis against the OpenAPI spec."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import ROOT, run_cli
+
+SAMPLE = ROOT / "src" / "newsledger" / "sample"
+SHOTS = ROOT / "out" / "screenshots"
+CHROMIUM = os.environ.get("NEWSLEDGER_CHROMIUM", "/usr/bin/chromium")
+CRAFTED = ('WARSAW — NATO sent 300 troops to Poland on Monday <script>window.__pwned = 1</script> and '
+           '<img src=x onerror="window.__pwned = 2"> officials said, in a statement that ended the week.')
+TOKEN = "test-token-123"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real `newsledger serve` on a free localhost port, over a ledger of the sample plus a crafted article."""
+    tmp = tmp_path_factory.mktemp("web")
+    db = str(tmp / "web.db")
+    crafted = tmp / "crafted"
+    crafted.mkdir()
+    (crafted / "xss.txt").write_text(" date 2022-02-14\n" + CRAFTED, encoding="utf-8")
+    assert run_cli("ingest", str(SAMPLE), str(crafted), db=db).returncode == 0
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "newsledger.cli", "--db", db, "serve", "--port", str(port),
+                             "--allow-write", "--token", TOKEN], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if httpx.get(base + "/api/stats", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail(proc.stdout.read().decode())
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+# -- API -------------------------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["/api/stats", "/api/articles", "/api/mentions?type=MOBILIZE", "/api/events",
+                                  "/api/events?actor=USA&type=MOBILIZE", "/api/timeline?dates=5",
+                                  "/api/posture?at=2022-02-20", "/api/search?q=Patriot", "/openapi.json", "/"])
+def test_endpoints_answer(server, path):
+    r = httpx.get(server + path)
+    assert r.status_code == 200, r.text
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+
+
+@pytest.mark.slow
+def test_pagination_and_filters(server):
+    first = httpx.get(server + "/api/events?limit=5").json()
+    second = httpx.get(server + f"/api/events?limit=5&offset={first['next_offset']}").json()
+    assert len(first["items"]) == 5 and first["next_offset"] == 5
+    assert not {e["id"] for e in first["items"]} & {e["id"] for e in second["items"]}
+    us = httpx.get(server + "/api/mentions?actor=USA&type=MOBILIZE&limit=500").json()["items"]
+    assert us and all("USA" in [a["code"] for a in m["actors"]] for m in us)
+    ev = httpx.get(server + f"/api/events/{first['items'][0]['id']}").json()
+    assert ev["mentions"] and all("highlights" in m for m in ev["mentions"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path, status", [
+    ("/api/events/no-such-event", 404), ("/api/articles/nope", 404), ("/api/events?limit=100000", 422),
+    ("/api/mentions?type=PARTY", 422), ("/api/posture?at=2022-13-45", 422), ("/api/search?q=", 422),
+    ("/api/mentions?actor=%27%3B%20DROP%20TABLE%20articles%3B--", 422), ("/nothing-here", 404),
+])
+def test_errors_are_json_with_status(server, path, status):
+    r = httpx.get(server + path)
+    assert r.status_code == status
+    assert r.json()["error"]["status"] == status
+
+
+@pytest.mark.slow
+def test_sql_injection_in_text_is_just_text(server):
+    r = httpx.get(server + "/api/search", params={"q": "x' OR 1=1; DROP TABLE articles; --"})
+    assert r.status_code == 200
+    assert httpx.get(server + "/api/stats").json()["articles"] >= 21
+
+
+@pytest.mark.slow
+def test_write_needs_token_and_size_is_limited(server):
+    body = {"articles": [{"id": "api-1", "time": "2022-02-15", "text": "WARSAW — Germany sent 200 troops to "
+                          "Lithuania on Tuesday, the defence ministry said in a short statement."}]}
+    assert httpx.post(server + "/api/ingest", json=body).status_code == 401
+    assert httpx.post(server + "/api/ingest", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    ok = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 200 and ok.json()["added"] == 1, ok.text
+    big = httpx.post(server + "/api/ingest", content=b"x" * 6_000_001,
+                     headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+    assert big.status_code == 413
+
+
+@pytest.mark.slow
+def test_read_only_by_default(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from newsledger.web.app import Settings, create_app
+
+    client = TestClient(create_app(Settings(str(tmp_path / "ro.db"))))
+    assert client.post("/api/ingest", json={"articles": []}).status_code in (404, 405)
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_server_error(server):
+    exe = shutil.which("schemathesis") or shutil.which("st")
+    assert exe, "schemathesis is a test dependency"
+    r = subprocess.run([exe, "run", f"{server}/openapi.json", "--checks", "not_a_server_error",
+                        "--max-examples", "25", "--exclude-method", "POST"],
+                       capture_output=True, text=True, timeout=600)
+    out = r.stdout + r.stderr
+    (ROOT / "out").mkdir(exist_ok=True)
+    (ROOT / "out" / "schemathesis.txt").write_text(out)
+    assert r.returncode == 0, out[-3000:]
+
+
+# -- end to end in Chromium ---------------------------------------------------------------------------
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                                    reason="Chromium not installed (CI installs it; locally: apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def _page(browser, url):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("dialog", lambda d: (page.errors.append("dialog: " + d.message), d.dismiss()))
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    return page
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_map_renders_with_shaded_countries(server, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = _page(browser, server + "/")
+    assert page.locator("#map path.country").count() > 40
+    assert page.locator("#map path.host").count() >= 3
+    fill = page.locator("#map path.host").first.evaluate("p => getComputedStyle(p).fill")
+    assert fill not in ("rgb(236, 239, 241)", "")  # shaded, not the base grey
+    assert page.locator("#map .arrow").count() >= 3
+    page.screenshot(path=str(SHOTS / "map-and-timeline.png"), full_page=True)
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_clicking_an_event_opens_its_evidence(server, browser):
+    page = _page(browser, server + "/")
+    page.locator("#timeline circle").last.click()
+    page.wait_for_selector("#evidenceBody .mention mark")
+    assert page.locator("#evidenceBody .mention").count() >= 1
+    assert page.locator("#evidenceBody mark.trigger").count() >= 1
+    page.screenshot(path=str(SHOTS / "evidence.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_slider_changes_the_map(server, browser):
+    page = _page(browser, server + "/")
+    shaded = lambda: sorted(page.locator("#map path.host").evaluate_all("ps => ps.map(p => p.dataset.code)"))  # noqa: E731
+    late = shaded()
+    page.locator("#day").evaluate("s => { s.value = 60; s.dispatchEvent(new Event('input')); }")
+    page.wait_for_selector("body[data-posture-day='2022-01-01']")
+    early = shaded()
+    assert early != late and len(early) < len(late)
+    page.screenshot(path=str(SHOTS / "replay-2022-01-01.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_crafted_article_shows_as_text_and_runs_nothing(server, browser):
+    mentions = httpx.get(server + "/api/mentions", params={"date_from": "2022-02-14", "date_to": "2022-02-14",
+                                                           "limit": 500}).json()["items"]
+    crafted = [m for m in mentions if "<script>" in m["sentence"]]
+    assert crafted, "the crafted article yields an event"
+    events = httpx.get(server + "/api/events", params={"actor": "NATO", "limit": 500}).json()["items"]
+    event_id = next(e["id"] for e in events if "<script>" in e["summary"] or any(
+        "<script>" in m["sentence"] for m in httpx.get(server + f"/api/events/{e['id']}").json()["mentions"]))
+    page = _page(browser, server + f"/#event={event_id}")
+    page.wait_for_selector("#evidenceBody .mention")
+    text = page.locator("#evidenceBody").inner_text()
+    assert "<script>window.__pwned = 1</script>" in text and 'onerror="window.__pwned = 2"' in text
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#evidenceBody script, #evidenceBody img").count() == 0
+    assert not page.errors
+    page.screenshot(path=str(SHOTS / "crafted-article.png"), full_page=True)
+    page.close()
