@@ -530,6 +530,42 @@ def _range(t) -> str:
 
 
 @main.command()
+@click.argument("question")
+@click.option("--explain", is_flag=True, help="Show the structured query the question was parsed into.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@handle_errors
+def ask(ctx, question, explain, as_json):
+    """Answer a question in plain English from the ledger, citing the sentences it rests on.
+
+    Shapes: how many X did A send to B (by a date); who sent forces to B; where are A's forces being
+    sent; when did A do T; what did A demand of / reject from B; which talks took place between A and
+    B; what changed between D1 and D2; what did P say."""
+    from .ask import ask as run_ask
+    from .serialize import answer_json
+
+    with _store(ctx) as store:
+        a = run_ask(store, question)
+    if as_json:
+        click.echo(json.dumps(answer_json(a), indent=2, ensure_ascii=False))
+        return
+    if explain:
+        qd = answer_json(a)["query"]
+        out.print("query: " + ", ".join(f"{k}={v}" for k, v in qd.items() if v not in (None, [], "") and k != "text"),
+                  highlight=False, markup=False)
+    out.print(a.text, highlight=False, markup=False)
+    for item in a.items:
+        out.print(f"  • {item}", highlight=False, markup=False)
+    for c in a.caveats:
+        out.print(f"  ! {c}", highlight=False, markup=False)
+    if a.citations:
+        out.print("sources:" + (f" (best matches, {a.search_method})" if a.search_method else ""), highlight=False)
+        for c in a.citations[:10]:
+            out.print(f"  [{c.published or 'undated'}] {_clip(c.sentence, 160)} — {_short(c.source)}",
+                      highlight=False, markup=False)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (only this machine by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--allow-write", is_flag=True, help="Enable POST /api/ingest (needs a bearer token).")

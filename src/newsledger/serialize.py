@@ -133,3 +133,15 @@ def write_parquet(rows: list[dict], path: str) -> int:
     table = pa.Table.from_pylist(flat) if flat else pa.table({k: pa.array([], pa.string()) for k in EVENT_FIELDS})
     pq.write_table(table, path)
     return len(rows)
+
+
+def answer_json(a) -> dict:
+    q = a.query
+    return {
+        "question": a.question, "answered": a.answered, "answer": a.text, "items": a.items, "caveats": a.caveats,
+        "query": {"text": q.text, "shape": q.shape, "type": q.type, "actors": q.actors, "targets": q.targets,
+                  "mode": q.mode, "date_from": _d(q.date_from), "date_to": _d(q.date_to), "person": q.person},
+        "citations": [{"sentence": c.sentence, "source": c.source, "published": c.published,
+                       "mention_id": c.mention_id, "event_id": c.event_id} for c in a.citations],
+        "search_method": a.search_method,
+    }

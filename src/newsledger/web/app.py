@@ -203,6 +203,12 @@ def create_app(settings: Settings) -> FastAPI:
                 "sentences": [{"mention_id": m, "article_id": a, "published": p, "sentence": t}
                               for m, a, p, t in sents]}
 
+    @app.get("/api/ask", summary="A question in plain English, answered from the ledger with citations")
+    def ask_question(q: Annotated[str, Query(min_length=1, max_length=300)], s=Depends(store)):
+        from ..ask import ask
+
+        return serialize.answer_json(ask(s, q))
+
     @app.get("/api/countries", summary="Country shapes (GeoJSON) and capitals, for the map")
     def countries():
         return Response(_countries_geojson(), media_type="application/geo+json")

