@@ -223,3 +223,28 @@ def test_crafted_article_shows_as_text_and_runs_nothing(server, browser):
     assert not page.errors
     page.screenshot(path=str(SHOTS / "crafted-article.png"), full_page=True)
     page.close()
+
+
+@pytest.mark.slow
+def test_api_ask(server):
+    a = httpx.get(server + "/api/ask", params={"q": "Who sent forces to Lithuania?"}).json()
+    assert a["answered"] and a["query"]["shape"] == "who_sent" and a["citations"]
+    bad = httpx.get(server + "/api/ask", params={"q": "Why is the sky blue?"}).json()
+    assert not bad["answered"] and "cannot answer" in bad["answer"]
+    assert httpx.get(server + "/api/ask", params={"q": ""}).status_code == 422
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_question_box_answers_with_links_to_evidence(server, browser):
+    page = _page(browser, server + "/")
+    page.fill("#question", "How many US troops were sent to Poland in February 2022?")
+    page.click("#askForm button")
+    page.wait_for_selector("#evidenceBody .answer")
+    assert "3,000" in page.locator("#evidenceBody").inner_text()
+    page.locator("#evidenceBody button.open-event").first.click()
+    page.wait_for_selector("#evidenceBody .event-head")
+    assert page.locator("#evidenceBody mark").count() >= 1
+    page.screenshot(path=str(SHOTS / "question.png"), full_page=True)
+    assert not page.errors
+    page.close()

@@ -392,6 +392,33 @@ def eval_merge(gold, clusters, texts, workers, as_json):
     out.print(f"pairwise P {sc.pair_precision:.3f}  R {sc.pair_recall:.3f}  F1 {sc.pair_f1:.3f}", highlight=False)
 
 
+@main.command("ask-eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False))
+@click.option("--texts", type=click.Path(file_okay=False), envvar="NEWSLEDGER_SHARED", default="../shared",
+              show_default=True, help="The shared folder, for questions over the shared corpora.")
+@click.option("--workers", default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def ask_eval(questions, texts, workers, as_json):
+    """Score `ask` on a question set: the share of questions whose shape, answered-or-not and expected
+    strings are right."""
+    from .evaluate import evaluate_questions
+
+    results = evaluate_questions(questions, texts, workers=workers)
+    right = sum(r.ok for r in results)
+    if as_json:
+        click.echo(json.dumps({"questions": len(results), "correct": right,
+                               "accuracy": round(right / len(results), 3) if results else 0.0,
+                               "wrong": [{"question": r.question, "corpus": r.corpus, "why": r.why} for r in results
+                                         if not r.ok]}, indent=2))
+        return
+    for r in results:
+        if not r.ok:
+            out.print(f"✗ [{r.corpus}] {r.question!r}: {r.why}", highlight=False, markup=False)
+    out.print(f"{right} of {len(results)} questions answered right ({right / max(len(results), 1):.1%})",
+              highlight=False)
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--limit", type=int, help="Use only the first N articles.")

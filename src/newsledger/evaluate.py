@@ -335,3 +335,59 @@ def evaluate_merge(gold_paths: list[str | Path], clusters_path: str | Path, text
     score.b3_precision, score.b3_recall, score.pair_precision, score.pair_recall = clustering_scores(
         gold_labels, pred_labels)
     return score
+
+
+@dataclass(slots=True)
+class QuestionResult:
+    question: str
+    corpus: str
+    ok: bool
+    why: str
+    answer: str
+
+
+def evaluate_questions(path: str | Path, texts_dir: str | Path, *, workers: int = 1) -> list[QuestionResult]:
+    """Answer every question of a question set (docs/GOLD-FORMAT.md) over fresh ledgers of the bundled
+    sample ("sample") and of ../shared ("shared", skipped when absent); check shape, answered, and
+    that every expected string appears in the answer."""
+    import tempfile
+    from importlib import resources
+
+    from .ask import ask
+    from .extract.run import extract_pending
+    from .ingest import ingest
+    from .merge import merge_pending
+    from .store import open_store
+
+    items = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if line.strip():
+                try:
+                    items.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise DataFileError(f"bad question line: {exc.msg}", source=str(path), line=lineno) from exc
+    sources = {"sample": [str(resources.files("newsledger") / "sample")],
+               "shared": [str(Path(texts_dir) / "corpus"), str(Path(texts_dir) / "seeds")]}
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for corpus in sorted({i["corpus"] for i in items}):
+            paths = [p for p in sources.get(corpus, []) if Path(p).exists()]
+            if not paths:
+                continue
+            with open_store(str(Path(tmp) / f"{corpus}.db")) as store:
+                ingest(store, paths)
+                extract_pending(store, workers=workers)
+                merge_pending(store)
+                for item in (i for i in items if i["corpus"] == corpus):
+                    a = ask(store, item["question"])
+                    said = " ".join([a.text, *a.items])
+                    expect_answered = item.get("answered", True)
+                    why = []
+                    if "shape" in item and a.query.shape != item["shape"]:
+                        why.append(f"shape {a.query.shape} != {item['shape']}")
+                    if a.answered != expect_answered:
+                        why.append("answered" if a.answered else "not answered")
+                    why += [f"missing {m!r}" for m in item.get("must", []) if m not in said]
+                    results.append(QuestionResult(item["question"], corpus, not why, "; ".join(why), said[:300]))
+    return results

