@@ -237,7 +237,9 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
             target = next((r for r in recipients if r.kind in ("state", "capital", "region")), None)
             if target is not None:  # "invaded Ukraine", "supplying arms to Ukraine"
                 location = Place(target.text, target.code, target.span)
-    future = status in ("announced", "considered", "hypothetical")
+    # "will meet on Friday" looks ahead; "ordered on Friday" (announced, but done) does not
+    future = status in ("announced", "considered", "hypothetical") and any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "'ll", "shall", "would", "to", "wo") for c in tok.children)
     time = _time_for(ctx, tok, timexes, published, future)
     sentence = ctx.doc.text
     sent_span = Span(ctx.offset, ctx.offset + len(sentence))
