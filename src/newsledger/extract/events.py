@@ -374,6 +374,20 @@ def _asset_groups(ctx: SentenceContext, assets) -> list[tuple[str | None, Quanti
     return groups
 
 
+def _said_when(tok: Token, trigger: Token) -> bool:
+    """Whether a time expression belongs to a verb of saying (other than the trigger itself)."""
+    from .status import SAY_LEMMAS
+
+    cur = tok
+    for _ in range(4):
+        if cur.head is cur:
+            return False
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur != trigger and cur.lemma_ in SAY_LEMMAS
+    return False
+
+
 def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published, future: bool) -> TimeValue | None:
     if not timexes:
         return None
@@ -384,6 +398,8 @@ def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published,
         span = ctx.doc.char_span(tx.start - ctx.offset, tx.end - ctx.offset, alignment_mode="expand")
         if span is None or not any(t.i in subtree for t in span):
             continue
+        if _said_when(span.root, tok):
+            continue  # "..., the Pentagon announced on Wednesday": the date of the saying, not of the event
         value = tx
         if future and tx.date and published and tx.precision == "day" and tx.date < published and \
                 any(w in tx.text.lower() for w in ("monday", "tuesday", "wednesday", "thursday", "friday",
