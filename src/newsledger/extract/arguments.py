@@ -257,6 +257,9 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
             dest.entities.extend(e for e in ctx.entities_in(phrase_tokens(obj)) if e.kind in ("state", "region"))
     preps = [c for c in trigger.subtree if c.dep_ == "prep" and c.lower_ in DEST_PREPS | {"from", "out"}
              and _clause_of(c, trigger) == trigger]
+    if not retreat:  # "from the 82nd Airborne at Fort Bragg": nothing inside an origin is a destination
+        origin = {t.i for p in preps if p.lower_ in ("from", "out") for t in p.subtree}
+        preps = [p for p in preps if p.i not in origin or p.lower_ in ("from", "out")]
     for prep in preps:
         objs = [c for c in prep.children if c.dep_ == "pobj"]
         for obj in objs:

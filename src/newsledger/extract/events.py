@@ -330,10 +330,11 @@ def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:
 
 
 def _deployment_location(ctx: SentenceContext, dest, actors: list[Entity], hosts: list[Entity]) -> Place | None:
-    if dest.places:
-        entry, span, text = dest.places[0]
-        return Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
     states = [e for e in dest.entities if e.kind in ("state", "capital", "region")]
+    named = {e.code for e in states}
+    for entry, span, text in dest.places:
+        if not named or entry.country in named:  # a base in a named host ("Rzeszow, in Poland")
+            return Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
     if len(states) == 1 and not dest.from_:
         e = states[0]
         return Place(e.text, e.code, e.span, None, None, None)
