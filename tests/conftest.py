@@ -31,7 +31,7 @@ def store(db):
 def run_cli(*args: str, db: str | None = None, input: bytes | None = None, env: dict | None = None,
             timeout: int = 600) -> subprocess.CompletedProcess:
     """Run the real `newsledger` command in a subprocess."""
-    cmd = [sys.executable, "-m", "newsledger.cli"]
+    cmd = [sys.executable, "-m", "newsledger"]
     if db:
         cmd += ["--db", db]
     full_env = {**os.environ, **(env or {})}

@@ -13,7 +13,6 @@ import time
 import pytest
 
 from newsledger.ingest import ingest
-from newsledger.readers import ReadOptions
 from newsledger.store import ArticleFilter, open_store
 
 from conftest import SHARED, needs_shared, run_cli
@@ -115,7 +114,7 @@ def test_kill_9_mid_batch_then_rerun_equals_clean_run(tmp_path):
     src = tmp_path / "many.jsonl"
     write_jsonl(src, n)
     clean_db, killed_db = str(tmp_path / "clean.db"), str(tmp_path / "killed.db")
-    args = [sys.executable, "-m", "newsledger.cli", "--db", killed_db, "ingest", "--no-extract",
+    args = [sys.executable, "-m", "newsledger", "--db", killed_db, "ingest", "--no-extract",
             "--batch-size", "50", str(src)]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120

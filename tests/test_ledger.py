@@ -12,7 +12,7 @@ from newsledger.merge import build_event, compatible, find_conflicts
 from newsledger.model import Article, Entity, Mention, Place, Quantity, Span, TimeValue
 from newsledger.store import ArticleRecord
 
-from conftest import ROOT, SHARED, needs_shared, run_cli
+from conftest import ROOT, run_cli
 
 SAMPLE = ROOT / "src" / "newsledger" / "sample"
 

@@ -6,7 +6,6 @@ rules improve. The held-out set is scored in the report only (never tuned on, no
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

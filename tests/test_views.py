@@ -11,7 +11,7 @@ import pytest
 
 from newsledger.tls_metrics import score_timeline
 
-from conftest import ROOT, SHARED, needs_shared, run_cli
+from conftest import ROOT, SHARED, run_cli
 
 SAMPLE = ROOT / "src" / "newsledger" / "sample"
 D = dt.date

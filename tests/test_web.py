@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -41,7 +40,7 @@ def server(tmp_path_factory):
     (crafted / "xss.txt").write_text(" date 2022-02-14\n" + CRAFTED, encoding="utf-8")
     assert run_cli("ingest", str(SAMPLE), str(crafted), db=db).returncode == 0
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "newsledger.cli", "--db", db, "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "newsledger", "--db", db, "serve", "--port", str(port),
                              "--allow-write", "--token", TOKEN], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):

@@ -327,119 +327,6 @@ def export(ctx, level, fmt, output, type_, actor, recipient, location, status, d
         err.print(f"{n} {level} written to {output}", highlight=False)
 
 
-@main.command("eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
-@click.option("--texts", type=click.Path(file_okay=False), envvar="NEWSLEDGER_SHARED", default="../shared",
-              show_default=True, help="Folder the gold 'file' paths are relative to ($NEWSLEDGER_SHARED).")
-@click.option("--workers", default=1, show_default=True, help="Processes (0 = one per core).")
-@click.option("--misses", is_flag=True, help="Also list every missed, spurious or wrong-slot event.")
-@click.option("--json", "as_json", is_flag=True)
-@handle_errors
-def eval_(gold, texts, workers, misses, as_json):
-    """Score extraction against a GOLD set (docs/GOLD-FORMAT.md): P/R/F1 per type, deployments and
-    all events; slot accuracy (quantity, status, date, location)."""
-    from .evaluate import evaluate
-
-    report = evaluate(gold, texts, workers=workers)
-    if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2))
-        return
-    if not report.texts:
-        raise NewsledgerError(f"none of the gold texts were found under {texts}", hint="pass --texts")
-    table = Table("type", "gold", "found", "correct", "precision", "recall", "F1",
-                  title=f"{gold}: {report.texts} texts" + (f" ({len(report.skipped)} not found)" if report.skipped else ""))
-    rows = sorted(report.per_type.items()) + [("deployments", report.deployments), ("ALL", report.all)]
-    for name, sc in rows:
-        table.add_row(name, str(sc.tp + sc.fn), str(sc.tp + sc.fp), str(sc.tp), f"{sc.precision:.3f}",
-                      f"{sc.recall:.3f}", f"{sc.f1:.3f}")
-    out.print(table)
-    slots = Table("slot", "all matched", "deployments", title="slot accuracy over matched events")
-    for k, v in report.slots.items():
-        d = report.deployment_slots[k]
-        slots.add_row(k, f"{v.accuracy:.3f} ({v.correct}/{v.total})", f"{d.accuracy:.3f} ({d.correct}/{d.total})")
-    out.print(slots)
-    if misses:
-        for m in report.misses:
-            out.print(f"{m.kind:14} {m.file.rsplit('/', 1)[-1][:40]:40} {m.detail}", highlight=False, markup=False)
-
-
-@main.command("eval-merge")
-@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--clusters", type=click.Path(exists=True, dir_okay=False), default="gold/clusters.jsonl",
-              show_default=True, help="Cluster labels of the gold events (docs/GOLD-FORMAT.md).")
-@click.option("--texts", type=click.Path(file_okay=False), envvar="NEWSLEDGER_SHARED", default="../shared",
-              show_default=True, help="Folder the gold 'file' paths are relative to ($NEWSLEDGER_SHARED).")
-@click.option("--workers", default=1, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
-@handle_errors
-def eval_merge(gold, clusters, texts, workers, as_json):
-    """Score the cross-article merge: B-cubed and pairwise F1 of the ledger's events against the gold
-    clusters, on the gold events the extractor found."""
-    from .evaluate import evaluate_merge
-
-    sc = evaluate_merge(list(gold), clusters, texts, workers=workers)
-    if as_json:
-        click.echo(json.dumps({"gold_events": sc.gold_events, "matched": sc.matched, "gold_clusters": sc.gold_clusters,
-                               "predicted_clusters": sc.predicted_clusters,
-                               "b3": {"precision": round(sc.b3_precision, 3), "recall": round(sc.b3_recall, 3),
-                                      "f1": round(sc.b3_f1, 3)},
-                               "pairwise": {"precision": round(sc.pair_precision, 3),
-                                            "recall": round(sc.pair_recall, 3), "f1": round(sc.pair_f1, 3)}}, indent=2))
-        return
-    out.print(f"{sc.matched} of {sc.gold_events} gold events matched to mentions; {sc.gold_clusters} gold clusters, "
-              f"{sc.predicted_clusters} ledger events among them", highlight=False)
-    out.print(f"B-cubed  P {sc.b3_precision:.3f}  R {sc.b3_recall:.3f}  F1 {sc.b3_f1:.3f}", highlight=False)
-    out.print(f"pairwise P {sc.pair_precision:.3f}  R {sc.pair_recall:.3f}  F1 {sc.pair_f1:.3f}", highlight=False)
-
-
-@main.command("ask-eval")
-@click.argument("questions", type=click.Path(exists=True, dir_okay=False))
-@click.option("--texts", type=click.Path(file_okay=False), envvar="NEWSLEDGER_SHARED", default="../shared",
-              show_default=True, help="The shared folder, for questions over the shared corpora.")
-@click.option("--workers", default=1, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
-@handle_errors
-def ask_eval(questions, texts, workers, as_json):
-    """Score `ask` on a question set: the share of questions whose shape, answered-or-not and expected
-    strings are right."""
-    from .evaluate import evaluate_questions
-
-    results = evaluate_questions(questions, texts, workers=workers)
-    right = sum(r.ok for r in results)
-    if as_json:
-        click.echo(json.dumps({"questions": len(results), "correct": right,
-                               "accuracy": round(right / len(results), 3) if results else 0.0,
-                               "wrong": [{"question": r.question, "corpus": r.corpus, "why": r.why} for r in results
-                                         if not r.ok]}, indent=2))
-        return
-    for r in results:
-        if not r.ok:
-            out.print(f"✗ [{r.corpus}] {r.question!r}: {r.why}", highlight=False, markup=False)
-    out.print(f"{right} of {len(results)} questions answered right ({right / max(len(results), 1):.1%})",
-              highlight=False)
-
-
-@main.command()
-@click.argument("paths", nargs=-1)
-@click.option("--limit", type=int, help="Use only the first N articles.")
-@click.option("--workers", default=2, show_default=True, help="Extraction processes.")
-@handle_errors
-def bench(paths, limit, workers):
-    """Throughput of ingest + extract over PATHS, as a ratio to bare en_core_web_sm nlp.pipe over
-    the same texts in the same run (default: ../shared/corpus/ukraine-news-2022)."""
-    from .bench import run_benchmark
-
-    paths = list(paths) or ["../shared/corpus/ukraine-news-2022/articles.jsonl"]
-    r = run_benchmark(paths, limit=limit, workers=workers)
-    out.print(f"{r.articles} articles, {r.chars:,} characters, {r.mentions} mentions", highlight=False)
-    out.print(f"bare en_core_web_sm nlp.pipe: {r.baseline_seconds:.1f} s ({r.baseline_articles_per_second:.1f} articles/s)",
-              highlight=False)
-    out.print(f"newsledger ingest+extract ({r.workers} workers): {r.newsledger_seconds:.1f} s "
-              f"({r.articles_per_second:.1f} articles/s)", highlight=False)
-    out.print(f"ratio: {r.speedup:.2f}x   peak memory: main {r.peak_rss_mb:.0f} MB + {r.workers} x worker "
-              f"{r.worker_peak_rss_mb:.0f} MB = {r.peak_rss_mb + r.workers * r.worker_peak_rss_mb:.0f} MB", highlight=False)
-
-
 @main.command()
 @click.option("--actor", help="Actor code.")
 @click.option("--location", help="Country code or place name.")
@@ -665,5 +552,5 @@ def _clip(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-if __name__ == "__main__":
-    main()
+
+from . import cli_measure  # noqa: E402,F401  (registers eval, eval-merge, ask-eval and bench on `main`)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..exceptions import NewsledgerError
 from ..model import DEPLOYMENT_TYPES, Article, Entity, Mention, Span
-from .arguments import PRONOUNS, SentenceContext
+from .arguments import SentenceContext
 from .events import sentence_mentions
 from .gazetteer import ActorHit, load_actors, load_places
 from .lexicon import load_lexicon
@@ -195,4 +195,3 @@ def extract_articles(articles: Iterable[Article], *, workers: int = 1, model: st
             yield from fut.result()
 
 
-ProgressFn = Callable[[int], None]
