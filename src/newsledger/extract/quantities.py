@@ -86,7 +86,15 @@ def parse_number(text: str) -> int:
 
 
 def quantity_before(text: str, end: int, window: int = 90) -> Figure | None:
-    """The figure that directly modifies the noun starting at `end` in `text`, if any."""
+    """The figure that directly modifies the noun starting at `end` in `text`, if any (none for a
+    number that cannot be read, such as "1.2.3" or one beyond 10^15)."""
+    try:
+        return _quantity_before(text, end, window)
+    except InputError:
+        return None
+
+
+def _quantity_before(text: str, end: int, window: int) -> Figure | None:
     start = max(0, end - window)
     chunk = text[start:end]
     m = _FIGURE.search(chunk)
