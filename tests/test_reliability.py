@@ -1,0 +1,125 @@
+"""Reliability: kill -9 during extraction or merging, then a re-run, converges to the ledger of a clean
+run; the web app keeps answering while a large ingest runs."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from conftest import run_cli
+
+SENDERS = ["The United States", "Germany", "Britain", "France", "the Netherlands", "Denmark", "Spain", "Canada"]
+HOSTS = ["Poland", "Romania", "Lithuania", "Estonia", "Latvia", "Bulgaria", "Slovakia", "Hungary"]
+ASSETS = ["troops", "soldiers", "fighter jets", "warships", "armoured vehicles"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def synthetic_corpus(path, n: int, seed: int = 7) -> None:
+    """n dated articles about deployments, written from templates with varied actors, hosts, figures."""
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            day = 1 + i % 27
+            sents = []
+            for _ in range(4):
+                s, h, a = rng.choice(SENDERS), rng.choice(HOSTS), rng.choice(ASSETS)
+                k = rng.choice([150, 300, 350, 800, 1000, 2000, 3000, 5000])
+                verb = rng.choice(["will send", "is sending", "has deployed", "is considering sending", "ordered"])
+                sents.append(f"{s} {verb} {k:,} {a} to {h}, officials said on {rng.choice(DAYS)}.")
+            sents.append(f"Russia has massed more than {rng.choice([100, 130, 150])},000 troops near the border "
+                         f"with Ukraine, according to report number {i}.")
+            fh.write(json.dumps({"id": f"syn{i}", "time": f"2022-02-{day:02d}", "text": " ".join(sents)}) + "\n")
+
+
+def _count(db: str, sql: str) -> int:
+    try:
+        with sqlite3.connect(db, timeout=1) as c:
+            return c.execute(sql).fetchone()[0]
+    except sqlite3.Error:
+        return -1
+
+
+def _ledger(db: str) -> list[dict]:
+    r = run_cli("events", "--json", "--limit", "1000000", db=db)
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    for row in rows:
+        row["mentions"] = sorted((m["article_id"], m["start"], m["type"]) for m in row["mentions"])
+    return sorted(rows, key=lambda e: e["id"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phase", ["extracting", "merging"])
+def test_kill_9_during_extraction_or_merge_converges(tmp_path, phase):
+    src = tmp_path / "syn.jsonl"
+    synthetic_corpus(src, 240)
+    clean, killed = str(tmp_path / "clean.db"), str(tmp_path / "killed.db")
+    for db in (clean, killed):
+        assert run_cli("ingest", "--no-extract", str(src), db=db).returncode == 0
+    assert run_cli("extract", db=clean).returncode == 0
+    proc = subprocess.Popen([sys.executable, "-m", "newsledger", "--db", killed, "extract"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        done = _count(killed, "SELECT COUNT(*) FROM articles WHERE extracted_at IS NOT NULL")
+        if phase == "extracting" and done >= 32:
+            break
+        if phase == "merging" and done == 240:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    if phase == "extracting":
+        assert 0 < _count(killed, "SELECT COUNT(*) FROM articles WHERE extracted_at IS NOT NULL") < 240
+    again = run_cli("extract", db=killed)
+    assert again.returncode == 0, again.stderr
+    assert _ledger(killed) == _ledger(clean)
+    assert _count(killed, "SELECT COUNT(*) FROM mentions") == _count(clean, "SELECT COUNT(*) FROM mentions")
+
+
+@pytest.mark.slow
+def test_readers_keep_answering_during_a_large_ingest(tmp_path):
+    db = str(tmp_path / "busy.db")
+    src = tmp_path / "syn.jsonl"
+    synthetic_corpus(src, 400, seed=11)
+    assert run_cli("ingest", "--no-extract", str(tmp_path / "none"), db=db).returncode in (0, 1)  # create schema
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "newsledger", "--db", db, "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(base + "/api/stats", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        writer = subprocess.Popen([sys.executable, "-m", "newsledger", "--db", db, "ingest", "--batch-size", "20",
+                                   str(src)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        statuses, seen = [], set()
+        deadline = time.time() + 600
+        while writer.poll() is None and time.time() < deadline and len(statuses) < 2000:
+            for path in ("/api/stats", "/api/events?limit=20", "/api/posture"):
+                r = httpx.get(base + path, timeout=30)
+                statuses.append(r.status_code)
+                if path == "/api/stats":
+                    seen.add(r.json()["articles"])
+        assert writer.wait(timeout=600) == 0
+        assert statuses and set(statuses) == {200}
+        assert len(seen) >= 2  # readers saw the ledger grow while it was written
+        assert httpx.get(base + "/api/stats").json()["unique_articles"] == 400
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
