@@ -123,3 +123,40 @@ def test_readers_keep_answering_during_a_large_ingest(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_watch_ingests_files_as_they_arrive_even_while_written(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = str(tmp_path / "watch.db")
+    proc = subprocess.Popen([sys.executable, "-m", "newsledger", "--db", db, "watch", str(inbox), "--interval", "0.5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)
+        (inbox / "a.txt").write_text(" date 2022-02-14\nBERLIN — Germany will send 350 more troops to Lithuania, "
+                                     "the defence minister said on Monday.")
+        slow = inbox / "b.txt"
+        with open(slow, "w") as fh:  # written in two parts, with a pause longer than the interval
+            fh.write(" date 2022-02-15\nWARSAW — The United States has begun sending ")
+            fh.flush()
+            time.sleep(0.2)
+            fh.write("3,000 troops to Poland, officials said on Tuesday, as tensions rose along the border.")
+        (inbox / "bad.txt").write_bytes(b"")
+        deadline = time.time() + 120
+        while time.time() < deadline and not (
+                _count(db, "SELECT COUNT(*) FROM articles WHERE extracted_at IS NOT NULL") >= 2
+                and _count(db, "SELECT COUNT(*) FROM event_mentions") >= 2
+                and _count(db, "SELECT COUNT(*) FROM rejections") >= 1):
+            time.sleep(0.2)
+        time.sleep(1)
+    finally:
+        proc.terminate()
+        out, errs = proc.communicate(timeout=30)
+    with sqlite3.connect(db) as c:
+        texts = sorted(r[0] for r in c.execute("SELECT text FROM articles"))
+        mentions = c.execute("SELECT COUNT(*) FROM mentions").fetchone()[0]
+        rejected = [r[0] for r in c.execute("SELECT reason FROM rejections")]
+    assert len(texts) == 2 and any("3,000 troops to Poland" in t for t in texts)  # the whole file, not half
+    assert mentions >= 2
+    assert rejected == ["empty file"] and "bad.txt: empty file" in errs

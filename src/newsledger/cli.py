@@ -136,6 +136,34 @@ def ingest(ctx, paths, date, max_bytes, no_extract, workers, batch_size, as_json
 
 
 @main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.05, 3600),
+              help="Seconds between looks at the folder; a file is taken once unchanged for one interval.")
+@click.option("--date", "date", callback=_date, help="Publication date for plain text without one (YYYY-MM-DD).")
+@click.option("--workers", default=1, show_default=True, help="Processes for extraction (0 = one per core).")
+@click.pass_context
+@handle_errors
+def watch(ctx, folder, interval, date, workers):
+    """Ingest article files as they arrive in FOLDER (and its subfolders), until interrupted. Files still
+    being written are left until they stop changing; bad files are reported and recorded."""
+    from .watch import watch as run_watch
+
+    def report(rnd) -> None:
+        r = rnd.report
+        for rej in r.rejected:
+            err.print(f"[yellow]rejected[/] {rej}", highlight=False)
+        out.print(f"{dt.datetime.now():%H:%M:%S} {len(rnd.files)} file(s): {r.added - len(r.duplicates)} new articles, "
+                  f"{len(r.duplicates)} duplicates, {len(r.rejected)} rejected; {rnd.mentions} mentions", highlight=False)
+
+    err.print(f"watching {folder} every {interval:g}s (Ctrl-C to stop); ledger {ctx.obj['db']}", highlight=False)
+    try:
+        run_watch(ctx.obj["db"], folder, interval=interval, options=ReadOptions(date=date), on_round=report,
+                  workers=workers)
+    except KeyboardInterrupt:
+        err.print("stopped", highlight=False)
+
+
+@main.command()
 @click.option("--redo", is_flag=True, help="Extract every article again (after a lexicon change).")
 @click.option("--workers", default=1, show_default=True, help="Processes (0 = one per core).")
 @click.pass_context
