@@ -101,10 +101,23 @@ def merge_pending(store: SQLiteStore, *, window: int = WINDOW_DAYS,
         for code in m.actor_codes:
             blocks.setdefault((m.type, code), []).append(mid)
     for ids in blocks.values():
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
+        # compatible mentions are at most `window` days apart (undated ones only pair within their
+        # article): compare each with the dated ones that follow it inside the window
+        dated = sorted((ref_date(*rows[i]), i) for i in ids if ref_date(*rows[i]) is not None)
+        for k, (day, a) in enumerate(dated):
+            for day_b, b in dated[k + 1:]:
+                if (day_b - day).days > window:
+                    break
                 if uf.find("m:" + a) != uf.find("m:" + b) and compatible(rows[a], rows[b], window):
                     uf.union("m:" + a, "m:" + b)
+        undated: dict[str, list[str]] = {}
+        for i in ids:
+            if ref_date(*rows[i]) is None:
+                undated.setdefault(rows[i][1].article.id, []).append(i)
+        for i in ids:
+            for j in undated.get(rows[i][1].article.id, []):
+                if i != j and compatible(rows[i], rows[j], window):
+                    uf.union("m:" + i, "m:" + j)
     # new against already merged mentions
     existing: dict[str, tuple[Row, str]] = {}
     for mid, (m, rec) in rows.items():
