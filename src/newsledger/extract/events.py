@@ -189,6 +189,13 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
             actors = ctx.entities_in(ctx.doc.char_span(say.span.start - ctx.offset, say.span.end - ctx.offset,
                                                        alignment_mode="expand"))
     discourse = False
+    if not actors and kind in DEPLOYMENT_TYPES:
+        # a party named in the sentence outside the destinations ("at NATO headquarters, ministers ...")
+        dest_tokens = {t.i for p in tok.subtree if p.dep_ == "prep" and p.lower_ in ("to", "into", "in", "toward")
+                       for t in p.subtree}
+        named = [ctx.entity(h, c) for i, h in sorted(ctx.hit_of_token.items()) if i not in dest_tokens
+                 and h.entry.kind in ("org", "institution", "person", "state") for c in h.entry.codes]
+        actors = _dedupe(named[:1])
     if not actors and kind in DEPLOYMENT_TYPES and (assets or tok.pos_ == "NOUN") and ctx.deploy_fallback:
         # "The convoy entered the country on Wednesday": the forces of the article's last deployment
         actors, discourse = list(ctx.deploy_fallback), True
@@ -282,6 +289,18 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
             ents = ctx.entities_in(ctx.doc[max(0, first - 3): last + 1])
             if ents:
                 return ents, False
+        # "Austin ... plan to weigh the possibility of stationing troops": the governing clause's subject
+        cur = tok
+        for _ in range(4):
+            if cur.head is cur:
+                break
+            cur = cur.head
+            if cur.pos_ in ("VERB", "AUX"):
+                subj = subject_of(cur)
+                if subj is not None and not _is_asset(ctx, subj):
+                    ents = actors_of_phrase(ctx, subj)
+                    if ents:
+                        return ents, False
         return [], False
     # noun trigger
     ents = possessor_actors(ctx, tok)
