@@ -237,18 +237,12 @@ def _who_sent(store: SQLiteStore, q: Query) -> Answer:
     if not lines:
         return Answer(q.text, q, False, "The ledger records no forces sent there.")
     senders = sorted({s for l in lines for s in l.senders})
-    items = [f"{', '.join(l.senders)}: {l.mode} {format_quantity(_q(l)) or 'no figure'} ({l.status}, last reported "
+    items = [f"{', '.join(l.senders)}: {l.mode} {format_quantity(l.quantity) or 'no figure'} ({l.status}, last reported "
              f"{l.last_reported})" for l in lines]
     details = events_with_detail(store, MentionFilter(type="MOBILIZE"))
     used = {l.event_id for l in lines}
     return Answer(q.text, q, True, f"{', '.join(senders)} sent or pledged forces to {hosts[0].host}:", items,
                   _cite([d for d in details if d.event.id in used]), [])
-
-
-def _q(line):
-    from .model import Quantity, Span
-
-    return Quantity("", line.min, line.max, line.approx, line.unit, Span(0, 0)) if (line.min or line.max) else None
 
 
 def _where_sent(store: SQLiteStore, q: Query) -> Answer:

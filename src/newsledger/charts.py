@@ -92,7 +92,7 @@ def posture_map(hosts: list[HostPosture], path: str, *, fmt: str = "png", at: dt
     from matplotlib.colors import LinearSegmentedColormap, LogNorm
     from matplotlib.patches import Polygon
 
-    from .ledger import capital_points
+    from .ledger import capital_points, seat_points
     from .shapes import country_polygons
 
     plt = _plt()
@@ -109,7 +109,7 @@ def posture_map(hosts: list[HostPosture], path: str, *, fmt: str = "png", at: dt
             if not any(lon0 - 10 <= x <= lon1 + 10 and lat0 - 10 <= y <= lat1 + 10 for x, y in ring[::5]):
                 continue
             ax.add_patch(Polygon(ring, closed=True, facecolor=colour, edgecolor="#9a9a9a", linewidth=0.4))
-    points = capital_points()
+    points = capital_points() | seat_points()
     biggest = max((l.max or l.min or 0 for hp in hosts for l in hp.lines), default=1) or 1
     drawn = set()
     for hp in hosts:
@@ -118,7 +118,7 @@ def posture_map(hosts: list[HostPosture], path: str, *, fmt: str = "png", at: dt
             continue
         for line in hp.lines:
             for sender in line.senders:
-                src = points.get(sender) or _org_point(sender)
+                src = points.get(sender)
                 if src is None or (sender, hp.host, line.mode) in drawn:
                     continue
                 drawn.add((sender, hp.host, line.mode))
@@ -173,8 +173,3 @@ def _clamp(src: tuple[float, float], dst: tuple[float, float]) -> tuple[float, f
         elif a > hi and b != a:
             t = max(t, (hi - a) / (b - a))
     return (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
-
-
-def _org_point(code: str) -> tuple[float, float] | None:
-    """Where an organisation's arrows start: its seat (NATO and EU: Brussels)."""
-    return {"NATO": (50.88, 4.43), "EU": (50.84, 4.38), "OSCE": (48.21, 16.37), "UN": (40.75, -73.97)}.get(code)

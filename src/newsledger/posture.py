@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .ledger import events_with_detail
 from .merge import build_event
-from .model import Event
+from .model import Event, Quantity, Span
 from .store import MentionFilter, SQLiteStore
 
 @dataclass(slots=True)
@@ -29,6 +29,12 @@ class PostureLine:
     event_id: str
     summary: str
     sources: list[str]
+
+    @property
+    def quantity(self) -> Quantity | None:
+        if self.min is None and self.max is None:
+            return None
+        return Quantity("", self.min, self.max, self.approx, self.unit, Span(0, 0))
 
 
 @dataclass(slots=True)

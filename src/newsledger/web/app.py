@@ -288,8 +288,9 @@ def _ingest(db: str, records: list[dict], lock: threading.Lock) -> dict:
 
 @lru_cache(maxsize=1)
 def _countries_geojson() -> bytes:
-    """Countries of Europe and around it (Natural Earth, Crimea in Ukraine), thinned, with capitals."""
-    from ..ledger import capital_points
+    """Countries of Europe and around it (Natural Earth, Crimea in Ukraine), thinned, with capitals, plus
+    organisations' seats."""
+    from ..ledger import capital_points, seat_points
     from ..shapes import country_polygons
 
     capitals = capital_points()
@@ -302,4 +303,5 @@ def _countries_geojson() -> bytes:
         features.append({"type": "Feature", "id": code, "properties": {"code": code, "capital": capital},
                          "geometry": {"type": "MultiPolygon",
                                       "coordinates": [[[[round(x, 3), round(y, 3)] for x, y in r]] for r in keep]}})
-    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    seats = {code: [lon, lat] for code, (lat, lon) in seat_points().items()}  # organisations' seats, for arrows
+    return json.dumps({"type": "FeatureCollection", "features": features, "seats": seats}).encode()

@@ -60,7 +60,6 @@ function drawCountries() {
   map.appendChild(svg("g", { id: "labels" }));
 }
 
-const ORG_SEATS = { NATO: [4.43, 50.88], EU: [4.38, 50.84], OSCE: [16.37, 48.21] };
 
 function rampColour(t) {  // 0..1 -> light orange .. red
   const a = [253, 224, 197], b = [227, 74, 51];
@@ -93,7 +92,7 @@ async function showPosture(day) {
     const to = state.capitals[h.host];
     if (!to) continue;
     for (const l of h.lines) for (const s of l.senders) {
-      const from = state.capitals[s] || ORG_SEATS[s];
+      const from = state.capitals[s] || (state.countries.seats || {})[s];
       const key = `${s}>${h.host}>${l.mode}`;
       if (!from || drawn.has(key)) continue;
       drawn.add(key);
