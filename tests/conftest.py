@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -37,3 +38,41 @@ def run_cli(*args: str, db: str | None = None, input: bytes | None = None, env: 
     full_env = {**os.environ, **(env or {})}
     full_env.pop("NEWSLEDGER_DB", None)
     return subprocess.run(cmd + list(args), capture_output=True, input=input, env=full_env, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """URL of a real PostgreSQL server whose role may create databases ($NEWSLEDGER_TEST_PG; .ci/run
+    installs, starts and exports it). Without one the PostgreSQL tests skip, unless
+    $NEWSLEDGER_REQUIRE_PG is set (CI), where a missing server fails them."""
+    url = os.environ.get("NEWSLEDGER_TEST_PG")
+    if not url:
+        if os.environ.get("NEWSLEDGER_REQUIRE_PG"):
+            pytest.fail("NEWSLEDGER_REQUIRE_PG is set but NEWSLEDGER_TEST_PG names no server")
+        pytest.skip("no PostgreSQL server: set NEWSLEDGER_TEST_PG (see .ci/postgres.sh)")
+    return url
+
+
+@pytest.fixture
+def pg_db(pg_server, request):
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards); its URL."""
+    with fresh_pg_database(pg_server, request.node.name) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def fresh_pg_database(server: str, label: str):
+    """Create an empty database on `server`, yield its URL, drop it."""
+    import re
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    psycopg = pytest.importorskip("psycopg")
+    name = "nl_" + re.sub(r"\W", "_", label)[:30].lower() + "_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(server, autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(server)._replace(path="/" + name))
+    finally:
+        with psycopg.connect(server, autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

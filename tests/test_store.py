@@ -10,7 +10,7 @@ import pytest
 from newsledger.exceptions import StoreError
 from newsledger.model import Article
 from newsledger.store import ArticleFilter, open_store
-from newsledger.store.sqlite import migrations
+from newsledger.store.base import migrations
 
 
 def test_migrations_are_ordered_and_numbered():

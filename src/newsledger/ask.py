@@ -22,7 +22,7 @@ from .extract.timex import find_timexes
 from .ledger import EventDetail, events_with_detail
 from .model import Event
 from .posture import hosts_of
-from .store import MentionFilter, SQLiteStore
+from .store import MentionFilter, Store
 from .summary import format_quantity
 
 MAX_QUESTION = 300
@@ -135,7 +135,7 @@ def _period_end(d: dt.date, precision: str) -> dt.date:
     return d
 
 
-def ask(store: SQLiteStore, question: str) -> Answer:
+def ask(store: Store, question: str) -> Answer:
     question = " ".join((question or "").split())
     if not question:
         return Answer(question, Query("", None), False, "Please ask a question, e.g. \"How many US troops were sent "
@@ -157,7 +157,7 @@ def ask(store: SQLiteStore, question: str) -> Answer:
 
 
 # -- shapes ---------------------------------------------------------------------------------------
-def _events(store: SQLiteStore, q: Query, type_: str | None) -> list[EventDetail]:
+def _events(store: Store, q: Query, type_: str | None) -> list[EventDetail]:
     actor = q.actors[0] if q.actors else None
     details = events_with_detail(store, MentionFilter(type=type_, actor=actor))
     out = []
@@ -213,7 +213,7 @@ def _deployment_caveats(details: list[EventDetail]) -> list[str]:
     return caveats
 
 
-def _how_many(store: SQLiteStore, q: Query) -> Answer:
+def _how_many(store: Store, q: Query) -> Answer:
     details = [d for d in _events(store, q, "MOBILIZE")
                if (not q.targets or set(q.targets) & set(hosts_of(d.event)) or set(q.targets) & set(d.event.recipients))
                and (not q.mode or d.event.mode in (q.mode, "mixed", None))]
@@ -229,7 +229,7 @@ def _how_many(store: SQLiteStore, q: Query) -> Answer:
                   _deployment_caveats(details))
 
 
-def _who_sent(store: SQLiteStore, q: Query) -> Answer:
+def _who_sent(store: Store, q: Query) -> Answer:
     from .posture import build_posture
 
     hosts = build_posture(store, q.date_to, q.targets[0] if q.targets else (q.actors[0] if q.actors else None))
@@ -245,7 +245,7 @@ def _who_sent(store: SQLiteStore, q: Query) -> Answer:
                   _cite([d for d in details if d.event.id in used]), [])
 
 
-def _where_sent(store: SQLiteStore, q: Query) -> Answer:
+def _where_sent(store: Store, q: Query) -> Answer:
     details = [d for d in _events(store, q, q.type or "MOBILIZE") if hosts_of(d.event)]
     if not details:
         return Answer(q.text, q, False, "The ledger records no destination for those forces.")
@@ -254,7 +254,7 @@ def _where_sent(store: SQLiteStore, q: Query) -> Answer:
                   _deployment_caveats(details))
 
 
-def _when(store: SQLiteStore, q: Query) -> Answer:
+def _when(store: Store, q: Query) -> Answer:
     details = _events(store, q, q.type)
     if not details:
         return Answer(q.text, q, False, "The ledger records no such event.")
@@ -263,7 +263,7 @@ def _when(store: SQLiteStore, q: Query) -> Answer:
     return Answer(q.text, q, True, f"{len(details)} event(s):", items, _cite(details, 1))
 
 
-def _demands(store: SQLiteStore, q: Query) -> Answer:
+def _demands(store: Store, q: Query) -> Answer:
     kinds = ("REJECT",) if q.type == "REJECT" else ("REQUEST",)
     details = [d for k in kinds for d in _events(store, Query(q.text, q.shape, actors=q.actors[:1],
                                                                date_from=q.date_from, date_to=q.date_to), k)
@@ -274,7 +274,7 @@ def _demands(store: SQLiteStore, q: Query) -> Answer:
                   [f"{d.event.first_reported}: {d.event.summary}" for d in details], _cite(details, 1))
 
 
-def _talks(store: SQLiteStore, q: Query) -> Answer:
+def _talks(store: Store, q: Query) -> Answer:
     details = _events(store, q, "CONSULT")
     if not details:
         return Answer(q.text, q, False, "The ledger records no talks between them.")
@@ -284,7 +284,7 @@ def _talks(store: SQLiteStore, q: Query) -> Answer:
     return Answer(q.text, q, True, f"{len(details)} talk(s), meeting(s) or call(s):", items, _cite(details, 1))
 
 
-def _changes(store: SQLiteStore, q: Query) -> Answer:
+def _changes(store: Store, q: Query) -> Answer:
     if not (q.date_from and q.date_to):
         return Answer(q.text, q, False, "Give two dates, e.g. \"What changed between 2022-02-01 and 2022-02-15?\"")
     details = events_with_detail(store, MentionFilter(actor=q.actors[0] if q.actors else None))
@@ -310,7 +310,7 @@ def _short(ev: Event) -> str:
         (f" {format_quantity(ev.quantity)}" if ev.quantity else "")
 
 
-def _said(store: SQLiteStore, q: Query) -> Answer:
+def _said(store: Store, q: Query) -> Answer:
     name = (q.person or "").split()[-1] if q.person else None
     if not name:
         return Answer(q.text, q, False, "Name a person, e.g. \"What did Stoltenberg say?\"")
@@ -331,7 +331,7 @@ _HANDLERS = {"how_many": _how_many, "who_sent": _who_sent, "where_sent": _where_
 
 
 # -- when the ledger cannot answer -----------------------------------------------------------------
-def _fallback(store: SQLiteStore, q: Query, reason: str) -> Answer:
+def _fallback(store: Store, q: Query, reason: str) -> Answer:
     from .search import best_sentences
 
     method, hits = best_sentences(store, q.text, 5)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .dedup import DEFAULT_THRESHOLD, Deduplicator
 from .model import Article, Rejection
 from .readers import ReadOptions, read_paths
-from .store import SQLiteStore
+from .store import Store
 
 DEFAULT_BATCH = 200
 
@@ -38,7 +38,7 @@ class IngestReport:
         return not self.rejected
 
 
-def ingest(store: SQLiteStore, paths: list[str], options: ReadOptions = ReadOptions(), *,
+def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(), *,
            batch_size: int = DEFAULT_BATCH, threshold: float = DEFAULT_THRESHOLD,
            progress: Callable[[int], None] | None = None) -> IngestReport:
     """Read `paths` (files, folders, globs, '-') into `store`. Bad items are reported, never fatal."""

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .merge import build_event
 from .model import Event, Mention
-from .store import ArticleRecord, MentionFilter, SQLiteStore
+from .store import ArticleRecord, MentionFilter, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,7 @@ class EventDetail:
     mentions: list[tuple[Mention, ArticleRecord]]
 
 
-def events_with_detail(store: SQLiteStore, f: MentionFilter = MentionFilter()) -> list[EventDetail]:
+def events_with_detail(store: Store, f: MentionFilter = MentionFilter()) -> list[EventDetail]:
     """Events matching `f` (same filters as mentions), each rebuilt from its mentions."""
     summaries = store.events(f)
     members = store.event_member_ids([e.id for e in summaries])

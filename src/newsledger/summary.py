@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import DEPLOYMENT_TYPES, Mention, Quantity
-from .store import ArticleRecord, MentionFilter, SQLiteStore, Stats
+from .store import ArticleRecord, MentionFilter, Store, Stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ def summary_row(m: Mention, rec: ArticleRecord) -> SummaryRow:
                       m.status or "", rec.article.source, m.sentence)
 
 
-def summarize(store: SQLiteStore, limit: int = 25) -> LedgerSummary:
+def summarize(store: Store, limit: int = 25) -> LedgerSummary:
     rows = store.mentions(MentionFilter())
     dep = [summary_row(m, r) for m, r in rows if m.type in DEPLOYMENT_TYPES]
     other = [summary_row(m, r) for m, r in rows if m.type not in DEPLOYMENT_TYPES and m.confidence >= 0.6]

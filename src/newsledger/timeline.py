@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .ledger import events_with_detail
 from .model import Event
-from .store import MentionFilter, SQLiteStore
+from .store import MentionFilter, Store
 
 
 @dataclass(slots=True)
@@ -38,7 +38,7 @@ def event_day(ev: Event) -> dt.date | None:
     return ev.first_reported
 
 
-def build_timeline(store: SQLiteStore, f: MentionFilter = MentionFilter(), dates: int | None = None) -> list[TimelineEntry]:
+def build_timeline(store: Store, f: MentionFilter = MentionFilter(), dates: int | None = None) -> list[TimelineEntry]:
     by_day: dict[dt.date, list] = defaultdict(list)
     salience: dict[dt.date, set[str]] = defaultdict(set)
     for detail in events_with_detail(store, f):

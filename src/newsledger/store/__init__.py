@@ -1,15 +1,18 @@
-"""The ledger store: one interface, SQLite by default (one file), schema by ordered migrations."""
+"""The ledger store: one interface, two backends (SQLite by default, one file; PostgreSQL for a
+shared server), the same schema through the same ordered migrations."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from .sqlite import ArticleFilter, ArticleRecord, MentionFilter, SQLiteStore, Stats
+from .base import ArticleFilter, ArticleRecord, MentionFilter, Stats, Store
+from .sqlite import SQLiteStore
 
 ENV_VAR = "NEWSLEDGER_DB"
 
-__all__ = ["ArticleFilter", "ArticleRecord", "MentionFilter", "SQLiteStore", "Stats", "default_db", "open_store", "ENV_VAR"]
+__all__ = ["ArticleFilter", "ArticleRecord", "MentionFilter", "SQLiteStore", "Stats", "Store", "default_db",
+           "is_server_url", "open_store", "ENV_VAR"]
 
 
 def default_db() -> str:
@@ -20,10 +23,19 @@ def default_db() -> str:
     return str(Path(base) / "newsledger" / "ledger.db")
 
 
-def open_store(location: str | None = None, *, readonly: bool = False) -> SQLiteStore:
-    """Open (creating and migrating as needed) the store at `location`: a path or sqlite:///path.
-    `readonly` opens an existing, current ledger for reading only (the web app's connections)."""
+def is_server_url(location: str) -> bool:
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+def open_store(location: str | None = None, *, readonly: bool = False) -> Store:
+    """Open (creating and migrating as needed) the store at `location`: a path, sqlite:///path, or
+    postgresql://user:password@host/db. `readonly` opens an existing, current ledger for reading
+    only (the web app's connections)."""
     location = location or default_db()
+    if is_server_url(location):
+        from .postgres import PostgresStore
+
+        return PostgresStore(location, readonly=readonly)
     if location.startswith("sqlite:///"):
         location = location[len("sqlite:///"):]
     return SQLiteStore(location, readonly=readonly)
