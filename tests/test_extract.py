@@ -72,11 +72,15 @@ def test_future_weekday_goes_forward():
 
 
 # -- end to end, real model ---------------------------------------------------------------------
-def _extract(text: str, published=dt.date(2022, 2, 7)):
+_CONTEXT = "The Pentagon is sending jets to Europe. "
+
+
+def _extract(text: str, published=dt.date(2022, 2, 7), context: str = _CONTEXT):
+    """Mentions of `text`, read after a sentence that names the United States as the sender."""
     from newsledger.extract.pipeline import extract_articles
 
-    ((_, mentions),) = list(extract_articles([Article("t", "test", text, published)]))
-    return mentions
+    ((_, mentions),) = list(extract_articles([Article("t", "test", context + text, published)]))
+    return [m for m in mentions if m.span.start >= len(context)]
 
 
 def _key(m):
@@ -99,6 +103,17 @@ def _key(m):
      ("MOBILIZE", "troops", ("USA",), ("UKR",), "UKR", None, "negated")),
     ("Should Moscow invade, NATO would send more jets to Romania.",
      ("MOBILIZE", "aircraft", ("NATO",), ("ROU",), "ROU", None, "hypothetical")),
+    # one mention per destination with its own figure
+    ("Officials said three of the tankers will be deployed to Latvia, three to Poland, and two to Slovakia.",
+     ("MOBILIZE", "aircraft", ("USA",), ("LVA",), "LVA", (3, 3), "announced")),
+    ("Officials said three of the tankers will be deployed to Latvia, three to Poland, and two to Slovakia.",
+     ("MOBILIZE", "aircraft", ("USA",), ("SVK",), "SVK", (2, 2), "announced")),
+    # a place the forces come from is no destination and no sender
+    ("Forty armoured vehicles were being moved from Spain to Bulgaria, and 10 tanks were moving from Italy to "
+     "Hungary.", ("MOBILIZE", "armor", ("USA",), ("HUN",), "HUN", (10, 10), "underway")),
+    # where forces are based describes their origin when another verb moves them
+    ("The general ordered to Latvia the 900 paratroopers based at Vicenza.",
+     ("MOBILIZE", "troops", ("USA",), ("LVA",), "LVA", (900, 900), "announced")),
 ])
 def test_deployment_sentences(text, expected):
     assert expected in [_key(m) for m in _extract(text)]
@@ -108,10 +123,11 @@ def test_deployment_sentences(text, expected):
 def test_evidence_spans_point_into_the_text():
     text = "WARSAW — Britain is sending 350 Royal Marines to Poland, officials said on Tuesday."
     (m,) = [m for m in _extract(text) if m.type == "MOBILIZE"]
-    assert text[m.span.start:m.span.end] == m.sentence
-    assert text[m.trigger.start:m.trigger.end] == "sending"
-    assert text[m.quantity.span.start:m.quantity.span.end] == "350"
-    assert [text[a.span.start:a.span.end] for a in m.actors] == ["Britain"]
+    full = _CONTEXT + text
+    assert full[m.span.start:m.span.end] == m.sentence
+    assert full[m.trigger.start:m.trigger.end] == "sending"
+    assert full[m.quantity.span.start:m.quantity.span.end] == "350"
+    assert [full[a.span.start:a.span.end] for a in m.actors] == ["Britain"]
     assert m.attribution and m.attribution.text == "officials"
 
 
@@ -124,7 +140,7 @@ def test_seed_deployments_come_out_right():
     got = []
     for name in ("000_07e83cf676274478.txt", "003_550b5e72ddc2291b.txt"):
         art = next(read_file(str(SHARED / "seeds" / name)))
-        got += [_key(m) for m in _extract(art.text, art.published)]
+        got += [_key(m) for m in _extract(art.text, art.published, context="")]
     expected = [
         ("MOBILIZE", "troops", ("USA",), ("POL", "ROU"), None, (5000, 5000), "underway"),
         ("MOBILIZE", "troops", ("GBR",), ("POL",), "POL", (200, 900), "underway"),

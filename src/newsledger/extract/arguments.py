@@ -15,6 +15,7 @@ from .lexicon import Asset, Lexicon
 
 RELATIVE = frozenset({"which", "that", "who", "whom"})
 PRONOUNS = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her", "our"})
+QUANTIFIERS = frozenset({"all", "both", "each", "some", "most", "many", "several", "none"})
 SUBJ = ("nsubj", "nsubjpass", "csubj", "expl")
 _SKIP_IN_SUBJECT = frozenset({"relcl", "acl", "advcl", "parataxis"})
 DEST_PREPS = frozenset({"to", "into", "in", "toward", "towards", "near", "along", "at", "on", "inside", "onto",
@@ -221,9 +222,19 @@ def clause_heads(trigger: Token) -> list[Token]:
     return heads
 
 
+def refers_back(tok: Token) -> bool:
+    """'they', 'it', 'all of them', 'both of them': a phrase that stands for something named before."""
+    if tok.lower_ in PRONOUNS:
+        return True
+    return tok.lower_ in QUANTIFIERS and any(c.dep_ == "prep" and c.lower_ == "of" and any(
+        g.lower_ in ("them", "these", "those") for g in c.children) for c in tok.children)
+
+
 def _governs(trigger: Token, tok: Token, max_hops: int) -> bool:
     """tok hangs below trigger through argument links, or is the subject of trigger's clause."""
     heads = clause_heads(trigger)
+    if any(c.dep_ in SUBJ and not refers_back(c) for c in trigger.children):
+        heads = [trigger]  # "20 jets were moved ..., and 12 were moving ...": each conjunct has its own subject
     if tok.dep_ in SUBJ and tok.head in heads:
         return True
     cur, hops = tok, 0
@@ -248,15 +259,16 @@ class Destination:
 
 
 def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is_destination: bool = False,
-                 retreat: bool = False) -> Destination:
+                 retreat: bool = False, inside: set[int] | None = None, outside: set[int] = frozenset()) -> Destination:
     """Where forces go: objects of to/into/in/near... under the trigger (or its asset noun); the direct
-    object too for verbs like "enter" and "cross"."""
+    object too for verbs like "enter" and "cross". `inside` / `outside` keep only the prepositions
+    within / outside those tokens (one contingent's own destination)."""
     dest = Destination([], [])
     if object_is_destination:
         for obj in (c for c in trigger.children if c.dep_ == "dobj"):
             dest.entities.extend(e for e in ctx.entities_in(phrase_tokens(obj)) if e.kind in ("state", "region"))
-    preps = [c for c in trigger.subtree if c.dep_ == "prep" and c.lower_ in DEST_PREPS | {"from", "out"}
-             and _clause_of(c, trigger) == trigger]
+    preps = [c for c in trigger.subtree if c.dep_ in ("prep", "dative") and c.lower_ in DEST_PREPS | {"from", "out"}
+             and clause_of(c, trigger) == trigger and (inside is None or c.i in inside) and c.i not in outside]
     if not retreat:  # "from the 82nd Airborne at Fort Bragg": nothing inside an origin is a destination
         origin = {t.i for p in preps if p.lower_ in ("from", "out") for t in p.subtree}
         preps = [p for p in preps if p.i not in origin or p.lower_ in ("from", "out")]
@@ -267,14 +279,14 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
             for conj in _conjuncts(obj):
                 toks.extend(phrase_tokens(conj))
             toks = [t for t in toks if t.i not in skip]
-            if any(t.lower_ in BORDER_WORDS for t in toks):
-                dest.border = True
-                continue
-            ents = [e for e in ctx.entities_in(toks) if e.kind in ("state", "capital", "region", "group")]
             if prep.lower_ in ("from", "out"):
                 if not retreat:
                     continue  # "800 troops from Italy to the Baltics": Italy is where they come from
                 dest.from_ = True
+            if any(t.text in BORDER_WORDS for t in toks):  # lower case: not "the Nadlac Border Crossing"
+                dest.border = True
+                continue
+            ents = [e for e in ctx.entities_in(toks) if e.kind in ("state", "capital", "region", "group")]
             dest.entities.extend(ents)
             for tok in toks:
                 place = _place_at(ctx, tok)
@@ -284,7 +296,7 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
     return dest
 
 
-def _clause_of(tok: Token, trigger: Token) -> Token:
+def clause_of(tok: Token, trigger: Token) -> Token:
     cur = tok
     while cur.head is not cur:
         cur = cur.head

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Quantity, Span, TimeValue
+from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Span, TimeValue
 from .arguments import (
-    SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
+    SentenceContext, actors_of_phrase, agent_of, asset_args, clause_heads, destinations, passive_subject, places_under,
     PRONOUNS, phrase_tokens, possessor_actors, subject_of, _dedupe,
 )
-from .lexicon import Asset, Trigger
-from .quantities import quantity_before
+from .deployments import Contingent, contingents
+from .lexicon import Trigger
 from .status import attribution_of, status_of
 from .timex import Timex
 
@@ -89,26 +89,45 @@ def sentence_mentions(ctx: SentenceContext, article_id: str, published: dt.date 
     seen: set[tuple] = set()
     for cand in find_triggers(ctx):
         for m in _build(ctx, cand, article_id, published, timexes):
-            key = (m.type, m.trigger.start, m.mode, m.quantity.min if m.quantity else None)
+            key = (m.type, m.trigger.start, m.mode, m.quantity.min if m.quantity else None, tuple(m.recipient_codes))
             if key in seen:
                 continue
             seen.add(key)
             mentions.append(m)
-    return _merge_same_event(_drop_embedded(ctx, _prefer_verbs(ctx, mentions)))
+    return _merge_same_event(ctx, _drop_embedded(ctx, _prefer_verbs(ctx, mentions)))
 
 
 def _prefer_verbs(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
-    """'Russian troops began to arrive for drills': the verb states the event; a deployment noun in the
-    same sentence ('drills', 'presence', 'reinforcements') repeats it."""
-    pos = {t.idx + ctx.offset: t.pos_ for t in ctx.doc}
-    verbs = [m for m in mentions if pos.get(m.trigger.start) in ("VERB", "AUX")]
+    """'Russian troops began to arrive for drills': the verb states the event; a noun of the same type
+    and the same actors in the sentence ('drills', 'presence', 'reinforcements') repeats it. A noun
+    naming another party's action ('NATO reinforces ... in reaction to Russia's build-up') stays."""
+    tokens = {t.idx + ctx.offset: t for t in ctx.doc}
+    verbs = [m for m in mentions if tokens[m.trigger.start].pos_ in ("VERB", "AUX")]
     out = []
     for m in mentions:
-        if pos.get(m.trigger.start) in ("NOUN", "PROPN") and any(
-                v.type == m.type or {v.type, m.type} <= DEPLOYMENT_TYPES for v in verbs):
+        tok = tokens[m.trigger.start]
+        if tok.pos_ in ("NOUN", "PROPN") and any(
+                v.type == m.type and (set(v.actor_codes) & set(m.actor_codes) or not _own_actors(ctx, tok))
+                or {v.type, m.type} <= DEPLOYMENT_TYPES and not _own_actors(ctx, tok)
+                and _clause_verb(tok) in clause_heads(tokens[v.trigger.start]) for v in verbs):
             continue
         out.append(m)
     return out
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    cur = tok
+    while cur.head is not cur:
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+def _own_actors(ctx: SentenceContext, noun: Token) -> list[Entity]:
+    """Actors a noun names itself: 'Russia's build-up', 'the withdrawal of Russian units'."""
+    of = [t for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "by") for t in phrase_tokens(c)]
+    return possessor_actors(ctx, noun) or ctx.entities_in(of)
 
 
 def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
@@ -138,13 +157,18 @@ def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
     return [m for m in mentions if id(m) not in drop]
 
 
-def _merge_same_event(mentions: list[Mention]) -> list[Mention]:
+def _merge_same_event(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
     """Two triggers of one type sharing actors in a sentence ('put on standby' + 'put') are one event;
-    keep the one with more information."""
+    keep the one with more information. Two clauses with subjects of their own ('a convoy entered ...
+    while two other convoys will arrive') are two."""
+    subject = {t.idx + ctx.offset: next((c.lower_ for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+               for t in ctx.doc}  # by its word: "we can move troops ... and we can reinforce" is one subject
     out: list[Mention] = []
     for m in sorted(mentions, key=lambda m: -_richness(m)):
         dup = next((o for o in out if o.type == m.type and o.mode == m.mode and set(o.actor_codes) == set(m.actor_codes)
-                    and _same_quantity(o, m)), None)
+                    and _same_quantity(o, m) and _same_place(o, m)
+                    and (None in (subject[o.trigger.start], subject[m.trigger.start])
+                         or subject[o.trigger.start] == subject[m.trigger.start])), None)
         if dup is None:
             out.append(m)
     return sorted(out, key=lambda m: m.trigger.start)
@@ -154,6 +178,11 @@ def _same_quantity(a: Mention, b: Mention) -> bool:
     if a.quantity is None or b.quantity is None:
         return True
     return (a.quantity.min, a.quantity.max) == (b.quantity.min, b.quantity.max)
+
+
+def _same_place(a: Mention, b: Mention) -> bool:
+    """'two to Estonia, two to Lithuania' are two contingents; a mention without a destination may be either."""
+    return not a.recipients or not b.recipients or set(a.recipient_codes) == set(b.recipient_codes)
 
 
 def _richness(m: Mention) -> float:
@@ -166,7 +195,7 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     tok, trig = cand.token, cand.trigger
     kind = trig.type
     assets = asset_args(ctx, tok) if kind in DEPLOYMENT_TYPES or trig.needs == "asset" or trig.aid else []
-    if trig.needs == "asset" and not assets:
+    if trig.needs == "asset" and not assets or _origin_only(ctx, tok, trig):
         return []
     if assets and trig.aid and all(a[1].aid for a in assets):
         kind = trig.aid
@@ -191,8 +220,9 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     discourse = False
     if not actors and kind in DEPLOYMENT_TYPES:
         # a party named in the sentence outside the destinations ("at NATO headquarters, ministers ...")
-        dest_tokens = {t.i for p in tok.subtree if p.dep_ == "prep" and p.lower_ in ("to", "into", "in", "toward")
-                       for t in p.subtree}
+        # nor where the forces come from ("moving 20 helicopters from Germany")
+        dest_tokens = {t.i for p in ctx.doc if p.dep_ in ("prep", "dative")
+                       and p.lower_ in ("to", "into", "in", "toward", "towards", "from") for t in p.subtree}
         named = [ctx.entity(h, c) for i, h in sorted(ctx.hit_of_token.items()) if i not in dest_tokens
                  and h.entry.kind in ("org", "institution", "person", "state") for c in h.entry.codes]
         actors = _dedupe(named[:1])
@@ -214,11 +244,10 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     recipients: list[Entity] = []
     location: Place | None = None
     mode = trig.mode
+    parts = [Contingent(None, None)]
     if kind in DEPLOYMENT_TYPES:
-        dest = destinations(ctx, tok, subject_tokens, trig.object_is_destination, retreat=kind == "RETREAT")
-        hosts = [e for e in dest.entities if e.code not in actor_codes]
-        recipients = hosts
-        location = _deployment_location(ctx, dest, actors, hosts)
+        parts = contingents(ctx, tok, assets, subject_tokens, actors, trig.object_is_destination,
+                            retreat=kind == "RETREAT")
     elif kind == "CONSULT":
         recipients = []
         if mode == "visit":
@@ -251,16 +280,17 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     sentence = ctx.doc.text
     sent_span = Span(ctx.offset, ctx.offset + len(sentence))
     trig_span = Span(tok.idx + ctx.offset, tok.idx + len(tok.text) + ctx.offset)
-    base_conf = 0.5 + 0.2 * from_subject + 0.1 * bool(recipients or location) - 0.2 * discourse
-    groups = _asset_groups(ctx, assets) if kind in DEPLOYMENT_TYPES else [(None, None)]
     out = []
-    for asset_mode, quantity in groups:
+    for part in parts:
+        if kind in DEPLOYMENT_TYPES:
+            recipients, location = part.recipients, part.location
+        base_conf = 0.5 + 0.2 * from_subject + 0.1 * bool(recipients or location) - 0.2 * discourse
         out.append(Mention(
             article_id=article_id, type=kind, sentence=sentence, span=sent_span, trigger=trig_span,
-            mode=asset_mode if kind in DEPLOYMENT_TYPES else (mode if kind == "CONSULT" else None),
-            actors=actors, recipients=_dedupe(recipients), location=location, time=time, quantity=quantity,
+            mode=part.mode if kind in DEPLOYMENT_TYPES else (mode if kind == "CONSULT" else None),
+            actors=actors, recipients=_dedupe(recipients), location=location, time=time, quantity=part.quantity,
             status=status, status_cue=cue, attribution=att,
-            confidence=min(1.0, base_conf + 0.1 * (quantity is not None)),
+            confidence=min(1.0, base_conf + 0.1 * (part.quantity is not None)),
         ))
     return out
 
@@ -285,8 +315,9 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
                 ents = ctx.entities_in(t for t in phrase_tokens(head) if t.dep_ != "prep" or t.lower_ == "of")
                 if ents:
                     return ents, True
-        for _tok, _asset, first, last in assets:
-            ents = ctx.entities_in(ctx.doc[max(0, first - 3): last + 1])
+        for asset_tok, _asset, first, last in assets:
+            own = {t.i for t in asset_tok.subtree}  # "ordered to Latvia the 900 paratroopers": not Latvia's
+            ents = ctx.entities_in(t for t in ctx.doc[max(0, first - 3): last + 1] if t.i in own)
             if ents:
                 return ents, False
         # "Austin ... plan to weigh the possibility of stationing troops": the governing clause's subject
@@ -322,12 +353,23 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
     return ents, False
 
 
+def _moves(ctx: SentenceContext, verb: Token) -> bool:
+    return any(t.type in DEPLOYMENT_TYPES and not t.stative for t in ctx.lexicon.verbs.get(verb.lemma_.lower(), ()))
+
+
 def _owned_elsewhere(ctx: SentenceContext, asset: Token, trigger: Token) -> bool:
     for child in asset.children:
-        if child.dep_ in ("relcl", "acl") and child != trigger and any(
-                t.type in DEPLOYMENT_TYPES for t in ctx.lexicon.verbs.get(child.lemma_.lower(), ())):
+        if child.dep_ in ("relcl", "acl") and child != trigger and _moves(ctx, child):
             return True
     return False
+
+
+def _origin_only(ctx: SentenceContext, tok: Token, trig: Trigger) -> bool:
+    """'ordered to Poland 3,000 soldiers based at Fort Bragg': 'based' says where they come from."""
+    if not trig.stative or tok.dep_ not in ("acl", "relcl", "amod") or tok.head.i not in ctx.assets:
+        return False
+    verb = _clause_verb(tok.head)
+    return verb is not None and verb is not tok and _moves(ctx, verb)
 
 
 def _is_asset(ctx: SentenceContext, tok: Token) -> bool:
@@ -346,52 +388,6 @@ def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:
         elif child.dep_ in ("compound", "amod", "poss") and tok.pos_ == "NOUN":
             continue
     return ctx.entities_in(toks)
-
-
-def _deployment_location(ctx: SentenceContext, dest, actors: list[Entity], hosts: list[Entity]) -> Place | None:
-    states = [e for e in dest.entities if e.kind in ("state", "capital", "region")]
-    named = {e.code for e in states}
-    for entry, span, text in dest.places:
-        if not named or entry.country in named:  # a base in a named host ("Rzeszow, in Poland")
-            return Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
-    if len(states) == 1 and not dest.from_:
-        e = states[0]
-        return Place(e.text, e.code, e.span, None, None, None)
-    if dest.border and not states:
-        own = [a for a in actors if a.kind in ("state", "demonym", "capital", "person", "institution")
-               and len(a.code) == 3 and a.code.isupper() and a.code not in ("DPR", "LPR")]
-        if own:
-            return Place(own[0].text, own[0].code, own[0].span, None, None, None)
-    return None
-
-
-def _asset_groups(ctx: SentenceContext, assets) -> list[tuple[str | None, Quantity | None]]:
-    """One (mode, quantity) per asset class with its own figure; classes without figures merge."""
-    if not assets:
-        return [(None, None)]
-    text = ctx.doc.text
-    groups: list[tuple[str | None, Quantity | None]] = []
-    unfigured: list[Asset] = []
-    for tok, asset, first, _last in assets:
-        start = ctx.doc[first].idx
-        fig = quantity_before(text, start) if asset.countable else None
-        if fig and fig.min is not None and fig.min == fig.max and 1900 <= fig.min <= 2100 and "," not in fig.text:
-            fig = None  # a year, not a count
-        if fig:
-            q = Quantity(fig.text, fig.min, fig.max, fig.approx, asset.unit,
-                         Span(fig.start + ctx.offset, fig.end + ctx.offset))
-            groups.append((asset.mode, q))
-        else:
-            unfigured.append(asset)
-    if unfigured:
-        modes = {a.mode for a in unfigured} | {g[0] for g in groups}
-        if not groups:
-            groups.append((unfigured[0].mode if len(modes) == 1 else "mixed", None))
-    if len(groups) > 1:
-        return groups
-    if len(groups) == 1 and unfigured and len({a.mode for a in unfigured} | {groups[0][0]}) > 1 and groups[0][1] is None:
-        return [("mixed", None)]
-    return groups
 
 
 def _said_when(tok: Token, trigger: Token) -> bool:

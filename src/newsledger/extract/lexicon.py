@@ -24,6 +24,7 @@ class Trigger:
     with_word: frozenset[str] = frozenset()
     not_with_word: frozenset[str] = frozenset()
     object_is_destination: bool = False
+    stative: bool = False  # where forces are kept ("based", "stationed"): describes, does not move them
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
                    needs=entry.get("needs", "party"), aid=entry.get("aid"), mode=entry.get("mode"), status=status,
                    with_word=frozenset(str(w).lower() for w in entry.get("with_word", [])),
                    not_with_word=frozenset(str(w).lower() for w in entry.get("not_with_word", [])),
-                   object_is_destination=entry.get("dest") == "object")
+                   object_is_destination=entry.get("dest") == "object", stative=bool(entry.get("stative", False)))
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,7 @@ log = logging.getLogger("newsledger.extract")
 _PARA = re.compile(r"[^\n]+")
 _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'\-]*[ ,]*){1,4}(?:\([^)]{1,40}\))?\s*[-–—]+\s*(?=[A-Z“\"])")
 _SENTENCE_END = re.compile(r"[.!?\"”’')]\s*$")
+_ABBREVIATION_END = re.compile(r"(?:^|\s)(?:[A-Z][A-Za-z]{0,2}\.)+$")  # "Lt.", "U.S.", "Col."
 _PRONOUN_START = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:it|they|he|she|we)\b", re.IGNORECASE)
 
 
@@ -72,10 +73,14 @@ class Extractor:
         for (pstart, ptext), doc in zip(paras, self.splitter.pipe(p for _, p in paras)):
             # headlines, bylines and captions without final punctuation are not news sentences
             is_text = (bool(_SENTENCE_END.search(ptext)) or len(ptext.split()) > 30) and not _title_case(ptext)
-            for sent in doc.sents:
+            sents = list(doc.sents)
+            for k, sent in enumerate(sents):
                 s = sent.text.strip()
                 if not s:
                     continue
+                # a finished sentence followed by another is body text, even in a cut-off paragraph
+                body = is_text or (k + 1 < len(sents) and bool(_SENTENCE_END.search(s)) and not _title_case(s)
+                                   and not _ABBREVIATION_END.search(s))
                 start = pstart + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
                 if not out:  # a dateline such as "BERLIN (Reuters) -" is not part of the sentence
                     m = _DATELINE.match(s)
@@ -83,7 +88,7 @@ class Extractor:
                         s, start = s[m.end():], start + m.end()
                 hits = tuple(self.actors.find(s, article.published, offset=start))
                 has_party = bool(hits) or bool(_PRONOUN_START.search(s))
-                candidate = is_text and (
+                candidate = body and (
                     (has_party and bool(self.party_triggers.search(s)))
                     or bool(self.asset_triggers.search(s) and self.asset_nouns.search(s)))
                 out.append(Sentence(start, start + len(s), s, hits, candidate))

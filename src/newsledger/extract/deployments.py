@@ -1,0 +1,141 @@
+"""Deployments split into contingents: one per asset class with its own figure, and one per destination
+with its own figure ("two of the jets will go to Estonia, two to Lithuania"), each with its destination
+(docs/CONVENTIONS.md: separate destinations with their own figures are separate mentions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from ..model import Entity, Place, Quantity, Span
+from .arguments import DEST_PREPS, Destination, SentenceContext, clause_of, destinations
+from .lexicon import Asset
+from .quantities import Figure, quantity_before
+
+_PLACE_KINDS = ("state", "capital", "region", "group")
+
+
+@dataclass(slots=True)
+class Contingent:
+    mode: str | None
+    quantity: Quantity | None
+    own: set[int] = field(default_factory=set)  # tokens of its own phrase (where its own destination is)
+    recipients: list[Entity] = field(default_factory=list)
+    location: Place | None = None
+
+
+def contingents(ctx: SentenceContext, trigger: Token, assets, skip: set[int], actors: list[Entity],
+                object_is_destination: bool, retreat: bool) -> list[Contingent]:
+    """The contingents a deployment trigger moves, each with its recipients and location."""
+    groups = _asset_groups(ctx, assets)
+    shares = _shares(ctx, trigger, assets, groups)
+    actor_codes = {a.code for a in actors}
+
+    def place(dest: Destination) -> tuple[list[Entity], Place | None]:
+        hosts = [e for e in dest.entities if e.code not in actor_codes]
+        return hosts, deployment_location(dest, actors)
+
+    whole = destinations(ctx, trigger, skip, object_is_destination, retreat)
+    if len(groups) + len(shares) <= 1:
+        for g in groups:
+            g.recipients, g.location = place(whole)
+        return groups
+    taken = set().union(*(g.own for g in groups + shares))
+    shared = destinations(ctx, trigger, skip, object_is_destination, retreat, outside=taken)
+    for g in groups + shares:
+        own = destinations(ctx, trigger, skip, False, retreat, inside=g.own) if g.own else None
+        g.recipients, g.location = place(own if own is not None and (own.entities or own.places) else shared)
+    return groups + shares
+
+
+def deployment_location(dest: Destination, actors: list[Entity]) -> Place | None:
+    states = [e for e in dest.entities if e.kind in ("state", "capital", "region")]
+    named = {e.code for e in states}
+    for entry, span, text in dest.places:
+        if not named or entry.country in named:  # a base in a named host ("Rzeszow, in Poland")
+            return Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
+    if len(states) == 1 and not dest.from_:
+        e = states[0]
+        return Place(e.text, e.code, e.span, None, None, None)
+    if dest.border and not states:
+        own = [a for a in actors if a.kind in ("state", "demonym", "capital", "person", "institution")
+               and len(a.code) == 3 and a.code.isupper() and a.code not in ("DPR", "LPR")]
+        if own:
+            return Place(own[0].text, own[0].code, own[0].span, None, None, None)
+    return None
+
+
+def _figure(ctx: SentenceContext, asset: Asset, tok: Token, first: int) -> Figure | None:
+    if not asset.countable:
+        return None
+    text = ctx.doc.text
+    fig = quantity_before(text, ctx.doc[first].idx)
+    if fig is None:  # a partitive: "two of the jets"
+        prep = tok.head
+        if prep.dep_ == "prep" and prep.lower_ == "of" and prep.head.pos_ == "NUM" and prep.head.dep_ != "nummod":
+            fig = _number_at(ctx, prep.head)
+    if fig and fig.min is not None and fig.min == fig.max and 1900 <= fig.min <= 2100 and "," not in fig.text:
+        return None  # a year, not a count
+    return fig
+
+
+def _number_at(ctx: SentenceContext, num: Token) -> Figure | None:
+    """The figure a bare number token states ('about 200', 'two')."""
+    end = num.idx + len(num.text)
+    return quantity_before(ctx.doc.text[:end] + " ", end + 1)
+
+
+def _quantity(ctx: SentenceContext, fig: Figure, unit: str) -> Quantity:
+    return Quantity(fig.text, fig.min, fig.max, fig.approx, unit, Span(fig.start + ctx.offset, fig.end + ctx.offset))
+
+
+def _asset_groups(ctx: SentenceContext, assets) -> list[Contingent]:
+    """One contingent per asset class with its own figure; classes without figures merge."""
+    if not assets:
+        return [Contingent(None, None)]
+    groups: list[Contingent] = []
+    unfigured: list[tuple[Token, Asset]] = []
+    for tok, asset, first, _last in assets:
+        fig = _figure(ctx, asset, tok, first)
+        if fig:
+            groups.append(Contingent(asset.mode, _quantity(ctx, fig, asset.unit), {t.i for t in tok.subtree}))
+        else:
+            unfigured.append((tok, asset))
+    if len(groups) > 1:
+        # nested phrases ("a battalion of 20 helicopters"): a contingent's own tokens are not another's
+        for g in groups:
+            inner = set().union(*(h.own for h in groups if h is not g and h.own < g.own))
+            g.own -= inner
+        return groups
+    modes = {a.mode for _, a in unfigured} | {g.mode for g in groups}
+    if not groups:
+        return [Contingent(unfigured[0][1].mode if len(modes) == 1 else "mixed", None)]
+    for g in groups:
+        g.own = set()  # a single contingent goes wherever the sentence sends it
+    return groups
+
+
+def _shares(ctx: SentenceContext, trigger: Token, assets, groups: list[Contingent]) -> list[Contingent]:
+    """Further shares named by a bare number with its own destination: '..., two to Lithuania, and two to
+    Romania'. They take the class of the only figured contingent."""
+    figured = [g for g in groups if g.quantity is not None]
+    if len(figured) != 1:
+        return []
+    asset_tokens = {t for _tok, _a, first, last in assets for t in range(first, last + 1)}
+    out = []
+    for num in trigger.subtree:
+        if num.pos_ != "NUM" or num.dep_ in ("nummod", "quantmod", "compound") or num.i in asset_tokens \
+                or clause_of(num, trigger) != trigger:
+            continue
+        preps = [c for c in num.children if c.dep_ == "prep" and c.lower_ in DEST_PREPS]
+        if not preps or not any(ctx.entities_in(p.subtree) for p in preps):
+            continue
+        fig = _number_at(ctx, num)
+        if fig is None or fig.min is None and fig.max is None:
+            continue
+        own = {t.i for p in preps for t in p.subtree} | {num.i}
+        out.append(Contingent(figured[0].mode, _quantity(ctx, fig, figured[0].quantity.unit), own))
+    if out and not figured[0].own:
+        figured[0].own = set()
+    return out
