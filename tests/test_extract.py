@@ -114,6 +114,11 @@ def _key(m):
     # where forces are based describes their origin when another verb moves them
     ("The general ordered to Latvia the 900 paratroopers based at Vicenza.",
      ("MOBILIZE", "troops", ("USA",), ("LVA",), "LVA", (900, 900), "announced")),
+    # presence: forces that are somewhere
+    ("Officials said about 40,000 British soldiers are in Estonia.",
+     ("MOBILIZE", "troops", ("GBR",), ("EST",), "EST", (40000, 40000), "completed")),
+    ("The Navy has six frigates in Greece.",
+     ("MOBILIZE", "naval", ("USA",), ("GRC",), "GRC", (6, 6), "completed")),
 ])
 def test_deployment_sentences(text, expected):
     assert expected in [_key(m) for m in _extract(text)]
@@ -149,3 +154,14 @@ def test_seed_deployments_come_out_right():
     ]
     for e in expected:
         assert e in got, (e, got)
+
+
+@pytest.mark.slow
+def test_forces_referred_back_to():
+    """A figure or pronoun standing for the forces of the sentence before, and 'there' for its destination."""
+    text = ("Canada has deployed 500 soldiers to Latvia. They were sent there in response to the annexation of "
+            "a region in 2014. Now it is sending hundreds more.")
+    got = [_key(m) for m in _extract(text, context="")]
+    assert ("MOBILIZE", "troops", ("CAN",), (), None, (200, 900), "underway") in got
+    (later,) = [m for m in _extract(text, context="") if m.sentence.startswith("They")]
+    assert (later.recipient_codes, later.time) == (["LVA"], None)

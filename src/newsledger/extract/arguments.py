@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from ..model import Entity, Span
+from ..model import Entity, Mention, Span
 from .gazetteer import ActorHit, PlaceEntry, PlaceIndex
 from .lexicon import Asset, Lexicon
 
@@ -35,6 +35,8 @@ class SentenceContext:
     article_countries: frozenset[str]
     fallback: list[Entity] = field(default_factory=list)  # actors of the previous sentence (pronouns)
     deploy_fallback: list[Entity] = field(default_factory=list)  # actors of the article's last deployment
+    deploy_last: Mention | None = None  # the article's last deployment, for "they", "there", "1,700 more"
+    deploy_gap: int = 99  # sentences since it
     hit_of_token: dict[int, ActorHit] = field(default_factory=dict)
     assets: dict[int, tuple[Asset, int, int]] = field(default_factory=dict)  # head token -> asset, first tok, last
 
@@ -256,6 +258,7 @@ class Destination:
     places: list[tuple[PlaceEntry, Span, str]]
     border: bool = False
     from_: bool = False
+    named: bool = False  # a proper name among the destinations, known to the gazetteer or not ("in Europe")
 
 
 def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is_destination: bool = False,
@@ -267,8 +270,10 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
     if object_is_destination:
         for obj in (c for c in trigger.children if c.dep_ == "dobj"):
             dest.entities.extend(e for e in ctx.entities_in(phrase_tokens(obj)) if e.kind in ("state", "region"))
+    aside = reason_tokens(ctx, trigger)
     preps = [c for c in trigger.subtree if c.dep_ in ("prep", "dative") and c.lower_ in DEST_PREPS | {"from", "out"}
-             and clause_of(c, trigger) == trigger and (inside is None or c.i in inside) and c.i not in outside]
+             and clause_of(c, trigger) == trigger and (inside is None or c.i in inside) and c.i not in outside
+             and c.i not in aside]
     if not retreat:  # "from the 82nd Airborne at Fort Bragg": nothing inside an origin is a destination
         origin = {t.i for p in preps if p.lower_ in ("from", "out") for t in p.subtree}
         preps = [p for p in preps if p.i not in origin or p.lower_ in ("from", "out")]
@@ -283,6 +288,7 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
                 if not retreat:
                     continue  # "800 troops from Italy to the Baltics": Italy is where they come from
                 dest.from_ = True
+            dest.named = dest.named or any(t.pos_ == "PROPN" for t in toks)
             if any(t.text in BORDER_WORDS for t in toks):  # lower case: not "the Nadlac Border Crossing"
                 dest.border = True
                 continue
@@ -294,6 +300,12 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
                     dest.places.append(place)
     dest.entities = _dedupe(dest.entities)
     return dest
+
+
+def reason_tokens(ctx: SentenceContext, trigger: Token) -> set[int]:
+    """Tokens of adjuncts about something else under the trigger: 'in response to ...', 'as part of ...'."""
+    return {t.i for n in trigger.subtree if n.dep_ == "pobj" and n.lemma_.lower() in ctx.lexicon.reason_nouns
+            for t in n.subtree}
 
 
 def clause_of(tok: Token, trigger: Token) -> Token:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from ..model import Entity, Place, Quantity, Span
-from .arguments import DEST_PREPS, Destination, SentenceContext, clause_of, destinations
+from .arguments import DEST_PREPS, QUANTIFIERS, Destination, SentenceContext, clause_of, destinations, refers_back
 from .lexicon import Asset
 from .quantities import Figure, quantity_before
 
@@ -23,6 +23,7 @@ class Contingent:
     own: set[int] = field(default_factory=set)  # tokens of its own phrase (where its own destination is)
     recipients: list[Entity] = field(default_factory=list)
     location: Place | None = None
+    somewhere: bool = False  # it has a destination, named or not ("in Europe", "near the border")
 
 
 def contingents(ctx: SentenceContext, trigger: Token, assets, skip: set[int], actors: list[Entity],
@@ -32,20 +33,21 @@ def contingents(ctx: SentenceContext, trigger: Token, assets, skip: set[int], ac
     shares = _shares(ctx, trigger, assets, groups)
     actor_codes = {a.code for a in actors}
 
-    def place(dest: Destination) -> tuple[list[Entity], Place | None]:
-        hosts = [e for e in dest.entities if e.code not in actor_codes]
-        return hosts, deployment_location(dest, actors)
+    def place(g: Contingent, dest: Destination) -> None:
+        g.recipients = [e for e in dest.entities if e.code not in actor_codes]
+        g.location = deployment_location(dest, actors)
+        g.somewhere = bool(dest.entities or dest.places or dest.border or dest.named)
 
     whole = destinations(ctx, trigger, skip, object_is_destination, retreat)
     if len(groups) + len(shares) <= 1:
         for g in groups:
-            g.recipients, g.location = place(whole)
+            place(g, whole)
         return groups
     taken = set().union(*(g.own for g in groups + shares))
     shared = destinations(ctx, trigger, skip, object_is_destination, retreat, outside=taken)
     for g in groups + shares:
         own = destinations(ctx, trigger, skip, False, retreat, inside=g.own) if g.own else None
-        g.recipients, g.location = place(own if own is not None and (own.entities or own.places) else shared)
+        place(g, own if own is not None and (own.entities or own.places) else shared)
     return groups + shares
 
 
@@ -75,6 +77,8 @@ def _figure(ctx: SentenceContext, asset: Asset, tok: Token, first: int) -> Figur
         prep = tok.head
         if prep.dep_ == "prep" and prep.lower_ == "of" and prep.head.pos_ == "NUM" and prep.head.dep_ != "nummod":
             fig = _number_at(ctx, prep.head)
+            if fig is not None and fig.max == 1:
+                fig = None  # "one of the battlegroups" names a unit, not a count
     if fig and fig.min is not None and fig.min == fig.max and 1900 <= fig.min <= 2100 and "," not in fig.text:
         return None  # a year, not a count
     return fig
@@ -139,3 +143,63 @@ def _shares(ctx: SentenceContext, trigger: Token, assets, groups: list[Contingen
     if out and not figured[0].own:
         figured[0].own = set()
     return out
+
+
+_FORCES_PRONOUNS = frozenset({"they", "them", "these", "those"})
+_VAGUE_WORDS = frozenset({"tens", "dozens", "hundreds", "thousands", "hundred", "thousand", "dozen"})
+
+
+@dataclass(slots=True)
+class StandIn:
+    """Words that stand for forces named before: 'sending thousands more', 'they were sent there'."""
+    token: Token
+    pronoun: bool  # 'they': the same forces (and sender) as the last deployment
+    part: Contingent
+
+
+def stand_in(ctx: SentenceContext, trigger: Token) -> StandIn | None:
+    """A deployment verb without an asset noun whose subject or object stands for the forces of the
+    article's last deployment: a bare figure ('1,700 already assembling there', within a few sentences)
+    or, right after it, a pronoun that moves or is moved ('They were sent there', 'they go to')."""
+    last = ctx.deploy_last
+    if last is None or last.mode is None:
+        return None
+    args = [c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+    if trigger.dep_ in ("acl", "relcl"):
+        args.append(trigger.head)
+    has_object = any(c.dep_ == "dobj" for c in trigger.children)
+    for arg in args:
+        fig = _bare_figure(ctx, arg)
+        if fig is not None:
+            unit = last.quantity.unit if last.quantity else _unit_of(ctx, last.mode)
+            return StandIn(arg, False, Contingent(last.mode, _quantity(ctx, fig, unit)))
+        moved = arg.dep_ == "nsubjpass" or arg.dep_ == "nsubj" and not has_object
+        if moved and ctx.deploy_gap == 1 and (arg.lower_ in _FORCES_PRONOUNS or
+                                              arg.lower_ in QUANTIFIERS and refers_back(arg)):
+            return StandIn(arg, True, Contingent(last.mode, None))
+    return None
+
+
+def take_previous_place(ctx: SentenceContext, trigger: Token, part: Contingent) -> None:
+    """'... were sent there': the destination of the last deployment."""
+    last = ctx.deploy_last
+    if last is not None and not (part.recipients or part.location) and any(
+            c.lower_ == "there" and c.dep_ == "advmod" for c in trigger.children):
+        part.recipients, part.location, part.somewhere = list(last.recipients), last.location, True
+
+
+def _bare_figure(ctx: SentenceContext, tok: Token) -> Figure | None:
+    if tok.i in ctx.assets or any(c.dep_ == "prep" and c.lower_ == "of" and any(g.i in ctx.assets for g in c.subtree)
+                                  for c in tok.children):
+        return None
+    words = [t for t in tok.subtree if t.pos_ == "NUM" or t.lower_ in _VAGUE_WORDS]
+    if not words or not (tok.pos_ == "NUM" or tok.lower_ in _VAGUE_WORDS):
+        return None
+    fig = _number_at(ctx, max(words, key=lambda t: t.i))
+    if fig is None or fig.min is not None and fig.min == fig.max and 1900 <= fig.min <= 2100:
+        return None
+    return fig
+
+
+def _unit_of(ctx: SentenceContext, mode: str) -> str:
+    return next((a.unit for a in ctx.lexicon.assets.values() if a.mode == mode and not a.aid), "troops")

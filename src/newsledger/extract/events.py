@@ -10,9 +10,9 @@ from spacy.tokens import Token
 from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Span, TimeValue
 from .arguments import (
     SentenceContext, actors_of_phrase, agent_of, asset_args, clause_heads, destinations, passive_subject, places_under,
-    PRONOUNS, phrase_tokens, possessor_actors, subject_of, _dedupe,
+    PRONOUNS, phrase_tokens, possessor_actors, reason_tokens, subject_of, _dedupe,
 )
-from .deployments import Contingent, contingents
+from .deployments import Contingent, contingents, stand_in, take_previous_place
 from .lexicon import Trigger
 from .status import attribution_of, status_of
 from .timex import Timex
@@ -62,7 +62,9 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
                     head = head.head
                 out.append(Candidate(head, trig))
             start = low.find(trig.key, start + 1)
-    return out
+    # "troops are on their way": the phrase says more than the verb it attaches to
+    phrased = {(c.token.i, c.trigger.type) for c in out if c.trigger.pos == "PHRASE"}
+    return [c for c in out if c.trigger.pos == "PHRASE" or (c.token.i, c.trigger.type) not in phrased]
 
 
 def _predicative_or_speculative(tok: Token, speculative: frozenset[str]) -> bool:
@@ -195,14 +197,18 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     tok, trig = cand.token, cand.trigger
     kind = trig.type
     assets = asset_args(ctx, tok) if kind in DEPLOYMENT_TYPES or trig.needs == "asset" or trig.aid else []
-    if trig.needs == "asset" and not assets or _origin_only(ctx, tok, trig):
+    standin = stand_in(ctx, tok) if trig.needs == "asset" and not assets and kind in DEPLOYMENT_TYPES else None
+    if trig.needs == "asset" and not assets and standin is None or _origin_only(ctx, tok, trig):
         return []
     if assets and trig.aid and all(a[1].aid for a in assets):
         kind = trig.aid
     if kind in DEPLOYMENT_TYPES:
         # "will join the 1,700 troops that were already sent": those troops belong to "sent"
         assets = [a for a in assets if not a[1].aid and not _owned_elsewhere(ctx, a[0], tok)]
-    actors, from_subject = _actors(ctx, tok, kind, assets)
+    if standin is not None and standin.pronoun:
+        actors, from_subject = list(ctx.deploy_last.actors), False  # "They were sent there"
+    else:
+        actors, from_subject = _actors(ctx, tok, kind, assets)
     att = attribution_of(ctx, tok) if kind not in SPEECH_ACTS else None
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
     if not actors and kind in DEPLOYMENT_TYPES and passive and att is not None and att.code:
@@ -226,7 +232,7 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         named = [ctx.entity(h, c) for i, h in sorted(ctx.hit_of_token.items()) if i not in dest_tokens
                  and h.entry.kind in ("org", "institution", "person", "state") for c in h.entry.codes]
         actors = _dedupe(named[:1])
-    if not actors and kind in DEPLOYMENT_TYPES and (assets or tok.pos_ == "NOUN") and ctx.deploy_fallback:
+    if not actors and kind in DEPLOYMENT_TYPES and (assets or standin or tok.pos_ == "NOUN") and ctx.deploy_fallback:
         # "The convoy entered the country on Wednesday": the forces of the article's last deployment
         actors, discourse = list(ctx.deploy_fallback), True
     if not actors:
@@ -248,6 +254,13 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     if kind in DEPLOYMENT_TYPES:
         parts = contingents(ctx, tok, assets, subject_tokens, actors, trig.object_is_destination,
                             retreat=kind == "RETREAT")
+        if standin is not None:
+            part = standin.part
+            part.recipients, part.location, part.somewhere = parts[0].recipients, parts[0].location, parts[0].somewhere
+            take_previous_place(ctx, tok, part)
+            parts = [part]
+        if trig.needs_place and not any(p.somewhere for p in parts):
+            return []
     elif kind == "CONSULT":
         recipients = []
         if mode == "visit":
@@ -410,6 +423,7 @@ def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published,
     subtree = {t.i for t in tok.subtree}
     if tok.pos_ == "NOUN" and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
         subtree |= {t.i for t in tok.head.subtree if t.dep_ != "ccomp"}
+    subtree -= reason_tokens(ctx, tok)  # "sent in response to the annexation in 2014"
     for tx in timexes:
         span = ctx.doc.char_span(tx.start - ctx.offset, tx.end - ctx.offset, alignment_mode="expand")
         if span is None or not any(t.i in subtree for t in span):

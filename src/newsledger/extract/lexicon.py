@@ -25,6 +25,7 @@ class Trigger:
     not_with_word: frozenset[str] = frozenset()
     object_is_destination: bool = False
     stative: bool = False  # where forces are kept ("based", "stationed"): describes, does not move them
+    needs_place: bool = False  # an event only with a destination ("troops are in Romania", "has troops in")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,17 +57,19 @@ class Lexicon:
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
     speculative_modifiers: frozenset[str] = frozenset()
     max_asset_words: int = 1
+    reason_nouns: frozenset[str] = frozenset()  # "in response to X": X is neither destination nor date
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
 
-    def prefilter_stems(self, needs_asset: bool) -> set[str]:
+    def prefilter_stems(self, needs_asset: bool, needs_place: bool = False) -> set[str]:
         """Word beginnings that any inflected form of a trigger starts with, for the cheap prefilter:
-        those of triggers that need an asset noun (`needs_asset`), or of all the others."""
-        stems = {p.key.split()[-1] for p in self.phrases if (p.needs == "asset") == needs_asset}
+        those of triggers that need an asset noun (`needs_asset`), or of all the others; with
+        `needs_place`, those of the triggers that need a destination ("are in", "has ... in")."""
+        stems = {p.key.split()[-1] for p in self.phrases if (p.needs == "asset") == needs_asset and not needs_place}
         for table in (self.verbs, self.nouns):
             for lemma, triggers in table.items():
-                if any((t.needs == "asset") == needs_asset for t in triggers):
+                if any((t.needs == "asset") == needs_asset and t.needs_place == needs_place for t in triggers):
                     lemma = lemma.lower()
                     stems.add(lemma[:-1] if lemma.endswith("e") and len(lemma) >= 4 else lemma)
                     stems.update(self.irregular.get(lemma, ()))
@@ -97,7 +100,8 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
                    needs=entry.get("needs", "party"), aid=entry.get("aid"), mode=entry.get("mode"), status=status,
                    with_word=frozenset(str(w).lower() for w in entry.get("with_word", [])),
                    not_with_word=frozenset(str(w).lower() for w in entry.get("not_with_word", [])),
-                   object_is_destination=entry.get("dest") == "object", stative=bool(entry.get("stative", False)))
+                   object_is_destination=entry.get("dest") == "object", stative=bool(entry.get("stative", False)),
+                   needs_place=entry.get("where") == "required")
 
 
 @lru_cache(maxsize=1)
@@ -140,4 +144,5 @@ def load_lexicon() -> Lexicon:
     cues = StatusCues(lemmas, aux, markers, tuple(sorted(phrases_st, key=lambda x: -len(x[0]))), wide)
     return Lexicon({k: tuple(v) for k, v in verbs.items()}, {k: tuple(v) for k, v in nouns.items()},
                    phrases, assets, cues, {k: tuple(v) for k, v in (trig.get("irregular") or {}).items()},
-                   frozenset(str(w).lower() for w in trig.get("speculative_modifiers", [])), max_words)
+                   frozenset(str(w).lower() for w in trig.get("speculative_modifiers", [])), max_words,
+                   frozenset(str(w).lower() for w in trig.get("reason_nouns", [])))

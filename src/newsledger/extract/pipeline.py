@@ -29,6 +29,9 @@ _PARA = re.compile(r"[^\n]+")
 _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'\-]*[ ,]*){1,4}(?:\([^)]{1,40}\))?\s*[-–—]+\s*(?=[A-Z“\"])")
 _SENTENCE_END = re.compile(r"[.!?\"”’')]\s*$")
 _ABBREVIATION_END = re.compile(r"(?:^|\s)(?:[A-Z][A-Za-z]{0,2}\.)+$")  # "Lt.", "U.S.", "Col."
+# words that stand for forces named before: "sending thousands more", "They were sent there"
+_STAND_IN = re.compile(r"\b(?:\d[\d,.]*|hundreds|thousands|dozens)\s+(?:more|additional|others)\b"
+                       r"|^\W*(?:\w+\W+){0,2}?(?:they|these|those)\b", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:it|they|he|she|we)\b", re.IGNORECASE)
 
 
@@ -64,6 +67,9 @@ class Extractor:
         self.party_triggers = words(self.lexicon.prefilter_stems(needs_asset=False))
         self.asset_triggers = words(self.lexicon.prefilter_stems(needs_asset=True))
         self.asset_nouns = words(self.lexicon.assets)
+        # "troops are in Romania", "has 80,000 troops ... in Europe": a form of be/have, then a named place
+        self.place_triggers = re.compile(words(self.lexicon.prefilter_stems(needs_asset=True, needs_place=True)).pattern
+                                         + r"\w*\b(?:\W+\w+){0,12}?\W+(?:in|near|at|inside|along)\s+(?:the\s+)?[A-Z]")
 
     # -- stage 1: segment and prefilter -----------------------------------------------------
     def segment(self, article: Article) -> list[Sentence]:
@@ -90,7 +96,8 @@ class Extractor:
                 has_party = bool(hits) or bool(_PRONOUN_START.search(s))
                 candidate = body and (
                     (has_party and bool(self.party_triggers.search(s)))
-                    or bool(self.asset_triggers.search(s) and self.asset_nouns.search(s)))
+                    or bool((self.asset_triggers.search(s) or self.place_triggers.search(s))
+                            and (self.asset_nouns.search(s) or _STAND_IN.search(s))))
                 out.append(Sentence(start, start + len(s), s, hits, candidate))
         return out
 
@@ -111,6 +118,7 @@ class Extractor:
         mentions: list[Mention] = []
         fallback: list[Entity] = []
         deploy_fallback: list[Entity] = []
+        deploy_last: Mention | None = None
         deploy_at = -10
         for si, sent in enumerate(sents):
             doc = docs.get(si)
@@ -119,7 +127,8 @@ class Extractor:
             if doc is not None:
                 try:
                     ctx = SentenceContext(doc, sent.start, list(sent.hits), self.lexicon, self.places, countries,
-                                          fallback, deploy_fallback)
+                                          fallback, deploy_fallback, deploy_last if deploy_fallback else None,
+                                          si - deploy_at)
                     timexes = find_timexes(sent.text, article.published, offset=sent.start)
                     found = sentence_mentions(ctx, article.id, article.published, timexes)
                 except Exception as exc:  # one odd sentence must not cost the article or the batch
@@ -129,7 +138,7 @@ class Extractor:
                 mentions.extend(found)
                 deployed = [m for m in found if m.type in DEPLOYMENT_TYPES and m.actors and m.confidence >= 0.5]
                 if deployed:
-                    deploy_fallback, deploy_at = deployed[-1].actors, si
+                    deploy_fallback, deploy_last, deploy_at = deployed[-1].actors, deployed[-1], si
             fallback = _fallback(sent, doc) or fallback
         return mentions
 
