@@ -117,6 +117,11 @@ def _key(m):
     # presence: forces that are somewhere
     ("Officials said about 40,000 British soldiers are in Estonia.",
      ("MOBILIZE", "troops", ("GBR",), ("EST",), "EST", (40000, 40000), "completed")),
+    # status cues around the trigger
+    ("Officials said the alliance is likely to station more troops in Slovakia.",
+     ("MOBILIZE", "troops", ("USA",), ("SVK",), "SVK", None, "considered")),
+    ("Canada is working to boost its military presence in Latvia.",
+     ("MOBILIZE", "troops", ("CAN",), ("LVA",), "LVA", None, "underway")),
     ("The Navy has six frigates in Greece.",
      ("MOBILIZE", "naval", ("USA",), ("GRC",), "GRC", (6, 6), "completed")),
 ])
@@ -159,8 +164,8 @@ def test_seed_deployments_come_out_right():
 @pytest.mark.slow
 def test_forces_referred_back_to():
     """A figure or pronoun standing for the forces of the sentence before, and 'there' for its destination."""
-    text = ("Canada has deployed 500 soldiers to Latvia. They were sent there in response to the annexation of "
-            "a region in 2014. Now it is sending hundreds more.")
+    text = ("Canada has deployed 500 soldiers to Latvia. They were dispatched there in reaction to the seizure of "
+            "a port in 2008. This week it is adding hundreds more.")
     got = [_key(m) for m in _extract(text, context="")]
     assert ("MOBILIZE", "troops", ("CAN",), (), None, (200, 900), "underway") in got
     (later,) = [m for m in _extract(text, context="") if m.sentence.startswith("They")]

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
-import httpx
 import pytest
 
 from conftest import ROOT, fresh_pg_database, run_cli

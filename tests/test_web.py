@@ -105,7 +105,8 @@ def test_write_needs_token_and_size_is_limited(server):
                           "Lithuania on Tuesday, the defence ministry said in a short statement."}]}
     assert httpx.post(server + "/api/ingest", json=body).status_code == 401
     assert httpx.post(server + "/api/ingest", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
-    ok = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    ok = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"},
+                    timeout=300)  # loads the model and extracts: slow on a busy machine
     assert ok.status_code == 200 and ok.json()["added"] == 1, ok.text
     big = httpx.post(server + "/api/ingest", content=b"x" * 6_000_001,
                      headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})

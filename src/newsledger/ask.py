@@ -21,7 +21,7 @@ from .extract.lexicon import load_lexicon
 from .extract.timex import find_timexes
 from .ledger import EventDetail, events_with_detail
 from .model import Event
-from .posture import hosts_of
+from .rollups import hosts_of
 from .store import MentionFilter, Store
 from .summary import format_quantity
 

@@ -31,17 +31,17 @@ def _plt():
 
 
 def timeline_chart(entries: list[TimelineEntry], path: str, *, fmt: str = "png", title: str | None = None) -> None:
-    """Dates across, one lane per event type; a dot per event sized by its number of sources, with
+    """Dates across, one lane per event type; a dot per day and type sized by its number of events, with
     the day's summary beside the most salient dates."""
     plt = _plt()
-    types = sorted({ev.type for e in entries for ev in e.events}, key=lambda t: list(TYPE_COLOURS).index(t))
+    types = sorted({t for e in entries for t in e.type_counts}, key=lambda t: list(TYPE_COLOURS).index(t))
     top = sorted(sorted(entries, key=lambda e: -e.salience)[:8], key=lambda e: e.date)
     fig, (ax, notes) = plt.subplots(2, 1, figsize=(13, 2.4 + 0.5 * max(len(types), 3) + 0.28 * len(top)), dpi=110,
                                     gridspec_kw={"height_ratios": [0.5 * max(len(types), 3) + 1, 0.3 * len(top) + 0.4]})
     lane = {t: i for i, t in enumerate(types)}
     for e in entries:
-        for ev in e.events:
-            ax.scatter(e.date, lane[ev.type], s=30 + 25 * min(ev.n_sources, 8), color=TYPE_COLOURS.get(ev.type, "#333"),
+        for type_, n in e.type_counts.items():
+            ax.scatter(e.date, lane[type_], s=30 + 25 * min(n, 8), color=TYPE_COLOURS.get(type_, "#333"),
                        alpha=0.75, edgecolors="white", linewidths=0.6, zorder=3)
     for i, e in enumerate(top, start=1):
         ax.axvline(e.date, color="#c8c8c8", lw=0.8, zorder=1)
@@ -60,8 +60,8 @@ def timeline_chart(entries: list[TimelineEntry], path: str, *, fmt: str = "png",
     for label in ax.get_xticklabels():
         label.set_rotation(25)
         label.set_ha("right")
-    ax.set_title(title or f"Timeline: {len(entries)} dates, {sum(len(e.events) for e in entries)} events, coloured by "
-                 "type (dot size: number of sources; numbered: most reported dates)", fontsize=10, loc="left")
+    ax.set_title(title or f"Timeline: {len(entries)} dates, {sum(e.n_events for e in entries)} events, coloured by "
+                 "type (dot size: events that day; numbered: most reported dates)", fontsize=10, loc="left")
     fig.tight_layout()
     fig.savefig(path, format=fmt)
     plt.close(fig)

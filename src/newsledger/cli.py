@@ -15,7 +15,6 @@ from importlib import resources
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from . import serialize
@@ -44,7 +43,7 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except NewsledgerError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)  # "[ray]" is no markup
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
             sys.exit(2)
     return wrapper
 
@@ -64,8 +63,9 @@ def progress_bar(label: str, total: int | None = None):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar=ENV_VAR, default=None, metavar="PATH",
-              help=f"Ledger database (SQLite file). Default: ${ENV_VAR} or ~/.local/share/newsledger/ledger.db")
+@click.option("--db", envvar=ENV_VAR, default=None, metavar="PATH|URL",
+              help=f"Ledger database: an SQLite file, or postgresql://user:password@host/db. "
+                   f"Default: ${ENV_VAR} or ~/.local/share/newsledger/ledger.db")
 @click.version_option(package_name="newsledger")
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
@@ -78,74 +78,40 @@ def _store(ctx: click.Context):
     return open_store(ctx.obj["db"])
 
 
-def _engine_options(fn):
-    """--workers, --engine and --address, shared by ingest and extract."""
-    opts = [
-        click.option("--workers", default=1, show_default=True,
-                     help="Extraction workers, each with its own spaCy pipeline: processes on this machine "
-                          "(local engine) or Ray actors of one CPU (ray engine); 0 = one per core (of the cluster, "
-                          "with ray)."),
-        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-                     help="Where extraction runs: processes on this machine, or Ray Data batches on a Ray cluster "
-                          "(needs: pip install 'newsledger[ray]'). Results are written to this ledger either way."),
-        click.option("--address", metavar="ADDR",
-                     help="With --engine ray: the Ray cluster to join (HOST:PORT, ray://HOST:PORT or auto); "
-                          "default: start a local Ray with --workers CPUs for this run."),
-    ]
-    for opt in reversed(opts):
-        fn = opt(fn)
-    return fn
-
-
-def _extract(store, *, engine: str, address: str | None, workers: int, redo: bool = False):
-    """Extract pending mentions with the chosen engine, with a progress bar."""
-    if address and engine != "ray":
-        raise click.BadParameter("--address is for --engine ray", param_hint="--address")
-    with progress_bar("extracting", store.stats().pending) as advance:
-        if engine == "ray":
-            from .extract.ray_engine import extract_pending_ray
-
-            return extract_pending_ray(store, address=address, workers=workers, redo=redo, progress=advance)
-        from .extract.run import extract_pending
-
-        return extract_pending(store, workers=workers, redo=redo, progress=advance)
-
-
 # -- ingest / extract ------------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--date", "date", callback=_date, help="Publication date for plain text without one (YYYY-MM-DD).")
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, help="Largest file (or JSONL line) read.")
 @click.option("--no-extract", is_flag=True, help="Only store the articles; run `newsledger extract` later.")
-@_engine_options
+@click.option("--workers", default=1, show_default=True, help="Processes for extraction (0 = one per core).")
 @click.option("--batch-size", default=DEFAULT_BATCH, show_default=True,
               help="Articles per transaction: a killed run loses at most one batch, which a re-run completes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 @handle_errors
-def ingest(ctx, paths, date, max_bytes, no_extract, workers, engine, address, batch_size, as_json):
+def ingest(ctx, paths, date, max_bytes, no_extract, workers, batch_size, as_json):
     """Read articles from PATHS (files, folders, globs, '-' for stdin) into the ledger.
 
     Formats: seed text (first line ' date YYYY-MM-DD' or ' date unknown'), plain text (date from
     --date or the file name), JSON Lines (id, time, text, title, url) and HTML. Folders are read
     recursively for .txt, .jsonl, .ndjson, .html and .htm files. Re-ingesting adds nothing;
-    duplicates are recorded against their first copy. Then extracts (locally, or on Ray with
-    --engine ray) and merges. Exits 1 if any input was rejected.
+    duplicates are recorded against their first copy. Exits 1 if any input was rejected.
     """
+    from .extract.run import extract_pending
     from .ingest import ingest as run_ingest
     from .merge import merge_pending
 
     if batch_size < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch-size")
-    if address and engine != "ray":
-        raise click.BadParameter("--address is for --engine ray", param_hint="--address")
     with _store(ctx) as store:
         with progress_bar("ingesting") as advance:
             report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes),
                                 batch_size=batch_size, progress=advance)
         extracted = merged = None
         if not no_extract:
-            extracted = _extract(store, engine=engine, address=address, workers=workers)
+            with progress_bar("extracting", store.stats().pending) as advance:
+                extracted = extract_pending(store, workers=workers, progress=advance)
             merged = merge_pending(store)
     if as_json:
         click.echo(json.dumps({
@@ -200,16 +166,18 @@ def watch(ctx, folder, interval, date, workers):
 
 @main.command()
 @click.option("--redo", is_flag=True, help="Extract every article again (after a lexicon change).")
-@_engine_options
+@click.option("--workers", default=1, show_default=True, help="Processes (0 = one per core).")
 @click.pass_context
 @handle_errors
-def extract(ctx, redo, workers, engine, address):
-    """Extract event mentions from every ingested article not yet extracted (locally, or on Ray with
-    --engine ray), and merge them into the ledger's events."""
+def extract(ctx, redo, workers):
+    """Extract event mentions from every ingested article not yet extracted, and merge them into the
+    ledger's events."""
+    from .extract.run import extract_pending
     from .merge import merge_pending
 
     with _store(ctx) as store:
-        report = _extract(store, engine=engine, address=address, workers=workers, redo=redo)
+        with progress_bar("extracting", store.stats().pending) as advance:
+            report = extract_pending(store, workers=workers, redo=redo, progress=advance)
         merged = merge_pending(store)
     out.print(f"{report.mentions} event mentions from {report.articles} articles; "
               f"ledger: {merged.events_total} events ({merged.events_touched} new or updated)", highlight=False)
@@ -440,32 +408,35 @@ def timeline(ctx, actor, location, type_, date_from, date_to, dates, topic, outp
             err.print(f"timeline drawn to {path}", highlight=False)
     if as_json:
         click.echo(json.dumps([{"date": e.date.isoformat(), "summary": e.summary, "salience": e.salience,
-                                "types": e.types, "events": [ev.id for ev in e.events], "sources": e.sources}
+                                "types": e.types, "type_counts": e.type_counts, "n_events": e.n_events,
+                                "events": e.event_ids, "sources": e.sources, "n_sources": e.n_sources}
                                for e in entries], indent=2, ensure_ascii=False))
         return
     table = Table("date", "events", "summary", "sources", title=f"timeline: {len(entries)} dates")
     for e in entries:
-        table.add_row(e.date.isoformat(), f"{len(e.events)} ({', '.join(e.types)})", e.summary,
-                      "\n".join(_short(s) for s in e.sources[:3]) + (f"\n+{len(e.sources) - 3} more" if len(e.sources) > 3 else ""))
+        table.add_row(e.date.isoformat(), f"{e.n_events} ({', '.join(e.types)})", e.summary,
+                      "\n".join(_short(s) for s in e.sources[:3]) + (f"\n+{e.n_sources - 3} more" if e.n_sources > 3 else ""))
     out.print(table)
 
 
 @main.command()
 @click.option("--at", "at", callback=_date, help="The picture as known on this date (articles published by then).")
 @click.option("--host", help="Only this host country (ISO alpha-3).")
+@click.option("--lines", type=click.IntRange(min=1), default=None,
+              help="List only each host's N most recently reported deployments (totals count them all).")
 @click.option("--png", type=click.Path(dir_okay=False), help="Also draw a map to this PNG file.")
 @click.option("--svg", type=click.Path(dir_okay=False), help="Also draw a map to this SVG file.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @handle_errors
-def posture(ctx, at, host, png, svg, as_json):
+def posture(ctx, at, host, lines, png, svg, as_json):
     """Force posture: for each host country, who sent or pledged what, how many, status, last report,
     sources, and totals (ranges where figures are uncertain)."""
     from .posture import build_posture
     from .summary import format_quantity
 
     with _store(ctx) as store:
-        hosts = build_posture(store, at, host)
+        hosts = build_posture(store, at, host, lines)
     for path, fmt in ((png, "png"), (svg, "svg")):
         if path:
             from .charts import posture_map
@@ -473,7 +444,7 @@ def posture(ctx, at, host, png, svg, as_json):
             posture_map(hosts, path, fmt=fmt, at=at)
             err.print(f"posture map drawn to {path}", highlight=False)
     if as_json:
-        click.echo(json.dumps([{"host": hp.host, "totals": [{"mode": t.mode, "min": t.min, "max": t.max,
+        click.echo(json.dumps([{"host": hp.host, "n_lines": hp.n_lines, "totals": [{"mode": t.mode, "min": t.min, "max": t.max,
                                                                "uncertain": t.uncertain} for t in hp.totals],
                                 "lines": [{"senders": l.senders, "mode": l.mode, "min": l.min, "max": l.max,
                                            "approx": l.approx, "unit": l.unit, "status": l.status,
@@ -485,7 +456,8 @@ def posture(ctx, at, host, png, svg, as_json):
     for hp in hosts:
         totals = "; ".join(f"{t.mode} {_range(t)}" for t in hp.totals) or "no figures"
         table = Table("from", "what", "how many", "status", "last reported", "sources",
-                      title=f"{hp.host} — in force: {totals}" + (f" (as known on {at})" if at else ""))
+                      title=f"{hp.host} — in force: {totals}" + (f" (as known on {at})" if at else "")
+                      + (f"; the {len(hp.lines)} latest of {hp.n_lines} deployments" if len(hp.lines) < hp.n_lines else ""))
         for l in hp.lines:
             q = format_quantity(l.quantity) or "—"
             if l.shared_with:

@@ -7,11 +7,13 @@ status, when last reported, and from which sources; totals with ranges where fig
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from .ledger import events_with_detail
 from .merge import build_event
-from .model import Event, Quantity, Span
+from .model import Quantity, Span
+from .rollups import POSTURE_COLUMNS, Total, posture_rows, totals
 from .store import MentionFilter, Store
 
 @dataclass(slots=True)
@@ -38,70 +40,70 @@ class PostureLine:
 
 
 @dataclass(slots=True)
-class Total:
-    mode: str
-    min: int
-    max: int | None  # None: open-ended ("more than 100,000")
-    uncertain: bool
-
-
-@dataclass(slots=True)
 class HostPosture:
     host: str
     lines: list[PostureLine] = field(default_factory=list)
     totals: list[Total] = field(default_factory=list)
+    n_lines: int = 0  # all of the host's lines, also when only the most recent are listed
+
+    def __post_init__(self):
+        self.n_lines = self.n_lines or len(self.lines)
 
 
-def _is_state(code: str) -> bool:
-    return len(code) == 3 and code.isalpha() and code.isupper() and code not in ("DPR", "LPR")  # ISO alpha-3
-
-
-def hosts_of(ev: Event) -> list[str]:
-    if ev.location and ev.location.country and ev.location.country not in ev.actors:
-        return [ev.location.country]
-    return [c for c in ev.recipients if _is_state(c) and c not in ev.actors]
-
-
-def build_posture(store: Store, at: dt.date | None = None, host: str | None = None) -> list[HostPosture]:
+def build_posture(store: Store, at: dt.date | None = None, host: str | None = None,
+                  lines: int | None = None) -> list[HostPosture]:
+    """Per host country, the deployments it receives and their totals. The picture as known now comes
+    from the `posture_lines` view; `at` rebuilds each event from the articles published by then.
+    `lines` keeps each host's most recently reported lines (totals still count them all)."""
+    if at is None:
+        return _from_view(store, host, lines)
     f = MentionFilter(type="MOBILIZE")
     out: dict[str, HostPosture] = {}
     for detail in events_with_detail(store, f):
-        ev = detail.event
-        if at is not None:
-            known = [(m, r) for m, r in detail.mentions if r.article.published and r.article.published <= at]
-            if not known:
-                continue
-            ev = build_event(ev.id, known)
-        hosts = hosts_of(ev)
-        if host:
-            hosts = [h for h in hosts if h == host.upper()]
-        if not hosts or ev.status in ("negated",):
+        known = [(m, r) for m, r in detail.mentions if r.article.published and r.article.published <= at]
+        if not known:
             continue
-        q = ev.quantity
-        for h in hosts:
-            line = PostureLine(
-                host=h, senders=[a for a in ev.actors if a != h], mode=ev.mode or "forces",
-                min=q.min if q else None, max=q.max if q else None, approx=q.approx if q else False,
-                unit=q.unit if q else None, status=ev.status, last_reported=ev.last_reported,
-                shared_with=[o for o in hosts if o != h], event_id=ev.id, summary=ev.summary, sources=ev.sources)
-            out.setdefault(h, HostPosture(h)).lines.append(line)
+        ev = build_event(detail.event.id, known)
+        for row in posture_rows(ev):
+            if host is None or row[0] == host.upper():
+                out.setdefault(row[0], HostPosture(row[0])).lines.append(_line(row))
     for hp in out.values():
-        hp.lines.sort(key=lambda l: (l.senders, l.mode, l.last_reported or dt.date.min))
-        hp.totals = _totals(hp.lines)
-    return sorted(out.values(), key=lambda hp: (-len(hp.lines), hp.host))
+        hp.totals = totals(hp.lines)
+        hp.n_lines = len(hp.lines)
+        hp.lines = _recent(hp.lines, lines)
+    return sorted(out.values(), key=lambda hp: (-hp.n_lines, hp.host))
 
 
-def _totals(lines: list[PostureLine]) -> list[Total]:
-    """Sum per mode of the figures in force (announced, under way, completed); an unsplit figure shared
-    with other hosts counts from 0 up to its maximum here."""
-    totals: dict[str, Total] = {}
-    for l in lines:
-        if l.status not in ("announced", "underway", "completed") or (l.min is None and l.max is None):
-            continue
-        t = totals.setdefault(l.mode, Total(l.mode, 0, 0, False))
-        lo = 0 if l.shared_with else (l.min or 0)
-        hi = l.max
-        t.min += lo
-        t.max = None if t.max is None or hi is None else t.max + hi
-        t.uncertain = t.uncertain or l.approx or bool(l.shared_with) or l.min != l.max
-    return [totals[k] for k in sorted(totals)]
+def _from_view(store: Store, host: str | None, lines: int | None) -> list[HostPosture]:
+    if host:
+        hosts = list(store.conn.execute("SELECT host, n_lines FROM posture_hosts WHERE host = ?", (host.upper(),)))
+    else:
+        hosts = list(store.conn.execute("SELECT host, n_lines FROM posture_hosts"))
+    out = []
+    for code, n in sorted(hosts, key=lambda h: (-h[1], h[0])):
+        hp = HostPosture(code, n_lines=n)
+        hp.totals = [Total(m, lo, hi, bool(u)) for m, lo, hi, u in store.conn.execute(
+            "SELECT mode, min, max, uncertain FROM posture_totals WHERE host = ? ORDER BY mode", (code,))]
+        sql = (f"SELECT {POSTURE_COLUMNS} FROM posture_lines WHERE host = ? "
+               "ORDER BY last_reported IS NULL, last_reported DESC, event_id DESC")
+        args: tuple = (code,)
+        if lines is not None:
+            sql += " LIMIT ?"
+            args = (code, lines)
+        hp.lines = _recent([_line(r) for r in store.conn.execute(sql, args)], None)
+        out.append(hp)
+    return out
+
+
+def _line(r) -> PostureLine:
+    return PostureLine(host=r[0], event_id=r[1], senders=json.loads(r[2]), mode=r[3], min=r[4], max=r[5],
+                       approx=bool(r[6]), unit=r[7], status=r[8],
+                       last_reported=dt.date.fromisoformat(r[9]) if r[9] else None, shared_with=json.loads(r[10]),
+                       summary=r[11], sources=json.loads(r[12]))
+
+
+def _recent(lines: list[PostureLine], n: int | None) -> list[PostureLine]:
+    """The `n` most recently reported lines (all without `n`), listed by sender, mode and date."""
+    if n is not None:
+        lines = sorted(lines, key=lambda l: (l.last_reported or dt.date.min, l.event_id), reverse=True)[:n]
+    return sorted(lines, key=lambda l: (l.senders, l.mode, l.last_reported or dt.date.min, l.event_id))

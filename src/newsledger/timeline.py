@@ -7,14 +7,15 @@ summarisation systems do: a date's salience is the number of distinct articles t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ledger import events_with_detail
-from .model import Event
+from .rollups import CAP, event_day, newsworthiness
 from .store import MentionFilter, Store
 
 
@@ -23,61 +24,88 @@ class TimelineEntry:
     date: dt.date
     summary: str
     salience: int
-    events: list[Event] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
+    n_events: int = 0
+    type_counts: dict[str, int] = field(default_factory=dict)
+    event_ids: list[str] = field(default_factory=list)  # the first CAP, most newsworthy first
+    sources: list[str] = field(default_factory=list)    # the first CAP, in order
+    n_sources: int = 0
+    best_event: str = ""
 
     @property
     def types(self) -> list[str]:
-        return sorted({e.type for e in self.events})
+        return sorted(self.type_counts)
 
 
-def event_day(ev: Event) -> dt.date | None:
-    """The day an event goes on the timeline: its own date when known to the day, else the first report."""
-    if ev.date and ev.date_precision == "day":
-        return ev.date
-    return ev.first_reported
+def _key(f: MentionFilter) -> str | None:
+    """The pre-aggregated view that answers `f`, if one does: no filter, one type, or one actor
+    (with a date range); other filters are answered from the events themselves."""
+    if f.recipient or f.location or f.status or f.event_id or f.ids is not None or f.article_id:
+        return None
+    if f.type and f.actor:
+        return None
+    if f.type:
+        return "T:" + f.type.upper()
+    if f.actor:
+        return "A:" + f.actor.upper()
+    return "*"
 
 
 def build_timeline(store: Store, f: MentionFilter = MentionFilter(), dates: int | None = None) -> list[TimelineEntry]:
+    """One entry per day with events matching `f` (days in its date range), or the `dates` most
+    salient days. Answered from the `timeline_days` view when it covers the filter."""
+    key = _key(f)
+    if key is not None:
+        return _from_view(store, key, f, dates)
+    return _from_events(store, f, dates)
+
+
+def _from_view(store: Store, key: str, f: MentionFilter, dates: int | None) -> list[TimelineEntry]:
+    where, args = ["key = ?"], [key]
+    if f.date_from:
+        where.append("day >= ?")
+        args.append(f.date_from.isoformat())
+    if f.date_to:
+        where.append("day <= ?")
+        args.append(f.date_to.isoformat())
+    sql = ("SELECT day, summary, salience, n_events, types, event_ids, sources, n_sources, best_event "
+           f"FROM timeline_days WHERE {' AND '.join(where)}")
+    if dates is not None:
+        sql += " ORDER BY salience DESC, day LIMIT ?"
+        args.append(dates)
+    rows = [TimelineEntry(dt.date.fromisoformat(r[0]), r[1], r[2], r[3], json.loads(r[4]), json.loads(r[5]),
+                          json.loads(r[6]), r[7], r[8]) for r in store.conn.execute(sql, args)]
+    return sorted(rows, key=lambda e: e.date)
+
+
+def _from_events(store: Store, f: MentionFilter, dates: int | None) -> list[TimelineEntry]:
     by_day: dict[dt.date, list] = defaultdict(list)
     salience: dict[dt.date, set[str]] = defaultdict(set)
-    for detail in events_with_detail(store, f):
+    for detail in events_with_detail(store, dataclasses.replace(f, date_from=None, date_to=None, limit=None)):
         day = event_day(detail.event)
-        if day is None:
-            continue
-        if f.date_from and day < f.date_from or f.date_to and day > f.date_to:
-            continue
-        by_day[day].append(detail)
+        if day is not None and not (f.date_from and day < f.date_from or f.date_to and day > f.date_to):
+            by_day[day].append(detail)
         for m, rec in detail.mentions:
             referred = m.time.date if m.time and m.time.precision == "day" else rec.article.published
             if referred is not None:
                 salience[referred].add(rec.article.id)
-    chosen = sorted(by_day, key=lambda d: (-len(salience[d] or ()), d))
+    chosen = sorted(by_day, key=lambda d: (-len(salience[d]), d))
     if dates is not None:
         chosen = chosen[:dates]
     entries = []
     for day in sorted(chosen):
-        details = by_day[day]
-        best = max(details, key=_newsworthiness)
+        details = sorted(by_day[day], key=lambda d: (-newsworthiness(d.event), _listed(d.event), d.event.id))
         sources = sorted({rec.article.source for d in details for _, rec in d.mentions})
-        entries.append(TimelineEntry(day, " ".join(best.event.summary.split()), len(salience[day]),
-                                     [d.event for d in details], sources))
+        entries.append(TimelineEntry(
+            day, " ".join(details[0].event.summary.split()), len(salience[day]), len(details),
+            dict(sorted(Counter(d.event.type for d in details).items())), [d.event.id for d in details[:CAP]],
+            sources[:CAP], len(sources), details[0].event.id))
     return entries
 
 
-_PRIORITY = {"ASSAULT": 3, "MOBILIZE": 2, "RETREAT": 2, "SANCTION": 2, "CONSULT": 1, "AID": 1, "SUPPORT": 1,
-             "COERCE": 1}
-
-
-def _newsworthiness(detail) -> float:
-    """Which event of a day sums it up: reported widely, stated plainly (a full sentence that names
-    its actors, not a quote or a pronoun), with figures and places, of a consequential type."""
-    ev = detail.event
-    words = ev.summary.split()
-    plain = 8 <= len(words) <= 45 and words[0].lower() not in ("he", "she", "it", "they", "this", "that", "you", "we",
-                                                                 "i", "but", "and") and not ev.summary.lstrip().startswith(("\"", "“"))
-    return (2.0 * min(ev.n_sources, 5) + 3.0 * ev.confidence + 2.0 * plain + (ev.quantity is not None)
-            + (ev.location is not None) + _PRIORITY.get(ev.type, 0))
+def _listed(ev) -> tuple:
+    """Events' listing order (the ledger's), to break ties between equally newsworthy events."""
+    day = ev.date or ev.first_reported
+    return (day is None, day or dt.date.min)
 
 
 def write_news_tls(entries: list[TimelineEntry], path: str | Path) -> None:

@@ -35,7 +35,7 @@ class SentenceContext:
     article_countries: frozenset[str]
     fallback: list[Entity] = field(default_factory=list)  # actors of the previous sentence (pronouns)
     deploy_fallback: list[Entity] = field(default_factory=list)  # actors of the article's last deployment
-    deploy_last: Mention | None = None  # the article's last deployment, for "they", "there", "1,700 more"
+    deploy_last: Mention | None = None  # the article's last deployment, for "they", "there", "900 more"
     deploy_gap: int = 99  # sentences since it
     hit_of_token: dict[int, ActorHit] = field(default_factory=dict)
     assets: dict[int, tuple[Asset, int, int]] = field(default_factory=dict)  # head token -> asset, first tok, last
@@ -236,7 +236,7 @@ def _governs(trigger: Token, tok: Token, max_hops: int) -> bool:
     """tok hangs below trigger through argument links, or is the subject of trigger's clause."""
     heads = clause_heads(trigger)
     if any(c.dep_ in SUBJ and not refers_back(c) for c in trigger.children):
-        heads = [trigger]  # "20 jets were moved ..., and 12 were moving ...": each conjunct has its own subject
+        heads = [trigger]  # "30 tanks were shipped ..., and 8 were rolling ...": each conjunct has its own subject
     if tok.dep_ in SUBJ and tok.head in heads:
         return True
     cur, hops = tok, 0
@@ -289,7 +289,7 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
                     continue  # "800 troops from Italy to the Baltics": Italy is where they come from
                 dest.from_ = True
             dest.named = dest.named or any(t.pos_ == "PROPN" for t in toks)
-            if any(t.text in BORDER_WORDS for t in toks):  # lower case: not "the Nadlac Border Crossing"
+            if any(t.text in BORDER_WORDS for t in toks):  # lower case: not "the Kapitan Andreevo Border Checkpoint"
                 dest.border = True
                 continue
             ents = [e for e in ctx.entities_in(toks) if e.kind in ("state", "capital", "region", "group")]

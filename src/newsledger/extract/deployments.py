@@ -1,5 +1,5 @@
 """Deployments split into contingents: one per asset class with its own figure, and one per destination
-with its own figure ("two of the jets will go to Estonia, two to Lithuania"), each with its destination
+with its own figure ("three of the tankers to Latvia, three to Poland"), each with its destination
 (docs/CONVENTIONS.md: separate destinations with their own figures are separate mentions)."""
 
 from __future__ import annotations
@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from ..model import Entity, Place, Quantity, Span
-from .arguments import DEST_PREPS, QUANTIFIERS, Destination, SentenceContext, clause_of, destinations, refers_back
+from .arguments import (
+    DEST_PREPS,
+    QUANTIFIERS,
+    Destination,
+    SentenceContext,
+    clause_of,
+    destinations,
+    refers_back,
+)
 from .lexicon import Asset
 from .quantities import Figure, quantity_before
 
@@ -73,12 +81,12 @@ def _figure(ctx: SentenceContext, asset: Asset, tok: Token, first: int) -> Figur
         return None
     text = ctx.doc.text
     fig = quantity_before(text, ctx.doc[first].idx)
-    if fig is None:  # a partitive: "two of the jets"
+    if fig is None:  # a partitive: "three of the tankers"
         prep = tok.head
         if prep.dep_ == "prep" and prep.lower_ == "of" and prep.head.pos_ == "NUM" and prep.head.dep_ != "nummod":
             fig = _number_at(ctx, prep.head)
             if fig is not None and fig.max == 1:
-                fig = None  # "one of the battlegroups" names a unit, not a count
+                fig = None  # "one of the brigades" names a unit, not a count
     if fig and fig.min is not None and fig.min == fig.max and 1900 <= fig.min <= 2100 and "," not in fig.text:
         return None  # a year, not a count
     return fig
@@ -107,7 +115,7 @@ def _asset_groups(ctx: SentenceContext, assets) -> list[Contingent]:
         else:
             unfigured.append((tok, asset))
     if len(groups) > 1:
-        # nested phrases ("a battalion of 20 helicopters"): a contingent's own tokens are not another's
+        # nested phrases ("a squadron of 12 bombers"): a contingent's own tokens are not another's
         for g in groups:
             inner = set().union(*(h.own for h in groups if h is not g and h.own < g.own))
             g.own -= inner
@@ -121,8 +129,8 @@ def _asset_groups(ctx: SentenceContext, assets) -> list[Contingent]:
 
 
 def _shares(ctx: SentenceContext, trigger: Token, assets, groups: list[Contingent]) -> list[Contingent]:
-    """Further shares named by a bare number with its own destination: '..., two to Lithuania, and two to
-    Romania'. They take the class of the only figured contingent."""
+    """Further shares named by a bare number with its own destination: '..., three to Poland, and two to
+    Slovakia'. They take the class of the only figured contingent."""
     figured = [g for g in groups if g.quantity is not None]
     if len(figured) != 1:
         return []
@@ -151,7 +159,7 @@ _VAGUE_WORDS = frozenset({"tens", "dozens", "hundreds", "thousands", "hundred", 
 
 @dataclass(slots=True)
 class StandIn:
-    """Words that stand for forces named before: 'sending thousands more', 'they were sent there'."""
+    """Words that stand for forces named before: 'flying in hundreds more', 'they were shipped there'."""
     token: Token
     pronoun: bool  # 'they': the same forces (and sender) as the last deployment
     part: Contingent
@@ -159,8 +167,8 @@ class StandIn:
 
 def stand_in(ctx: SentenceContext, trigger: Token) -> StandIn | None:
     """A deployment verb without an asset noun whose subject or object stands for the forces of the
-    article's last deployment: a bare figure ('1,700 already assembling there', within a few sentences)
-    or, right after it, a pronoun that moves or is moved ('They were sent there', 'they go to')."""
+    article's last deployment: a bare figure ('900 already gathering there', within a few sentences)
+    or, right after it, a pronoun that moves or is moved ('They were shipped there', 'they head to')."""
     last = ctx.deploy_last
     if last is None or last.mode is None:
         return None
@@ -181,7 +189,7 @@ def stand_in(ctx: SentenceContext, trigger: Token) -> StandIn | None:
 
 
 def take_previous_place(ctx: SentenceContext, trigger: Token, part: Contingent) -> None:
-    """'... were sent there': the destination of the last deployment."""
+    """'... were shipped there': the destination of the last deployment."""
     last = ctx.deploy_last
     if last is not None and not (part.recipients or part.location) and any(
             c.lower_ == "there" and c.dep_ == "advmod" for c in trigger.children):
@@ -193,7 +201,7 @@ def _bare_figure(ctx: SentenceContext, tok: Token) -> Figure | None:
                                   for c in tok.children):
         return None
     words = [t for t in tok.subtree if t.pos_ == "NUM" or t.lower_ in _VAGUE_WORDS]
-    if not words or not (tok.pos_ == "NUM" or tok.lower_ in _VAGUE_WORDS):
+    if not words or not (tok.pos_ == "NUM" or tok.lower_ in _VAGUE_WORDS or tok.lower_ in ("more", "others")):
         return None
     fig = _number_at(ctx, max(words, key=lambda t: t.i))
     if fig is None or fig.min is not None and fig.min == fig.max and 1900 <= fig.min <= 2100:

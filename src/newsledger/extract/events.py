@@ -62,7 +62,7 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
                     head = head.head
                 out.append(Candidate(head, trig))
             start = low.find(trig.key, start + 1)
-    # "troops are on their way": the phrase says more than the verb it attaches to
+    # "marines are en route": the phrase says more than the verb it attaches to
     phrased = {(c.token.i, c.trigger.type) for c in out if c.trigger.pos == "PHRASE"}
     return [c for c in out if c.trigger.pos == "PHRASE" or (c.token.i, c.trigger.type) not in phrased]
 
@@ -161,16 +161,22 @@ def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
 
 def _merge_same_event(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
     """Two triggers of one type sharing actors in a sentence ('put on standby' + 'put') are one event;
-    keep the one with more information. Two clauses with subjects of their own ('a convoy entered ...
-    while two other convoys will arrive') are two."""
-    subject = {t.idx + ctx.offset: next((c.lower_ for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-               for t in ctx.doc}  # by its word: "we can move troops ... and we can reinforce" is one subject
+    keep the one with more information. Two clauses with subjects of their own ('the first ships docked ...
+    while three more frigates will sail') are two."""
+    def subject(start: int) -> str | None:  # by its word: "we will fly jets ... and we will add ships": one
+        tok = tokens[start]
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None and tok.pos_ == "VERB" and tok.dep_ in ("xcomp", "relcl", "acl"):
+            subj = subject_of(tok)  # "... while Canada keeps boosting its forces"
+        return subj.lower_ if subj is not None else None
+
+    tokens = {t.idx + ctx.offset: t for t in ctx.doc}
     out: list[Mention] = []
     for m in sorted(mentions, key=lambda m: -_richness(m)):
         dup = next((o for o in out if o.type == m.type and o.mode == m.mode and set(o.actor_codes) == set(m.actor_codes)
                     and _same_quantity(o, m) and _same_place(o, m)
-                    and (None in (subject[o.trigger.start], subject[m.trigger.start])
-                         or subject[o.trigger.start] == subject[m.trigger.start])), None)
+                    and (None in (subject(o.trigger.start), subject(m.trigger.start))
+                         or subject(o.trigger.start) == subject(m.trigger.start))), None)
         if dup is None:
             out.append(m)
     return sorted(out, key=lambda m: m.trigger.start)
@@ -183,7 +189,7 @@ def _same_quantity(a: Mention, b: Mention) -> bool:
 
 
 def _same_place(a: Mention, b: Mention) -> bool:
-    """'two to Estonia, two to Lithuania' are two contingents; a mention without a destination may be either."""
+    """'three to Latvia, three to Poland' are two contingents; a mention without a destination may be either."""
     return not a.recipients or not b.recipients or set(a.recipient_codes) == set(b.recipient_codes)
 
 
@@ -204,9 +210,12 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         kind = trig.aid
     if kind in DEPLOYMENT_TYPES:
         # "will join the 1,700 troops that were already sent": those troops belong to "sent"
-        assets = [a for a in assets if not a[1].aid and not _owned_elsewhere(ctx, a[0], tok)]
+        owned = [a for a in assets if not a[1].aid and not _owned_elsewhere(ctx, a[0], tok)]
+        if assets and not owned:
+            return []  # "told 900 marines to be deployed to Norway", "bolstering a brigade sent there"
+        assets = owned
     if standin is not None and standin.pronoun:
-        actors, from_subject = list(ctx.deploy_last.actors), False  # "They were sent there"
+        actors, from_subject = list(ctx.deploy_last.actors), False  # "They were shipped there"
     else:
         actors, from_subject = _actors(ctx, tok, kind, assets)
     att = attribution_of(ctx, tok) if kind not in SPEECH_ACTS else None
@@ -226,7 +235,7 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     discourse = False
     if not actors and kind in DEPLOYMENT_TYPES:
         # a party named in the sentence outside the destinations ("at NATO headquarters, ministers ...")
-        # nor where the forces come from ("moving 20 helicopters from Germany")
+        # nor where the forces come from ("flying 30 bombers from Spain")
         dest_tokens = {t.i for p in ctx.doc if p.dep_ in ("prep", "dative")
                        and p.lower_ in ("to", "into", "in", "toward", "towards", "from") for t in p.subtree}
         named = [ctx.entity(h, c) for i, h in sorted(ctx.hit_of_token.items()) if i not in dest_tokens
@@ -378,7 +387,7 @@ def _owned_elsewhere(ctx: SentenceContext, asset: Token, trigger: Token) -> bool
 
 
 def _origin_only(ctx: SentenceContext, tok: Token, trig: Trigger) -> bool:
-    """'ordered to Poland 3,000 soldiers based at Fort Bragg': 'based' says where they come from."""
+    """'flew to Latvia 600 paratroopers based in Vicenza': 'based' says where they come from."""
     if not trig.stative or tok.dep_ not in ("acl", "relcl", "amod") or tok.head.i not in ctx.assets:
         return False
     verb = _clause_verb(tok.head)
@@ -423,7 +432,7 @@ def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published,
     subtree = {t.i for t in tok.subtree}
     if tok.pos_ == "NOUN" and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
         subtree |= {t.i for t in tok.head.subtree if t.dep_ != "ccomp"}
-    subtree -= reason_tokens(ctx, tok)  # "sent in response to the annexation in 2014"
+    subtree -= reason_tokens(ctx, tok)  # "sent in reaction to the seizure of a port in 2008"
     for tx in timexes:
         span = ctx.doc.char_span(tx.start - ctx.offset, tx.end - ctx.offset, alignment_mode="expand")
         if span is None or not any(t.i in subtree for t in span):

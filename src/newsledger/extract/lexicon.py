@@ -25,7 +25,7 @@ class Trigger:
     not_with_word: frozenset[str] = frozenset()
     object_is_destination: bool = False
     stative: bool = False  # where forces are kept ("based", "stationed"): describes, does not move them
-    needs_place: bool = False  # an event only with a destination ("troops are in Romania", "has troops in")
+    needs_place: bool = False  # an event only with a destination ("marines are in Norway", "has ships in")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ _PARA = re.compile(r"[^\n]+")
 _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'\-]*[ ,]*){1,4}(?:\([^)]{1,40}\))?\s*[-–—]+\s*(?=[A-Z“\"])")
 _SENTENCE_END = re.compile(r"[.!?\"”’')]\s*$")
 _ABBREVIATION_END = re.compile(r"(?:^|\s)(?:[A-Z][A-Za-z]{0,2}\.)+$")  # "Lt.", "U.S.", "Col."
-# words that stand for forces named before: "sending thousands more", "They were sent there"
+# words that stand for forces named before: "flying in hundreds more", "They were shipped there"
 _STAND_IN = re.compile(r"\b(?:\d[\d,.]*|hundreds|thousands|dozens)\s+(?:more|additional|others)\b"
                        r"|^\W*(?:\w+\W+){0,2}?(?:they|these|those)\b", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:it|they|he|she|we)\b", re.IGNORECASE)
@@ -67,7 +67,7 @@ class Extractor:
         self.party_triggers = words(self.lexicon.prefilter_stems(needs_asset=False))
         self.asset_triggers = words(self.lexicon.prefilter_stems(needs_asset=True))
         self.asset_nouns = words(self.lexicon.assets)
-        # "troops are in Romania", "has 80,000 troops ... in Europe": a form of be/have, then a named place
+        # "marines are in Norway", "has 4,000 sailors ... in Spain": a form of be/have, then a named place
         self.place_triggers = re.compile(words(self.lexicon.prefilter_stems(needs_asset=True, needs_place=True)).pattern
                                          + r"\w*\b(?:\W+\w+){0,12}?\W+(?:in|near|at|inside|along)\s+(?:the\s+)?[A-Z]")
 

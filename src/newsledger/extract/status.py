@@ -17,7 +17,7 @@ def _chain(trigger: Token) -> list[Token]:
     """The trigger and the verbs governing it up to (not through) a verb of saying."""
     out = [trigger]
     if trigger.pos_ == "VERB" and trigger.dep_ in ("amod", "acl"):
-        return out  # "the newest arriving troops will join": the participle states its own stage
+        return out  # "the marines landing today will relieve ...": the participle states its own stage
     cur = trigger
     for _ in range(5):
         if cur.head is cur or cur.dep_ in ("ccomp", "parataxis", "relcl"):

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 
+from .. import rollups
 from ..exceptions import StoreError
 from ..model import Article, Mention, Rejection
 from . import codec
@@ -178,6 +179,8 @@ class Store:
                 for statement in _statements(sql):
                     self.conn.execute(statement)
                 self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, _now()))
+        if rollups.stale(self):  # events made before the views existed: sum them up once
+            rollups.rebuild(self)
         return self.schema_version()
 
     def schema_version(self) -> int:
@@ -304,7 +307,9 @@ class Store:
                     "SELECT DISTINCT e.event_id FROM event_mentions e JOIN mentions m ON m.id = e.mention_id "
                     "WHERE m.article_id = ?", (article_id,))]
                 if stale:  # re-extraction: the events these mentions were in must be merged again
+                    days = rollups.touched_days(c, stale)
                     self._unmerge(c, stale)
+                    rollups.refresh(c, removed=stale, events=[], days=days)
                 c.execute("DELETE FROM mention_entities WHERE mention_id IN "
                           "(SELECT id FROM mentions WHERE article_id = ?)", (article_id,))
                 c.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
@@ -319,11 +324,16 @@ class Store:
                     n += 1
                 c.execute("UPDATE mentions SET ref_date = COALESCE(date, (SELECT published FROM articles "
                           "WHERE id = ?)) WHERE article_id = ?", (article_id, article_id))
+                c.execute("UPDATE mentions SET day_ref = CASE WHEN date_precision = 'day' THEN date ELSE "
+                          "(SELECT published FROM articles WHERE id = ?) END WHERE article_id = ?",
+                          (article_id, article_id))
                 c.execute("UPDATE articles SET extracted_at = ? WHERE id = ?", (now, article_id))
         return n
 
     def reset_extraction(self) -> None:
         with self.transaction() as c:
+            for table in ("timeline_days", "posture_lines", "posture_totals", "posture_hosts"):
+                c.execute(f"DELETE FROM {table}")
             c.execute("DELETE FROM event_codes")
             c.execute("DELETE FROM event_mentions")
             c.execute("DELETE FROM events")
@@ -405,8 +415,10 @@ class Store:
         return out
 
     def write_merge(self, members: dict[str, list[str]], events: list, retired: list[str]) -> None:
-        """One transaction: drop the `retired` events, then store each new event with its members."""
+        """One transaction: drop the `retired` events, then store each new event with its members, and
+        bring the pre-aggregated views (rollups.py) in step for what changed."""
         with self.transaction() as c:
+            days = rollups.touched_days(c, [*retired, *(ev.id for ev in events)])
             self._unmerge(c, retired)
             for ev in events:
                 self._unmerge(c, [ev.id])
@@ -418,6 +430,8 @@ class Store:
                           list(row.values()))
                 c.executemany("INSERT INTO event_codes (event_id, role, code) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                               [(ev.id, "actor", a) for a in ev.actors] + [(ev.id, "recipient", r) for r in ev.recipients])
+            days |= rollups.touched_days(c, [ev.id for ev in events])
+            rollups.refresh(c, removed=retired, events=events, days=days)
 
     @staticmethod
     def _unmerge(c, event_ids: list[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import rollups
 from ..model import Attribution, Entity, Event, Mention, Place, Quantity, Span, TimeValue
 
 
@@ -82,7 +83,12 @@ def event_row(ev: Event) -> dict[str, object]:
         "qty_approx": int(q.approx) if q else None, "qty_unit": q.unit if q else None,
         "n_mentions": ev.n_mentions, "n_sources": ev.n_sources, "n_conflicts": ev.n_conflicts,
         "summary": ev.summary, "summary_mention": ev.summary_mention, "confidence": ev.confidence,
+        "day": _iso(rollups.event_day(ev)), "score": rollups.newsworthiness(ev),
     }
+
+
+def _iso(d) -> str | None:
+    return d.isoformat() if d else None
 
 
 def event_from_row(r: dict) -> Event:

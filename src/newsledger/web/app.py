@@ -181,19 +181,21 @@ def create_app(settings: Settings) -> FastAPI:
         f = MentionFilter(type=type.value if type else None, actor=actor, location=location,
                           date_from=_day(date_from), date_to=_day(date_to))
         return [{"date": e.date.isoformat(), "summary": e.summary, "salience": e.salience, "types": e.types,
-                 "events": [ev.id for ev in e.events], "sources": e.sources} for e in build_timeline(s, f, dates)]
+                 "type_counts": e.type_counts, "n_events": e.n_events, "events": e.event_ids, "sources": e.sources,
+                 "n_sources": e.n_sources} for e in build_timeline(s, f, dates)]
 
     @app.get("/api/posture", summary="Force posture per host country, as known on a date")
-    def posture(s=Depends(store), at: Day = None, host: Code = None):
+    def posture(s=Depends(store), at: Day = None, host: Code = None,
+                lines: Annotated[int | None, Query(ge=1, le=10000)] = None):
         from ..posture import build_posture
 
-        return [{"host": hp.host,
+        return [{"host": hp.host, "n_lines": hp.n_lines,
                  "totals": [{"mode": t.mode, "min": t.min, "max": t.max, "uncertain": t.uncertain} for t in hp.totals],
                  "lines": [{"senders": l.senders, "mode": l.mode, "min": l.min, "max": l.max, "approx": l.approx,
                             "unit": l.unit, "status": l.status, "event_id": l.event_id,
                             "last_reported": l.last_reported.isoformat() if l.last_reported else None,
                             "shared_with": l.shared_with, "sources": l.sources} for l in hp.lines]}
-                for hp in build_posture(s, _day(at), host)]
+                for hp in build_posture(s, _day(at), host, lines)]
 
     @app.get("/api/search", summary="Full-text search over articles and event sentences")
     def search(q: Annotated[str, Query(min_length=1, max_length=200)], s=Depends(store), limit: Limit = 20,

@@ -1,0 +1,242 @@
+"""Pre-aggregated views of the ledger, kept in step with it, so that timeline and posture queries
+answer in milliseconds at millions of events.
+
+- `timeline_days`: one row per (key, day) where key is `*` (everything), `T:<type>` or `A:<actor code>`:
+  the day's number of events and their types, the day's salience (distinct articles whose mentions
+  report on or refer to that day), the best event and its summary, the first event ids by
+  newsworthiness and the first sources (at most CAP of each, with their totals).
+- `posture_lines`: one row per deployment event and host country, as the ledger knows it now;
+  `posture_totals` the totals per host and mode; `posture_hosts` the number of lines per host.
+
+They are rewritten inside the merge's transaction for the days, hosts and events a merge touched,
+so they are never out of step with the events they sum up (a killed run leaves both or neither).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .model import Event
+
+CAP = 100  # event ids and sources kept per timeline row (their totals are kept too)
+IN_FORCE = ("announced", "underway", "completed")
+_PRIORITY = {"ASSAULT": 3, "MOBILIZE": 2, "RETREAT": 2, "SANCTION": 2, "CONSULT": 1, "AID": 1, "SUPPORT": 1,
+             "COERCE": 1}
+_WEAK_OPENERS = ("he", "she", "it", "they", "this", "that", "you", "we", "i", "but", "and")
+
+
+# -- what an event contributes -----------------------------------------------------------------
+def event_day(ev: Event) -> dt.date | None:
+    """The day an event goes on the timeline: its own date when known to the day, else the first report."""
+    if ev.date and ev.date_precision == "day":
+        return ev.date
+    return ev.first_reported
+
+
+def newsworthiness(ev: Event) -> float:
+    """Which event of a day sums it up: reported widely, stated plainly (a full sentence that names
+    its actors, not a quote or a pronoun), with figures and places, of a consequential type."""
+    words = ev.summary.split()
+    plain = (8 <= len(words) <= 45 and words[0].lower() not in _WEAK_OPENERS
+             and not ev.summary.lstrip().startswith(("\"", "“")))
+    return (2.0 * min(ev.n_sources, 5) + 3.0 * ev.confidence + 2.0 * plain + (ev.quantity is not None)
+            + (ev.location is not None) + _PRIORITY.get(ev.type, 0))
+
+
+def _is_state(code: str) -> bool:
+    return len(code) == 3 and code.isalpha() and code.isupper() and code not in ("DPR", "LPR")  # ISO alpha-3
+
+
+def hosts_of(ev: Event) -> list[str]:
+    """Countries receiving a deployment: the named place's country, else recipient states (not senders)."""
+    if ev.location and ev.location.country and ev.location.country not in ev.actors:
+        return [ev.location.country]
+    return [c for c in ev.recipients if _is_state(c) and c not in ev.actors]
+
+
+def timeline_keys(type_: str, actors: Iterable[str]) -> list[str]:
+    return ["*", "T:" + type_] + ["A:" + a for a in sorted(set(actors))]
+
+
+# -- posture lines and totals --------------------------------------------------------------------
+@dataclass(slots=True)
+class Total:
+    mode: str
+    min: int
+    max: int | None  # None: open-ended ("more than 100,000")
+    uncertain: bool
+
+
+def totals(lines) -> list[Total]:
+    """Sum per mode of the figures in force (announced, under way, completed); an unsplit figure shared
+    with other hosts counts from 0 up to its maximum here."""
+    out: dict[str, Total] = {}
+    for l in lines:
+        if l.status not in IN_FORCE or (l.min is None and l.max is None):
+            continue
+        t = out.setdefault(l.mode, Total(l.mode, 0, 0, False))
+        t.min += 0 if l.shared_with else (l.min or 0)
+        t.max = None if t.max is None or l.max is None else t.max + l.max
+        t.uncertain = t.uncertain or l.approx or bool(l.shared_with) or l.min != l.max
+    return [out[k] for k in sorted(out)]
+
+
+def posture_rows(ev: Event) -> list[tuple]:
+    """posture_lines rows of one event (none unless it is a deployment, not negated, with a host)."""
+    if ev.type != "MOBILIZE" or ev.status == "negated":
+        return []
+    hosts = hosts_of(ev)
+    q = ev.quantity
+    return [(h, ev.id, json.dumps([a for a in ev.actors if a != h]), ev.mode or "forces",
+             q.min if q else None, q.max if q else None, int(q.approx) if q else 0, q.unit if q else None,
+             ev.status, ev.last_reported.isoformat() if ev.last_reported else None,
+             json.dumps([o for o in hosts if o != h]), ev.summary, json.dumps(ev.sources)) for h in hosts]
+
+
+POSTURE_COLUMNS = ("host, event_id, senders, mode, min, max, approx, unit, status, last_reported, shared_with, "
+                   "summary, sources")
+
+
+# -- keeping them in step -------------------------------------------------------------------------
+def refresh(conn, *, removed: Iterable[str], events: list[Event], days: set[str]) -> None:
+    """Rewrite the views for a merge that dropped `removed` event ids and stored `events`; `days` are the
+    timeline days and referred days those events had before and have now. Runs in the caller's transaction."""
+    changed = sorted(set(removed) | {ev.id for ev in events})
+    hosts = set()
+    for chunk in _chunks(changed):
+        marks = ",".join("?" * len(chunk))
+        hosts |= {r[0] for r in conn.execute(f"SELECT DISTINCT host FROM posture_lines WHERE event_id IN ({marks})", chunk)}
+        conn.execute(f"DELETE FROM posture_lines WHERE event_id IN ({marks})", chunk)
+    rows = [r for ev in events for r in posture_rows(ev)]
+    if rows:
+        conn.executemany(f"INSERT INTO posture_lines ({POSTURE_COLUMNS}) VALUES ({','.join('?' * 13)})", rows)
+    hosts |= {r[0] for r in rows}
+    for host in sorted(hosts):
+        _refresh_host(conn, host)
+    for day in sorted(d for d in days if d):
+        _refresh_day(conn, day)
+
+
+def touched_days(conn, event_ids: Iterable[str]) -> set[str]:
+    """Timeline days and referred days of the stored events `event_ids` (before a merge replaces them)."""
+    out: set[str] = set()
+    for chunk in _chunks(sorted(set(event_ids))):
+        marks = ",".join("?" * len(chunk))
+        out |= {r[0] for r in conn.execute(f"SELECT day FROM events WHERE id IN ({marks})", chunk)}
+        out |= {r[0] for r in conn.execute("SELECT m.day_ref FROM event_mentions x JOIN mentions m ON m.id = x.mention_id "
+                                            f"WHERE x.event_id IN ({marks})", chunk)}
+    out.discard(None)
+    return out
+
+
+def _refresh_host(conn, host: str) -> None:
+    lines = [_Line(*r) for r in conn.execute(
+        "SELECT mode, min, max, approx, status, shared_with FROM posture_lines WHERE host = ?", (host,))]
+    conn.execute("DELETE FROM posture_totals WHERE host = ?", (host,))
+    conn.execute("DELETE FROM posture_hosts WHERE host = ?", (host,))
+    if not lines:
+        return
+    conn.execute("INSERT INTO posture_hosts (host, n_lines) VALUES (?, ?)", (host, len(lines)))
+    conn.executemany("INSERT INTO posture_totals (host, mode, min, max, uncertain) VALUES (?, ?, ?, ?, ?)",
+                     [(host, t.mode, t.min, t.max, int(t.uncertain)) for t in totals(lines)])
+
+
+@dataclass(slots=True)
+class _Line:
+    mode: str
+    min: int | None
+    max: int | None
+    approx: bool
+    status: str | None
+    shared_with: list[str]
+
+    def __post_init__(self):
+        self.approx = bool(self.approx)
+        self.shared_with = json.loads(self.shared_with) if isinstance(self.shared_with, str) else self.shared_with
+
+
+def _refresh_day(conn, day: str) -> None:
+    conn.execute("DELETE FROM timeline_days WHERE day = ?", (day,))
+    evs = list(conn.execute("SELECT id, type, summary, score, COALESCE(date, first_reported) FROM events "
+                            "WHERE day = ?", (day,)))
+    if not evs:
+        return
+    referring: dict[str, set[str]] = defaultdict(set)  # event id -> articles whose mentions refer to `day`
+    for eid, article in conn.execute("SELECT x.event_id, m.article_id FROM mentions m JOIN event_mentions x "
+                                     "ON x.mention_id = m.id WHERE m.day_ref = ?", (day,)):
+        referring[eid].add(article)
+    ids = sorted({e[0] for e in evs} | set(referring))
+    types = dict(_pairs(conn, "SELECT id, type FROM events WHERE id IN ({})", ids))
+    actors: dict[str, list[str]] = defaultdict(list)
+    for eid, code in _pairs(conn, "SELECT event_id, code FROM event_codes WHERE role = 'actor' AND event_id IN ({})", ids):
+        actors[eid].append(code)
+    sources: dict[str, set[str]] = defaultdict(set)
+    for eid, src in _pairs(conn, "SELECT x.event_id, a.source FROM event_mentions x JOIN mentions m ON m.id = x.mention_id "
+                                 "JOIN articles a ON a.id = m.article_id WHERE x.event_id IN ({})", [e[0] for e in evs]):
+        sources[eid].add(src)
+    salience: dict[str, set[str]] = defaultdict(set)
+    for eid, arts in referring.items():
+        for key in timeline_keys(types[eid], actors[eid]):
+            salience[key] |= arts
+    by_key: dict[str, list] = defaultdict(list)
+    for e in evs:
+        for key in timeline_keys(e[1], actors[e[0]]):
+            by_key[key].append(e)
+    rows = []
+    for key, group in by_key.items():
+        group.sort(key=lambda e: (-e[3], e[4] is None, e[4] or "", e[0]))
+        srcs = sorted({s for e in group for s in sources[e[0]]})
+        rows.append((key, day, len(salience[key]), len(group), json.dumps(dict(sorted(Counter(e[1] for e in group).items()))),
+                     " ".join(group[0][2].split()), group[0][0], json.dumps([e[0] for e in group[:CAP]]),
+                     json.dumps(srcs[:CAP]), len(srcs)))
+    conn.executemany("INSERT INTO timeline_days (key, day, salience, n_events, types, summary, best_event, event_ids, "
+                     "sources, n_sources) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def rebuild(store) -> None:
+    """Recompute every view from the events (after the migration that adds them, or on demand)."""
+    from .store import MentionFilter
+
+    with store.transaction() as c:
+        for table in ("timeline_days", "posture_lines", "posture_totals", "posture_hosts"):
+            c.execute(f"DELETE FROM {table}")
+    events = store.events(MentionFilter())
+    srcs: dict[str, set[str]] = defaultdict(set)
+    for eid, src in store.conn.execute("SELECT x.event_id, a.source FROM event_mentions x JOIN mentions m "
+                                       "ON m.id = x.mention_id JOIN articles a ON a.id = m.article_id"):
+        srcs[eid].add(src)
+    for ev in events:
+        ev.sources = sorted(srcs[ev.id])
+    with store.transaction() as c:
+        c.executemany("UPDATE events SET day = ?, score = ? WHERE id = ?",
+                      [(_iso(event_day(ev)), newsworthiness(ev), ev.id) for ev in events])
+        days = {r[0] for r in c.execute("SELECT DISTINCT day FROM events")} | \
+               {r[0] for r in c.execute("SELECT DISTINCT day_ref FROM mentions")}
+        refresh(c, removed=(), events=events, days={d for d in days if d})
+
+
+def stale(store) -> bool:
+    """True when events exist that the views have not summed up (a ledger made before them)."""
+    return store.conn.execute("SELECT 1 FROM events WHERE day IS NULL AND score IS NULL LIMIT 1").fetchone() is not None
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _pairs(conn, sql: str, ids: list[str]):
+    for chunk in _chunks(ids):
+        yield from conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
+
+
+def _chunks(items: list, n: int = 500):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+__all__ = ["CAP", "Total", "event_day", "hosts_of", "newsworthiness", "posture_rows", "rebuild",
+           "refresh", "stale", "timeline_keys", "totals", "touched_days"]
