@@ -15,6 +15,7 @@ from importlib import resources
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import serialize
@@ -43,7 +44,7 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except NewsledgerError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)  # "[ray]" is no markup
             sys.exit(2)
     return wrapper
 
@@ -78,40 +79,74 @@ def _store(ctx: click.Context):
     return open_store(ctx.obj["db"])
 
 
+def _engine_options(fn):
+    """--workers, --engine and --address, shared by ingest and extract."""
+    opts = [
+        click.option("--workers", default=1, show_default=True,
+                     help="Extraction workers, each with its own spaCy pipeline: processes on this machine "
+                          "(local engine) or Ray actors of one CPU (ray engine); 0 = one per core (of the cluster, "
+                          "with ray)."),
+        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                     help="Where extraction runs: processes on this machine, or Ray Data batches on a Ray cluster "
+                          "(needs: pip install 'newsledger[ray]'). Results are written to this ledger either way."),
+        click.option("--address", metavar="ADDR",
+                     help="With --engine ray: the Ray cluster to join (its head HOST:PORT, or auto); "
+                          "default: start a local Ray with --workers CPUs for this run."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def _extract(store, *, engine: str, address: str | None, workers: int, redo: bool = False):
+    """Extract pending mentions with the chosen engine, with a progress bar."""
+    if address and engine != "ray":
+        raise click.BadParameter("--address is for --engine ray", param_hint="--address")
+    with progress_bar("extracting", store.stats().pending) as advance:
+        if engine == "ray":
+            from .extract.ray_engine import extract_pending_ray
+
+            return extract_pending_ray(store, address=address, workers=workers, redo=redo, progress=advance)
+        from .extract.run import extract_pending
+
+        return extract_pending(store, workers=workers, redo=redo, progress=advance)
+
+
 # -- ingest / extract ------------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--date", "date", callback=_date, help="Publication date for plain text without one (YYYY-MM-DD).")
 @click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, help="Largest file (or JSONL line) read.")
 @click.option("--no-extract", is_flag=True, help="Only store the articles; run `newsledger extract` later.")
-@click.option("--workers", default=1, show_default=True, help="Processes for extraction (0 = one per core).")
+@_engine_options
 @click.option("--batch-size", default=DEFAULT_BATCH, show_default=True,
               help="Articles per transaction: a killed run loses at most one batch, which a re-run completes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 @handle_errors
-def ingest(ctx, paths, date, max_bytes, no_extract, workers, batch_size, as_json):
+def ingest(ctx, paths, date, max_bytes, no_extract, workers, engine, address, batch_size, as_json):
     """Read articles from PATHS (files, folders, globs, '-' for stdin) into the ledger.
 
     Formats: seed text (first line ' date YYYY-MM-DD' or ' date unknown'), plain text (date from
     --date or the file name), JSON Lines (id, time, text, title, url) and HTML. Folders are read
     recursively for .txt, .jsonl, .ndjson, .html and .htm files. Re-ingesting adds nothing;
-    duplicates are recorded against their first copy. Exits 1 if any input was rejected.
+    duplicates are recorded against their first copy. Then extracts (locally, or on Ray with
+    --engine ray) and merges. Exits 1 if any input was rejected.
     """
-    from .extract.run import extract_pending
     from .ingest import ingest as run_ingest
     from .merge import merge_pending
 
     if batch_size < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch-size")
+    if address and engine != "ray":
+        raise click.BadParameter("--address is for --engine ray", param_hint="--address")
     with _store(ctx) as store:
         with progress_bar("ingesting") as advance:
             report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes),
                                 batch_size=batch_size, progress=advance)
         extracted = merged = None
         if not no_extract:
-            with progress_bar("extracting", store.stats().pending) as advance:
-                extracted = extract_pending(store, workers=workers, progress=advance)
+            extracted = _extract(store, engine=engine, address=address, workers=workers)
             merged = merge_pending(store)
     if as_json:
         click.echo(json.dumps({
@@ -166,18 +201,16 @@ def watch(ctx, folder, interval, date, workers):
 
 @main.command()
 @click.option("--redo", is_flag=True, help="Extract every article again (after a lexicon change).")
-@click.option("--workers", default=1, show_default=True, help="Processes (0 = one per core).")
+@_engine_options
 @click.pass_context
 @handle_errors
-def extract(ctx, redo, workers):
-    """Extract event mentions from every ingested article not yet extracted, and merge them into the
-    ledger's events."""
-    from .extract.run import extract_pending
+def extract(ctx, redo, workers, engine, address):
+    """Extract event mentions from every ingested article not yet extracted (locally, or on Ray with
+    --engine ray), and merge them into the ledger's events."""
     from .merge import merge_pending
 
     with _store(ctx) as store:
-        with progress_bar("extracting", store.stats().pending) as advance:
-            report = extract_pending(store, workers=workers, redo=redo, progress=advance)
+        report = _extract(store, engine=engine, address=address, workers=workers, redo=redo)
         merged = merge_pending(store)
     out.print(f"{report.mentions} event mentions from {report.articles} articles; "
               f"ledger: {merged.events_total} events ({merged.events_touched} new or updated)", highlight=False)
