@@ -49,7 +49,7 @@ def _check_reachable(address: str) -> None:
     hostport = address.split("://", 1)[-1].rstrip("/")
     host, sep, port = hostport.rpartition(":")
     if not sep or not port.isdigit():
-        raise NewsledgerError(f"bad Ray address {address!r}", hint="give HOST:PORT, ray://HOST:PORT or auto")
+        raise NewsledgerError(f"bad Ray address {address!r}", hint="give the head node's HOST:PORT, or auto")
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
     except OSError as exc:
@@ -158,7 +158,7 @@ def extract_pending_ray(store: Store, *, address: str | None = None, workers: in
                         batch_size: int = DEFAULT_BATCH_SIZE, redo: bool = False, model: str = MODEL,
                         progress: Callable[[int], None] | None = None) -> ExtractReport:
     """`extract_pending` on Ray: a local Ray cluster with `workers` CPUs (address None), or the
-    cluster at `address` ("HOST:PORT", "ray://HOST:PORT" or "auto"), with an actor pool of `workers`
+    cluster at `address` (its head "HOST:PORT", or "auto"), with an actor pool of `workers`
     actors of one CPU each (0: one per CPU of the cluster). Same results, same commits, same
     resumption as the local engine."""
     if workers < 0:
