@@ -81,10 +81,11 @@ def synthesize(n_events: int, seed: int = 7):
                      int(q.approx) if q else None, q.unit if q else None, sentence, 0, len(sentence), 0, 3,
                      ev.confidence, (ev.date or pub).isoformat(), (day if dated else pub).isoformat()))
         ents.append((mid, "actor", 0, actor, actor, "state", None, 0, 3))
-        codes.append((mid, "actor", actor))
+        listing = (ev.date or pub).isoformat()
+        codes.append((mid, "actor", actor, listing))
         if target:
             ents.append((mid, "recipient", 0, target, target, "state", None, 0, 3))
-            codes.append((mid, "recipient", target))
+            codes.append((mid, "recipient", target, listing))
         links.append((mid, mid))
     return {
         "articles": (("id", "source", "published", "title", "text", "lang", "text_hash", "minhash", "duplicate_of",
@@ -94,7 +95,7 @@ def synthesize(n_events: int, seed: int = 7):
                       "trigger_end", "confidence", "ref_date", "day_ref"), mens),
         "mention_entities": (("mention_id", "role", "ord", "text", "code", "kind", "sector", "start", "end"), ents),
         "events": (tuple(evs[0]), [tuple(r.values()) for r in evs]),
-        "event_codes": (("event_id", "role", "code"), codes),
+        "event_codes": (("event_id", "role", "code", "listing"), codes),
         "event_mentions": (("mention_id", "event_id"), links),
     }
 

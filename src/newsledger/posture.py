@@ -85,7 +85,7 @@ def _from_view(store: Store, host: str | None, lines: int | None) -> list[HostPo
         hp.totals = [Total(m, lo, hi, bool(u)) for m, lo, hi, u in store.conn.execute(
             "SELECT mode, min, max, uncertain FROM posture_totals WHERE host = ? ORDER BY mode", (code,))]
         sql = (f"SELECT {POSTURE_COLUMNS} FROM posture_lines WHERE host = ? "
-               "ORDER BY last_reported IS NULL, last_reported DESC, event_id DESC")
+               "ORDER BY last_reported DESC, event_id DESC")
         args: tuple = (code,)
         if lines is not None:
             sql += " LIMIT ?"

@@ -93,7 +93,7 @@ def posture_rows(ev: Event) -> list[tuple]:
     q = ev.quantity
     return [(h, ev.id, json.dumps([a for a in ev.actors if a != h]), ev.mode or "forces",
              q.min if q else None, q.max if q else None, int(q.approx) if q else 0, q.unit if q else None,
-             ev.status, ev.last_reported.isoformat() if ev.last_reported else None,
+             ev.status, ev.last_reported.isoformat() if ev.last_reported else "",
              json.dumps([o for o in hosts if o != h]), ev.summary, json.dumps(ev.sources)) for h in hosts]
 
 

@@ -83,8 +83,17 @@ def event_row(ev: Event) -> dict[str, object]:
         "qty_approx": int(q.approx) if q else None, "qty_unit": q.unit if q else None,
         "n_mentions": ev.n_mentions, "n_sources": ev.n_sources, "n_conflicts": ev.n_conflicts,
         "summary": ev.summary, "summary_mention": ev.summary_mention, "confidence": ev.confidence,
-        "day": _iso(rollups.event_day(ev)), "score": rollups.newsworthiness(ev),
+        "day": _iso(rollups.event_day(ev)), "score": rollups.newsworthiness(ev), "listing": listing(ev),
     }
+
+
+UNDATED = "~"  # listing key of an event with no date: after every ISO date
+
+
+def listing(ev: Event) -> str:
+    """Where an event is listed: its date, else its first report, else after everything."""
+    d = ev.date or ev.first_reported
+    return d.isoformat() if d else UNDATED
 
 
 def _iso(d) -> str | None:

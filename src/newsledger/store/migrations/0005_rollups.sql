@@ -3,8 +3,13 @@
 ALTER TABLE events ADD COLUMN day TEXT;     -- the event's timeline day: its own date to the day, else first report
 ALTER TABLE events ADD COLUMN score REAL;   -- newsworthiness: which event sums up a day
 CREATE INDEX events_day ON events(day);
-CREATE INDEX events_listing ON events((COALESCE(date, first_reported) IS NULL), COALESCE(date, first_reported), id);
-CREATE INDEX events_type_listing ON events(type, (COALESCE(date, first_reported) IS NULL), COALESCE(date, first_reported), id);
+ALTER TABLE events ADD COLUMN listing TEXT NOT NULL DEFAULT '~';  -- date, else first report; '~' (after all) if none
+UPDATE events SET listing = COALESCE(date, first_reported, '~');
+CREATE INDEX events_listing ON events(listing, id);
+CREATE INDEX events_type_listing ON events(type, listing, id);
+ALTER TABLE event_codes ADD COLUMN listing TEXT NOT NULL DEFAULT '~';  -- the event's, to page by actor in order
+UPDATE event_codes SET listing = COALESCE((SELECT e.listing FROM events e WHERE e.id = event_codes.event_id), '~');
+CREATE INDEX event_codes_listing ON event_codes(code, role, listing, event_id);
 
 ALTER TABLE mentions ADD COLUMN day_ref TEXT;  -- the day a mention reports on or refers to (salience)
 UPDATE mentions SET day_ref = CASE WHEN date_precision = 'day' THEN date
@@ -37,14 +42,14 @@ CREATE TABLE posture_lines (
     approx        INTEGER NOT NULL,
     unit          TEXT,
     status        TEXT,
-    last_reported TEXT,
+    last_reported TEXT NOT NULL,  -- '' when unknown (sorts before every date on both engines)
     shared_with   TEXT NOT NULL,  -- JSON list of the other hosts of an unsplit figure
     summary       TEXT NOT NULL,
     sources       TEXT NOT NULL,  -- JSON list
     PRIMARY KEY (host, event_id)
 );
 CREATE INDEX posture_lines_event ON posture_lines(event_id);
-CREATE INDEX posture_lines_recent ON posture_lines(host, last_reported);
+CREATE INDEX posture_lines_recent ON posture_lines(host, last_reported, event_id);
 
 CREATE TABLE posture_totals (
     host      TEXT NOT NULL,
