@@ -3,6 +3,10 @@
 When there are more dates than asked for, the most important dates are kept, as timeline
 summarisation systems do: a date's salience is the number of distinct articles that report on it
 (publication date, for events without a day of their own) or refer to it (an event dated that day).
+
+Timelines of everything, of one type or of one actor (with a date range) are read from the
+`timeline_days` view that each merge keeps in step (rollups.py); other filters are computed from
+the events, with the same result. An entry keeps the first CAP event ids and sources with their totals.
 """
 
 from __future__ import annotations
