@@ -170,3 +170,26 @@ def test_forces_referred_back_to():
     assert ("MOBILIZE", "troops", ("CAN",), (), None, (200, 900), "underway") in got
     (later,) = [m for m in _extract(text, context="") if m.sentence.startswith("They")]
     assert (later.recipient_codes, later.time) == (["LVA"], None)
+
+
+@pytest.mark.parametrize("text", [
+    # a fragment whose root is a force noun, with a stative clause on it: climbing the parse from the
+    # noun to a verb must stop at the root (spaCy makes a new Token object on every access, so the
+    # root test compares indices, not identities)
+    "The Estonian troops and the British armoured units, [which] are in the right shape to defend the country.",
+    "Danish forces, based in the north, and the Swedish squadron.",
+])
+def test_verbless_fragments_finish(text, caplog):
+    import signal
+
+    def too_long(*_):
+        raise TimeoutError("extraction did not finish")
+
+    old = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(60)
+    try:
+        _extract(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert "skipped" not in caplog.text  # a sentence given up on (the pipeline logs and goes on)

@@ -59,7 +59,7 @@ VOLATILE = {"db", "ingested_at", "extracted_at"}
     ["timeline", "--json"],
     ["timeline", "--json", "--dates", "5", "--actor", "USA"],
     ["posture", "--json"],
-    ["posture", "--json", "--at", "2022-02-10", "--host", "POL"],
+    ["posture", "--json", "--at", "2022-02-20", "--host", "POL"],
     ["ask", "--json", "How many troops did the US send to Poland?"],
 ])
 def test_same_results_as_sqlite(ledgers, args):

@@ -115,13 +115,13 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
             return child
     if depth > 4:
         return None
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
         if verb.dep_ == "xcomp":  # raising: "Russia is estimated to have amassed"
             for child in verb.head.children:
                 if child.dep_ == "nsubjpass":
                     return child
         return subject_of(verb.head, depth + 1)
-    if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.head is not verb.head:
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.head.i != verb.head.i:
         return subject_of(verb.head.head, depth + 1)  # "was due to meet", "is ready to send"
     if verb.dep_ == "relcl":
         return verb.head
@@ -159,7 +159,7 @@ def resolve_pronoun(ctx: SentenceContext, tok: Token) -> list[Entity]:
     """'it', 'they', 'he': the actor of the governing clause's subject, else the previous sentence's."""
     head = tok.head
     for _ in range(4):
-        if head.head is head:
+        if head.head.i == head.i:
             break
         head = head.head
         subj = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
@@ -218,7 +218,7 @@ def clause_heads(trigger: Token) -> list[Token]:
     """The trigger and the verbs it is an open complement or conjunct of ("have begun to arrive")."""
     heads = [trigger]
     cur = trigger
-    while cur.dep_ in ("xcomp", "conj") and cur.head is not cur and len(heads) < 4:
+    while cur.dep_ in ("xcomp", "conj") and cur.head.i != cur.i and len(heads) < 4:
         cur = cur.head
         heads.append(cur)
     return heads
@@ -240,7 +240,7 @@ def _governs(trigger: Token, tok: Token, max_hops: int) -> bool:
     if tok.dep_ in SUBJ and tok.head in heads:
         return True
     cur, hops = tok, 0
-    while cur.head is not cur and hops < max_hops:
+    while cur.head.i != cur.i and hops < max_hops:
         if cur.dep_ not in _ARG_DEPS and cur.dep_ not in SUBJ:
             return False
         cur = cur.head
@@ -310,7 +310,7 @@ def reason_tokens(ctx: SentenceContext, trigger: Token) -> set[int]:
 
 def clause_of(tok: Token, trigger: Token) -> Token:
     cur = tok
-    while cur.head is not cur:
+    while cur.head.i != cur.i:
         cur = cur.head
         if cur == trigger or cur.pos_ in ("VERB", "AUX") or cur.dep_ == "ROOT":
             return cur

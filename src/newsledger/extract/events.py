@@ -58,7 +58,7 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
             if span is not None and len(span):
                 head = span.root
                 # attach "on standby" to the verb or noun it modifies
-                while head.dep_ in ("prep", "pobj", "amod", "compound") and head.head is not head:
+                while head.dep_ in ("prep", "pobj", "amod", "compound") and head.head.i != head.i:
                     head = head.head
                 out.append(Candidate(head, trig))
             start = low.find(trig.key, start + 1)
@@ -119,7 +119,7 @@ def _prefer_verbs(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention
 
 def _clause_verb(tok: Token) -> Token | None:
     cur = tok
-    while cur.head is not cur:
+    while cur.head.i != cur.i:
         cur = cur.head
         if cur.pos_ in ("VERB", "AUX"):
             return cur
@@ -144,7 +144,7 @@ def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
             continue
         cur = tok
         for _ in range(3):
-            if cur.head is cur or cur.dep_ not in ("ccomp", "xcomp", "advcl", "acl", "conj"):
+            if cur.head.i == cur.i or cur.dep_ not in ("ccomp", "xcomp", "advcl", "acl", "conj"):
                 break
             cur = cur.head
             outer = by_token.get(cur.idx)
@@ -345,7 +345,7 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
         # "Austin ... plan to weigh the possibility of stationing troops": the governing clause's subject
         cur = tok
         for _ in range(4):
-            if cur.head is cur:
+            if cur.head.i == cur.i:
                 break
             cur = cur.head
             if cur.pos_ in ("VERB", "AUX"):
@@ -360,11 +360,11 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
     if ents:
         return ents, True
     head = tok.head
-    if head is not tok and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj"):
+    if head.i != tok.i and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj"):
         subj = subject_of(head) if tok.dep_ != "pobj" else subject_of(head.head) if head.head.pos_ == "VERB" else None
-        if tok.dep_ == "pobj" and head.head is not head:
+        if tok.dep_ == "pobj" and head.head.i != head.i:
             subj = subject_of(head.head) if head.head.pos_ in ("VERB", "AUX") else None
-        if subj is not None and subj is not tok:
+        if subj is not None and subj.i != tok.i:
             ents = actors_of_phrase(ctx, subj)
             if ents:
                 return ents, True
@@ -391,7 +391,7 @@ def _origin_only(ctx: SentenceContext, tok: Token, trig: Trigger) -> bool:
     if not trig.stative or tok.dep_ not in ("acl", "relcl", "amod") or tok.head.i not in ctx.assets:
         return False
     verb = _clause_verb(tok.head)
-    return verb is not None and verb is not tok and _moves(ctx, verb)
+    return verb is not None and verb.i != tok.i and _moves(ctx, verb)
 
 
 def _is_asset(ctx: SentenceContext, tok: Token) -> bool:
@@ -418,7 +418,7 @@ def _said_when(tok: Token, trigger: Token) -> bool:
 
     cur = tok
     for _ in range(4):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             return False
         cur = cur.head
         if cur.pos_ in ("VERB", "AUX"):
@@ -430,7 +430,7 @@ def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published,
     if not timexes:
         return None
     subtree = {t.i for t in tok.subtree}
-    if tok.pos_ == "NOUN" and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
+    if tok.pos_ == "NOUN" and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
         subtree |= {t.i for t in tok.head.subtree if t.dep_ != "ccomp"}
     subtree -= reason_tokens(ctx, tok)  # "sent in reaction to the seizure of a port in 2008"
     for tx in timexes:

@@ -20,7 +20,7 @@ def _chain(trigger: Token) -> list[Token]:
         return out  # "the marines landing today will relieve ...": the participle states its own stage
     cur = trigger
     for _ in range(5):
-        if cur.head is cur or cur.dep_ in ("ccomp", "parataxis", "relcl"):
+        if cur.head.i == cur.i or cur.dep_ in ("ccomp", "parataxis", "relcl"):
             break
         if cur.dep_ not in ("xcomp", "dobj", "pobj", "prep", "acl", "advcl", "nsubj", "nsubjpass", "attr",
                             "compound", "amod", "oprd", "pcomp"):
@@ -122,7 +122,7 @@ def attribution_of(ctx: SentenceContext, trigger: Token) -> Attribution | None:
                 return _attribution(ctx, objs[0])
     cur = trigger
     for _ in range(6):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             break
         cur = cur.head
         if cur.lemma_ in SAY_LEMMAS and cur.pos_ in ("VERB", "AUX"):
