@@ -118,12 +118,18 @@ def merge_pending(store: Store, *, window: int = WINDOW_DAYS,
             for j in undated.get(rows[i][1].article.id, []):
                 if i != j and compatible(rows[i], rows[j], window):
                     uf.union("m:" + i, "m:" + j)
-    # new against already merged mentions
+    # new against already merged mentions (only of the types merged ones have in the batch's date span:
+    # a first merge of a large batch asks nothing per mention)
     existing: dict[str, tuple[Row, str]] = {}
+    refs = [r for r in (ref_date(m, rec) for m, rec in rows.values()) if r is not None]
+    merged_types = store.merged_types_between((min(refs) - dt.timedelta(days=window)).isoformat(),
+                                              (max(refs) + dt.timedelta(days=window)).isoformat()) if refs else set()
     for mid, (m, rec) in rows.items():
         ref = ref_date(m, rec)
         if ref is None:
             cands = store.merged_in_article(rec.article.id, m.type)
+        elif m.type not in merged_types:
+            cands = []
         else:
             lo, hi = (ref - dt.timedelta(days=window)).isoformat(), (ref + dt.timedelta(days=window)).isoformat()
             cands = store.merge_candidates(m.type, m.actor_codes, lo, hi)

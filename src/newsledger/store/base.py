@@ -401,6 +401,12 @@ class Store:
              f"WHERE m.type = ? AND m.ref_date BETWEEN ? AND ? AND e.code IN ({','.join('?' * len(codes))})")
         return list(self.conn.execute(q, [type_, date_lo, date_hi, *codes]))
 
+    def merged_types_between(self, date_lo: str, date_hi: str) -> set[str]:
+        """Types of the merged mentions dated in range (none: a first merge, nothing to compare with)."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT m.type FROM event_mentions x JOIN mentions m ON m.id = x.mention_id "
+            "WHERE m.ref_date BETWEEN ? AND ?", (date_lo, date_hi))}
+
     def merged_in_article(self, article_id: str, type_: str) -> list[tuple[str, str]]:
         return list(self.conn.execute(
             "SELECT m.id, x.event_id FROM mentions m JOIN event_mentions x ON x.mention_id = m.id "
