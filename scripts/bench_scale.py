@@ -10,11 +10,9 @@ depend on what else the machine is doing. Peak memory: the largest resident set 
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 
