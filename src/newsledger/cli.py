@@ -562,6 +562,9 @@ def serve(ctx, host, port, allow_write, token):
     app = create_app(Settings(ctx.obj["db"], allow_write, token))
     err.print(f"newsledger web app on http://{host}:{port}/ (API docs /docs; ledger {ctx.obj['db']}; "
               f"{'writable' if allow_write else 'read-only'})", highlight=False)
+    import gc
+
+    gc.freeze()  # what is loaded now lives as long as the server: keep it out of full collections (pauses)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
