@@ -161,8 +161,7 @@ class _Line:
 
 def _refresh_day(conn, day: str) -> None:
     conn.execute("DELETE FROM timeline_days WHERE day = ?", (day,))
-    evs = list(conn.execute("SELECT id, type, summary, score, COALESCE(date, first_reported) FROM events "
-                            "WHERE day = ?", (day,)))
+    evs = list(conn.execute("SELECT id, type, summary, score, listing FROM events WHERE day = ?", (day,)))
     if not evs:
         return
     referring: dict[str, set[str]] = defaultdict(set)  # event id -> articles whose mentions refer to `day`
@@ -188,7 +187,7 @@ def _refresh_day(conn, day: str) -> None:
             by_key[key].append(e)
     rows = []
     for key, group in by_key.items():
-        group.sort(key=lambda e: (-e[3], e[4] is None, e[4] or "", e[0]))
+        group.sort(key=lambda e: (-e[3], e[4], e[0]))  # most newsworthy, then as the ledger lists them
         srcs = sorted({s for e in group for s in sources[e[0]]})
         rows.append((key, day, len(salience[key]), len(group), json.dumps(dict(sorted(Counter(e[1] for e in group).items()))),
                      " ".join(group[0][2].split()), group[0][0], json.dumps([e[0] for e in group[:CAP]]),

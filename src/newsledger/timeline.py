@@ -21,6 +21,7 @@ from pathlib import Path
 from .ledger import events_with_detail
 from .rollups import CAP, event_day, newsworthiness
 from .store import MentionFilter, Store
+from .store.codec import listing
 
 
 @dataclass(slots=True)
@@ -97,19 +98,13 @@ def _from_events(store: Store, f: MentionFilter, dates: int | None) -> list[Time
         chosen = chosen[:dates]
     entries = []
     for day in sorted(chosen):
-        details = sorted(by_day[day], key=lambda d: (-newsworthiness(d.event), _listed(d.event), d.event.id))
+        details = sorted(by_day[day], key=lambda d: (-newsworthiness(d.event), listing(d.event), d.event.id))
         sources = sorted({rec.article.source for d in details for _, rec in d.mentions})
         entries.append(TimelineEntry(
             day, " ".join(details[0].event.summary.split()), len(salience[day]), len(details),
             dict(sorted(Counter(d.event.type for d in details).items())), [d.event.id for d in details[:CAP]],
             sources[:CAP], len(sources), details[0].event.id))
     return entries
-
-
-def _listed(ev) -> tuple:
-    """Events' listing order (the ledger's), to break ties between equally newsworthy events."""
-    day = ev.date or ev.first_reported
-    return (day is None, day or dt.date.min)
 
 
 def write_news_tls(entries: list[TimelineEntry], path: str | Path) -> None:
