@@ -124,9 +124,41 @@ def _key(m):
      ("MOBILIZE", "troops", ("CAN",), ("LVA",), "LVA", None, "underway")),
     ("The Navy has six frigates in Greece.",
      ("MOBILIZE", "naval", ("USA",), ("GRC",), "GRC", (6, 6), "completed")),
+    # a reported clause whose subject the parser hung on the verb of saying
+    ("A spokesman said about 900 of the marines from Camp Lejeune would go to Norway.",
+     ("MOBILIZE", "troops", ("USA",), ("NOR",), "NOR", (900, 900), "announced")),
+    # a bare conjunct shares its head's auxiliary: announced, not done
+    ("Spain will send two frigates to Bulgaria and shift some 400 soldiers already in Italy to Hungary.",
+     ("MOBILIZE", "troops", ("ESP",), ("HUN",), "HUN", (400, 400), "announced")),
+    # a date after publication: not under way yet
+    ("Officials said the 250 Dutch troops arriving next week would stay for six months.",
+     ("MOBILIZE", "troops", ("NLD",), (), None, (250, 250), "announced")),
+    # a negated verb of expecting governs the deployment
+    ("It was not expected that more Danish soldiers would be deployed in Latvia.",
+     ("MOBILIZE", "troops", ("DNK",), ("LVA",), "LVA", None, "negated")),
+    # the forces a deployment includes, each with its own figure
+    ("The redeployments include four Apache helicopters from Italy and a company of 120 soldiers from Spain.",
+     ("MOBILIZE", "troops", ("USA",), (), None, (120, 120), "underway")),
 ])
 def test_deployment_sentences(text, expected):
     assert expected in [_key(m) for m in _extract(text)]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("The minister called the exercise a provocation.", "CONSULT"),  # a judgement, not a phone call
+    ("Troops were seen near the border with occupied Crimea.", "ASSAULT"),  # a state named in passing
+])
+def test_no_event(text, kind):
+    assert kind not in [m.type for m in _extract(text, context="")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Scholz said he plans to hold phone talks with Putin on Friday.",
+     ("CONSULT", "phone", "announced", dt.date(2022, 2, 11))),
+])
+def test_other_sentences(text, expected):
+    got = [(m.type, m.mode, m.status, m.time.date if m.time else None) for m in _extract(text, context="")]
+    assert expected in got, got
 
 
 @pytest.mark.slow

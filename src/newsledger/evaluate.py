@@ -42,6 +42,7 @@ class GoldText:
     file: str
     published: str | None
     events: tuple[GoldEvent, ...]
+    chars: int | None = None  # only the first `chars` characters are annotated
 
 
 @dataclass(slots=True)
@@ -112,7 +113,9 @@ def load_gold(path: str | Path) -> list[GoldText]:
             try:
                 obj = json.loads(line)
                 events = tuple(_gold_event(e) for e in obj["events"])
-                out.append(GoldText(obj["file"], obj.get("published"), events))
+                chars = obj.get("chars")
+                out.append(GoldText(obj["file"], obj.get("published"), events,
+                                    int(chars) if chars is not None else None))
             except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
                 raise DataFileError(f"bad gold line: {exc}", source=str(path), line=lineno,
                                     hint="see docs/GOLD-FORMAT.md") from exc
@@ -161,6 +164,8 @@ def score_text(report: EvalReport, gold: GoldText, article: Article, mentions: l
     """Match gold events to mentions one-to-one: same type, the mention's sentence holds the anchor;
     pairs that share more actor codes (then mode, then figures) are matched first."""
     text = article.text
+    if gold.chars is not None:
+        mentions = [m for m in mentions if m.trigger.start < gold.chars]
     positions = [_anchor_pos(text, g) for g in gold.events]
     pairs = []
     for gi, (g, pos) in enumerate(zip(gold.events, positions)):
@@ -218,6 +223,20 @@ def _pred_slot(slot: str, m: Mention):
             "location": m.location.country if m.location else None}[slot]
 
 
+def _gold_article(texts_dir: Path, ref: str) -> Article | None:
+    """The article a gold line names: a file, or `FILE.jsonl#ID` for one record of a JSONL corpus."""
+    name, _, record_id = ref.partition("#")
+    path = texts_dir / name
+    if not path.is_file():
+        return None
+    for item in read_file(str(path)):
+        if isinstance(item, Article) and (not record_id or item.id == record_id):
+            return item
+        if not record_id:
+            return None
+    return None
+
+
 def evaluate(gold_path: str | Path, texts_dir: str | Path, *, workers: int = 1) -> EvalReport:
     """Extract every gold text found under `texts_dir` and score it. Missing texts are skipped."""
     from .extract.pipeline import extract_articles
@@ -225,12 +244,8 @@ def evaluate(gold_path: str | Path, texts_dir: str | Path, *, workers: int = 1) 
     report = EvalReport()
     pairs: list[tuple[GoldText, Article]] = []
     for gold in load_gold(gold_path):
-        path = Path(texts_dir) / gold.file
-        if not path.is_file():
-            report.skipped.append(gold.file)
-            continue
-        art = next(iter(read_file(str(path))), None)
-        if not isinstance(art, Article):
+        art = _gold_article(Path(texts_dir), gold.file)
+        if art is None:
             report.skipped.append(gold.file)
             continue
         pairs.append((gold, art))

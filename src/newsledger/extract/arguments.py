@@ -205,9 +205,24 @@ def asset_args(ctx: SentenceContext, trigger: Token) -> list[tuple[Token, Asset,
     for head_i, (asset, first, last) in ctx.assets.items():
         tok = ctx.doc[head_i]
         # "troops deployed near the border": the trigger modifies the asset noun
-        if _governs(trigger, tok, max_hops=6) or (trigger.dep_ in ("acl", "relcl") and trigger.head == tok):
+        if _governs(trigger, tok, max_hops=6) or (trigger.dep_ in ("acl", "relcl") and trigger.head == tok) \
+                or _stray_subject(trigger, tok):
             out.append((tok, asset, first, last))
     return sorted(out, key=lambda x: x[0].i)
+
+
+def _stray_subject(trigger: Token, tok: Token) -> bool:
+    """A reported clause without a subject whose subject the parser hung on the reporting verb:
+    "Kirby said about 1,700 of the troops ... would go to Poland" (1,700 parsed as "said about")."""
+    head = trigger.head
+    if trigger.dep_ != "ccomp" or not head.i < tok.i < trigger.i or any(c.dep_ in SUBJ for c in trigger.children):
+        return False
+    cur = tok
+    while cur.i != head.i:
+        if cur.head.i == cur.i or cur.pos_ in ("VERB", "AUX") or cur.dep_ not in ("pobj", "prep", "appos", "conj"):
+            return False
+        cur = cur.head
+    return True
 
 
 _ARG_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos", "attr", "oprd", "npadvmod", "compound",
@@ -247,8 +262,8 @@ def _governs(trigger: Token, tok: Token, max_hops: int) -> bool:
         hops += 1
         if cur == trigger:
             return True
-        if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("xcomp", "amod", "acl", "relcl"):
-            return False
+        if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("xcomp", "amod", "acl", "relcl", "prep"):
+            return False  # a verb as preposition ("assets, including F-35s") passes
     return False
 
 
@@ -274,6 +289,10 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
     preps = [c for c in trigger.subtree if c.dep_ in ("prep", "dative") and c.lower_ in DEST_PREPS | {"from", "out"}
              and clause_of(c, trigger) == trigger and (inside is None or c.i in inside) and c.i not in outside
              and c.i not in aside]
+    # "soldiers already in Italy ... to Hungary": where forces are now, moved elsewhere, is their origin
+    if any(p.lower_ in ("to", "into", "toward", "towards", "onto") for p in preps):
+        preps = [p for p in preps if not any(c.dep_ == "advmod" and c.lower_ in ("already", "currently")
+                                             for c in p.children)]
     if not retreat:  # "from the 82nd Airborne at Fort Bragg": nothing inside an origin is a destination
         origin = {t.i for p in preps if p.lower_ in ("from", "out") for t in p.subtree}
         preps = [p for p in preps if p.i not in origin or p.lower_ in ("from", "out")]

@@ -36,7 +36,12 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
     lex = ctx.lexicon
     out: list[Candidate] = []
     doc = ctx.doc
+    low = doc.text.lower()
+    blocked = {t.i for phrase in lex.not_triggers for start in _finds(low, phrase)
+               for t in (doc.char_span(start, start + len(phrase), alignment_mode="expand") or ())}
     for tok in doc:
+        if tok.i in blocked:
+            continue
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_ == "VBG"):
             entries = lex.verbs.get(lemma, ())
@@ -47,10 +52,12 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
                 entries = tuple(t for t in entries if t.type not in DEPLOYMENT_TYPES | SPECULATIVE)
         else:
             entries = ()
+        if tok.dep_ == "amod" and tok.i < tok.head.i:
+            # "occupied Crimea", "the annexed peninsula": a state named in passing, not an event
+            entries = tuple(t for t in entries if t.type in DEPLOYMENT_TYPES)
         for trig in entries:
             if _word_ok(tok, trig):
                 out.append(Candidate(tok, trig))
-    low = doc.text.lower()
     for trig in lex.phrases:
         start = low.find(trig.key)
         while start >= 0:
@@ -67,6 +74,13 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
     return [c for c in out if c.trigger.pos == "PHRASE" or (c.token.i, c.trigger.type) not in phrased]
 
 
+def _finds(text: str, phrase: str):
+    start = text.find(phrase)
+    while start >= 0:
+        yield start
+        start = text.find(phrase, start + 1)
+
+
 def _predicative_or_speculative(tok: Token, speculative: frozenset[str]) -> bool:
     """'it is not a drill' (a predicate, not an event) and 'potential deployments' are no events."""
     if tok.dep_ in ("attr", "acomp") and tok.head.lemma_ == "be":
@@ -75,6 +89,11 @@ def _predicative_or_speculative(tok: Token, speculative: frozenset[str]) -> bool
 
 
 def _word_ok(tok: Token, trig: Trigger) -> bool:
+    if trig.not_with_dep and any(c.dep_ in trig.not_with_dep for c in tok.children):
+        return False
+    if trig.with_subject and not any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in trig.with_subject
+                                     for c in tok.children):
+        return False
     if not trig.with_word and not trig.not_with_word:
         return True
     near = {t.lower_ for t in tok.subtree} | {t.lower_ for t in tok.doc[tok.i + 1: tok.i + 4]}
@@ -166,6 +185,8 @@ def _merge_same_event(ctx: SentenceContext, mentions: list[Mention]) -> list[Men
     def subject(start: int) -> str | None:  # by its word: "we will fly jets ... and we will add ships": one
         tok = tokens[start]
         subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None and tok.pos_ == "VERB" and tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+            subj = tok.head  # "the 150 troops arriving next week": the forces it describes
         if subj is None and tok.pos_ == "VERB" and tok.dep_ in ("xcomp", "relcl", "acl"):
             subj = subject_of(tok)  # "... while Canada keeps boosting its forces"
         return subj.lower_ if subj is not None else None
@@ -236,8 +257,14 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     if not actors and kind in DEPLOYMENT_TYPES:
         # a party named in the sentence outside the destinations ("at NATO headquarters, ministers ...")
         # nor where the forces come from ("flying 30 bombers from Spain")
+        # nor the one who reports it ("Stoltenberg said the buildup was happening")
         dest_tokens = {t.i for p in ctx.doc if p.dep_ in ("prep", "dative")
                        and p.lower_ in ("to", "into", "in", "toward", "towards", "from") for t in p.subtree}
+        if att is not None:
+            dest_tokens |= {t.i for t in ctx.doc if att.span.start <= t.idx + ctx.offset < att.span.end}
+        # nor the subject of another clause ("... and that NATO would monitor it")
+        dest_tokens |= {t.i for s in ctx.doc if s.dep_ in ("nsubj", "nsubjpass") and s.head.i != tok.i
+                        for t in s.subtree}
         named = [ctx.entity(h, c) for i, h in sorted(ctx.hit_of_token.items()) if i not in dest_tokens
                  and h.entry.kind in ("org", "institution", "person", "state") for c in h.entry.codes]
         actors = _dedupe(named[:1])
@@ -248,7 +275,10 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         return []
     if kind == "AGREE" and any(c.dep_ == "neg" for c in tok.children):
         kind = "REJECT"  # "cannot accept his terms"
-    status, cue = status_of(ctx, tok, trig.status, kind in SPEECH_ACTS, kind)
+    fixed = None if trig.status == "previous" else trig.status
+    status, cue = status_of(ctx, tok, fixed, kind in SPEECH_ACTS, kind)
+    if trig.status == "previous" and ctx.deploy_last is not None and status not in ("negated", "hypothetical"):
+        status = ctx.deploy_last.status  # "The redeployments include ...": where the deployment stands
     if status == "hypothetical" and kind not in KEEP_HYPOTHETICAL:
         return []
     if status in ("considered", "negated") and kind in SPECULATIVE:
@@ -296,9 +326,13 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
             if target is not None:  # "invaded Ukraine", "supplying arms to Ukraine"
                 location = Place(target.text, target.code, target.span)
     # "will meet on Friday" looks ahead; "ordered on Friday" (announced, but done) does not
-    future = status in ("announced", "considered", "hypothetical") and any(
+    cue_tok = next((t for t in ctx.doc if cue is not None and t.idx + ctx.offset == cue.start), None)
+    future = status in ("announced", "considered", "hypothetical") and (any(
         c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "'ll", "shall", "would", "to", "wo") for c in tok.children)
+        or cue_tok is not None and cue_tok.i != tok.i and cue_tok.tag_ in ("MD", "VBZ", "VBP"))  # "plans to hold"
     time = _time_for(ctx, tok, timexes, published, future)
+    if status in ("underway", "completed") and time is not None and published is not None and time.date > published:
+        status = "announced"  # "the 150 troops arriving next week": not yet under way as reported
     sentence = ctx.doc.text
     sent_span = Span(ctx.offset, ctx.offset + len(sentence))
     trig_span = Span(tok.idx + ctx.offset, tok.idx + len(tok.text) + ctx.offset)

@@ -23,6 +23,8 @@ class Trigger:
     status: str | None = None
     with_word: frozenset[str] = frozenset()
     not_with_word: frozenset[str] = frozenset()
+    not_with_dep: frozenset[str] = frozenset()  # no event when the word has a child with this relation
+    with_subject: frozenset[str] = frozenset()  # only an event when its subject's lemma is one of these
     object_is_destination: bool = False
     stative: bool = False  # where forces are kept ("based", "stationed"): describes, does not move them
     needs_place: bool = False  # an event only with a destination ("marines are in Norway", "has ships in")
@@ -58,6 +60,7 @@ class Lexicon:
     speculative_modifiers: frozenset[str] = frozenset()
     max_asset_words: int = 1
     reason_nouns: frozenset[str] = frozenset()  # "in response to X": X is neither destination nor date
+    not_triggers: tuple[str, ...] = ()  # lower-case phrases whose words are never triggers ("occupied crimea")
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -91,7 +94,7 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
     if kind not in PLOVER_TYPES:
         raise DataFileError(f"unknown PLOVER type {kind!r} in {entry}", source=source)
     status = entry.get("status")
-    if status is not None and status not in STATUSES:
+    if status is not None and status not in STATUSES and status != "previous":
         raise DataFileError(f"unknown status {status!r} in {entry}", source=source)
     key = entry.get("lemma") or entry.get("text")
     if not key:
@@ -100,6 +103,8 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
                    needs=entry.get("needs", "party"), aid=entry.get("aid"), mode=entry.get("mode"), status=status,
                    with_word=frozenset(str(w).lower() for w in entry.get("with_word", [])),
                    not_with_word=frozenset(str(w).lower() for w in entry.get("not_with_word", [])),
+                   not_with_dep=frozenset(str(w) for w in entry.get("not_with_dep", [])),
+                   with_subject=frozenset(str(w).lower() for w in entry.get("with_subject", [])),
                    object_is_destination=entry.get("dest") == "object", stative=bool(entry.get("stative", False)),
                    needs_place=entry.get("where") == "required")
 
@@ -145,4 +150,5 @@ def load_lexicon() -> Lexicon:
     return Lexicon({k: tuple(v) for k, v in verbs.items()}, {k: tuple(v) for k, v in nouns.items()},
                    phrases, assets, cues, {k: tuple(v) for k, v in (trig.get("irregular") or {}).items()},
                    frozenset(str(w).lower() for w in trig.get("speculative_modifiers", [])), max_words,
-                   frozenset(str(w).lower() for w in trig.get("reason_nouns", [])))
+                   frozenset(str(w).lower() for w in trig.get("reason_nouns", [])),
+                   tuple(str(p).lower() for p in trig.get("not_triggers", [])))

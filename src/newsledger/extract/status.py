@@ -23,8 +23,11 @@ def _chain(trigger: Token) -> list[Token]:
         if cur.head.i == cur.i or cur.dep_ in ("ccomp", "parataxis", "relcl"):
             break
         if cur.dep_ not in ("xcomp", "dobj", "pobj", "prep", "acl", "advcl", "nsubj", "nsubjpass", "attr",
-                            "compound", "amod", "oprd", "pcomp"):
+                            "compound", "amod", "oprd", "pcomp", "conj"):
             break
+        if cur.dep_ == "conj" and (cur.pos_ != "VERB" or any(
+                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in cur.children)):
+            break  # "will send ... and shift ...": a bare conjunct shares its head's auxiliary
         cur = cur.head
         if cur.lemma_ in SAY_LEMMAS:
             break
@@ -61,10 +64,18 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
             elif child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in cues.markers for g in child.children):
                 if child.i > verb.i and not speech_act:
                     found.append((dist + 0.5, "hypothetical", child))
-        if dist > 0 and verb.lemma_ in cues.lemmas:
+        if dist > 0 and verb.lemma_ in cues.lemmas and not (
+                cues.lemmas[verb.lemma_] in ("completed", "underway") and verb.tag_ == "VB"):
+            # "plans to hold talks": an infinitive 'hold' states no stage; 'held talks' does
             found.append((dist, cues.lemmas[verb.lemma_], verb))
         if dist > 0 and verb.lemma_ in ("deny", "refute"):
             found.append((dist, "negated", verb))
+    # "it was not expected that more troops would be deployed": a negated verb of expecting or planning
+    top = chain[-1]
+    if top.dep_ == "ccomp" and top.head.lemma_ not in SAY_LEMMAS and top.head.pos_ in ("VERB", "AUX"):
+        neg = next((c for c in top.head.children if c.dep_ == "neg"), None)
+        if neg is not None:
+            found.append((len(chain), "negated", neg))
     # phrase cues inside the clause around the trigger ("no plans to", "on standby", "under way")
     lo = min(t.i for t in chain)
     hi = max(t.i for t in chain)
