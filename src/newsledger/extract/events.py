@@ -46,7 +46,7 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_ == "VBG"):
             entries = lex.verbs.get(lemma, ())
         elif tok.pos_ in ("NOUN", "PROPN") and not _predicative_or_speculative(tok, lex.speculative_modifiers):
-            entries = lex.nouns.get(lemma, ()) or lex.nouns.get(tok.lower_, ())
+            entries = lex.nouns.get(lemma, ()) or lex.nouns.get(tok.lower_, ()) or lex.nouns.get(_hyphenated(tok), ())
             if tok.dep_ == "pobj" and tok.head.lower_ in SIDE_PREPS:
                 # "amid Russia's build-up" is background; "after his meeting with Lavrov" still happened
                 entries = tuple(t for t in entries if t.type not in DEPLOYMENT_TYPES | SPECULATIVE)
@@ -74,6 +74,14 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
     return [c for c in out if c.trigger.pos == "PHRASE" or (c.token.i, c.trigger.type) not in phrased]
 
 
+def _hyphenated(tok: Token) -> str:
+    """'build-up' is split by the tokenizer into build / - / up: the compound's lemma, read at 'up'."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 1].whitespace_ and not doc[tok.i - 2].whitespace_:
+        return f"{doc[tok.i - 2].lower_}-{tok.lemma_.lower()}"
+    return ""
+
+
 def _finds(text: str, phrase: str):
     start = text.find(phrase)
     while start >= 0:
@@ -90,6 +98,8 @@ def _predicative_or_speculative(tok: Token, speculative: frozenset[str]) -> bool
 
 def _word_ok(tok: Token, trig: Trigger) -> bool:
     if trig.not_with_dep and any(c.dep_ in trig.not_with_dep for c in tok.children):
+        return False
+    if trig.with_dep and not any(c.dep_ in trig.with_dep for c in tok.children):
         return False
     if trig.with_subject and not any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in trig.with_subject
                                      for c in tok.children):
@@ -393,6 +403,12 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
     ents = possessor_actors(ctx, tok)
     if ents:
         return ents, True
+    # "the build-up of 100,000 Russian troops", "the withdrawal by Russia": before the verb's subject
+    # ("Milley described the build-up of ... Russian troops")
+    own = ctx.entities_in(t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "by")
+                          for t in phrase_tokens(c))
+    if own:
+        return own, False
     head = tok.head
     if head.i != tok.i and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj"):
         subj = subject_of(head) if tok.dep_ != "pobj" else subject_of(head.head) if head.head.pos_ == "VERB" else None

@@ -25,6 +25,7 @@ class Trigger:
     not_with_word: frozenset[str] = frozenset()
     not_with_dep: frozenset[str] = frozenset()  # no event when the word has a child with this relation
     with_subject: frozenset[str] = frozenset()  # only an event when its subject's lemma is one of these
+    with_dep: frozenset[str] = frozenset()  # only an event when the word has a child with this relation
     object_is_destination: bool = False
     stative: bool = False  # where forces are kept ("based", "stationed"): describes, does not move them
     needs_place: bool = False  # an event only with a destination ("marines are in Norway", "has ships in")
@@ -105,6 +106,7 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
                    not_with_word=frozenset(str(w).lower() for w in entry.get("not_with_word", [])),
                    not_with_dep=frozenset(str(w) for w in entry.get("not_with_dep", [])),
                    with_subject=frozenset(str(w).lower() for w in entry.get("with_subject", [])),
+                   with_dep=frozenset(str(w) for w in entry.get("with_dep", [])),
                    object_is_destination=entry.get("dest") == "object", stative=bool(entry.get("stative", False)),
                    needs_place=entry.get("where") == "required")
 

@@ -16,8 +16,10 @@ _DOMINANT = ("hypothetical", "negated")
 def _chain(trigger: Token) -> list[Token]:
     """The trigger and the verbs governing it up to (not through) a verb of saying."""
     out = [trigger]
-    if trigger.pos_ == "VERB" and trigger.dep_ in ("amod", "acl"):
+    if trigger.pos_ == "VERB" and trigger.dep_ in ("amod", "acl") and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
         return out  # "the marines landing today will relieve ...": the participle states its own stage
+    # ("fears it would invade": a clause on a noun, which says how it stands)
     cur = trigger
     for _ in range(5):
         if cur.head.i == cur.i or cur.dep_ in ("ccomp", "parataxis", "relcl"):
