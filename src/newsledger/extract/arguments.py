@@ -53,19 +53,19 @@ class SentenceContext:
         self._find_assets()
 
     def _find_assets(self) -> None:
-        doc, lex = self.doc, self.lexicon
-        for tok in doc:
-            if tok.pos_ not in ("NOUN", "PROPN", "NUM", "ADJ") and tok.tag_ not in ("NNS", "NN", "NNP", "NNPS"):
-                continue
-            found = None
-            for width in range(min(lex.max_asset_words, tok.i + 1), 0, -1):
-                words = " ".join(t.text for t in doc[tok.i - width + 1: tok.i + 1]).lower()
-                asset = lex.asset(words) or (lex.asset(tok.lemma_.lower()) if width == 1 else None)
+        lex = self.lexicon
+        toks = list(self.doc)  # spaCy makes a Token object on every access: once each
+        low = [t.lower_ for t in toks]
+        for i, tok in enumerate(toks):
+            pos = tok.pos_
+            if pos not in ("NOUN", "PROPN", "NUM") and (pos == "ADJ" or tok.tag_ not in ("NNS", "NN", "NNP", "NNPS")):
+                continue  # (an adjective naming an asset, "naval", is not one)
+            for width in range(min(lex.max_asset_words, i + 1), 0, -1):
+                asset = lex.asset(" ".join(low[i - width + 1: i + 1])) or (
+                    lex.asset(tok.lemma_.lower()) if width == 1 else None)
                 if asset:
-                    found = (asset, tok.i - width + 1, tok.i)
+                    self.assets[i] = (asset, i - width + 1, i)
                     break
-            if found and tok.pos_ != "ADJ":
-                self.assets[tok.i] = found
 
     def entity(self, hit: ActorHit, code: str) -> Entity:
         return Entity(hit.text, code, Span(hit.start, hit.end), hit.entry.kind, hit.entry.sector)

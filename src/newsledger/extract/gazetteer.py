@@ -141,11 +141,16 @@ class PlaceIndex:
 
 
 def _fold(name: str) -> str:
+    if name.isascii():  # nothing to decompose (most names): the same result, without the slow path
+        return _NOT_ALNUM.sub(" ", name.lower()).strip()
     import unicodedata
 
     s = unicodedata.normalize("NFKD", name.lower())
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", " ", s).strip()
+    return _NOT_ALNUM.sub(" ", s).strip()
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 @lru_cache(maxsize=1)

