@@ -147,6 +147,9 @@ def test_deployment_sentences(text, expected):
 @pytest.mark.parametrize("text, kind", [
     ("The minister called the exercise a provocation.", "CONSULT"),  # a judgement, not a phone call
     ("Troops were seen near the border with occupied Crimea.", "ASSAULT"),  # a state named in passing
+    ("Moscow denies that it would attack its neighbour Ukraine.", "ASSAULT"),
+    ("Invading Ukraine would prove a costly mistake for the Kremlin.", "ASSAULT"),  # generic
+    ("Western capitals accuse Russia of planning to invade Ukraine.", "ASSAULT"),  # the accusation is the event
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
@@ -159,6 +162,21 @@ def test_no_event(text, kind):
 def test_other_sentences(text, expected):
     got = [(m.type, m.mode, m.status, m.time.date if m.time else None) for m in _extract(text, context="")]
     assert expected in got, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what a speaker claims another will do is the speaker's accusation
+    ("Russia could invade Ukraine at any moment, Sullivan said on Sunday.", ("ACCUSE", ("USA",), ("RUS",))),
+    # talks reported by one side, with the other side named
+    ("Blinken said his talks with Lavrov on Friday were useful.", ("CONSULT", ("RUS", "USA"), ())),
+    # sanctions on a target, announced by the speaker
+    ("The package includes sanctions on three Russian banks, Biden said.", ("SANCTION", ("USA",), ("RUS",))),
+])
+def test_parties(text, expected):
+    got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]
+    assert expected in got, got
+
+
 
 
 @pytest.mark.slow

@@ -255,6 +255,14 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         # "Four F-16 jets will be sent to Lithuania, Denmark said": the speaker is the sender
         actors = [e for e in ctx.entities_in(ctx.doc.char_span(att.span.start - ctx.offset,
                                                                 att.span.end - ctx.offset, alignment_mode="expand"))]
+    if not actors and kind == "CONSULT" and tok.pos_ == "NOUN" and _partners(ctx, tok):
+        # "Blinken said talks with Lavrov were frank", "... on a call with Zelensky, the White House
+        # said": the other side is the one who reports the talks, or the governing clause's subject
+        actors = _governing_side(ctx, tok, att)
+    if not actors and kind == "SANCTION" and tok.pos_ == "NOUN" and ctx.entities_in(
+            t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against") for t in c.subtree):
+        # "The measures include sanctions on two Russian banks, Biden said": the one who announces them
+        actors = _governing_side(ctx, tok, att)
     if not actors and kind == "CONSULT" and trig.needs == "none":
         actors = _dedupe(ctx.entities_in(ctx.doc))
     if not actors and kind in SPEECH_ACTS:
@@ -291,6 +299,17 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         status = ctx.deploy_last.status  # "The redeployments include ...": where the deployment stands
     if status == "hypothetical" and kind not in KEEP_HYPOTHETICAL:
         return []
+    generic = tok.tag_ == "VBG" and tok.dep_ in ("csubj", "compound", "nsubj") and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+    if kind in SPECULATIVE and (generic or _under_lemma(tok, ("accuse", "allege"))):
+        return []  # "Invading Ukraine would be a wound", "accuse Russia of planning to invade": no attack
+    claimed_against: list[Entity] = []
+    if kind in SPECULATIVE and status in ("considered", "announced") and att is not None and att.code \
+            and att.code not in {a.code for a in actors}:
+        # "Russia could invade at any time, Sullivan said": what is reported is the claim (docs/CONVENTIONS.md)
+        speaker = ctx.entities_in(t for t in ctx.doc if att.span.start <= t.idx + ctx.offset < att.span.end)
+        if speaker:
+            kind, claimed_against, actors, status, cue = "ACCUSE", actors, speaker, "completed", None
     if status in ("considered", "negated") and kind in SPECULATIVE:
         return []  # "may be preparing to launch an attack", "denies planning an invasion"
     actor_codes = {a.code for a in actors}
@@ -324,6 +343,8 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         # talks need two sides: "spoke to reporters" and "will be called" are not CONSULT events
         if mode != "multilateral" and len({e.code for e in actors + recipients}) < 2:
             return []
+    elif claimed_against:
+        recipients = [e for e in claimed_against if e.code not in actor_codes]
     else:
         recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
     if location is None and kind not in DEPLOYMENT_TYPES:
@@ -446,6 +467,36 @@ def _origin_only(ctx: SentenceContext, tok: Token, trig: Trigger) -> bool:
 
 def _is_asset(ctx: SentenceContext, tok: Token) -> bool:
     return tok.i in ctx.assets
+
+
+def _under_lemma(tok: Token, lemmas: tuple[str, ...], hops: int = 6) -> bool:
+    cur = tok
+    for _ in range(hops):
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.lemma_ in lemmas:
+            return True
+    return False
+
+
+def _partners(ctx: SentenceContext, noun: Token) -> list[Entity]:
+    return ctx.entities_in(t for c in noun.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree)
+
+
+def _governing_side(ctx: SentenceContext, tok: Token, att) -> list[Entity]:
+    if att is not None and att.code:
+        return ctx.entities_in(t for t in ctx.doc if att.span.start <= t.idx + ctx.offset < att.span.end)
+    cur = tok
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            subj = subject_of(cur)
+            if subj is not None and tok.i not in {t.i for t in subj.subtree}:
+                return actors_of_phrase(ctx, subj)
+    return []
 
 
 def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:

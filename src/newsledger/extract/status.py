@@ -16,7 +16,7 @@ _DOMINANT = ("hypothetical", "negated")
 def _chain(trigger: Token) -> list[Token]:
     """The trigger and the verbs governing it up to (not through) a verb of saying."""
     out = [trigger]
-    if trigger.pos_ == "VERB" and trigger.dep_ in ("amod", "acl") and not any(
+    if trigger.pos_ == "VERB" and trigger.dep_ in ("amod", "acl") and trigger.tag_ in ("VBG", "VBN") and not any(
             c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
         return out  # "the marines landing today will relieve ...": the participle states its own stage
     # ("fears it would invade": a clause on a noun, which says how it stands)
@@ -74,6 +74,8 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
             found.append((dist, "negated", verb))
     # "it was not expected that more troops would be deployed": a negated verb of expecting or planning
     top = chain[-1]
+    if top.dep_ == "ccomp" and top.head.lemma_ in ("deny", "refute"):
+        found.append((len(chain), "negated", top.head))  # "denies that it would attack"
     if top.dep_ == "ccomp" and top.head.lemma_ not in SAY_LEMMAS and top.head.pos_ in ("VERB", "AUX"):
         neg = next((c for c in top.head.children if c.dep_ == "neg"), None)
         if neg is not None:
