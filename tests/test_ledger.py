@@ -130,6 +130,34 @@ def test_ledger_on_the_sample_tracks_us_deployments(tmp_path):
 
 
 @pytest.mark.slow
+def test_contingents_of_one_article_stay_apart(tmp_path):
+    """'about 2,000 to Poland and Germany ... 1,700 of them to Poland, 300 to Germany': the two
+    contingents are two events (each may join the umbrella figure, not both), so each host has its own."""
+    db = str(tmp_path / "l.db")
+    assert run_cli("ingest", str(SAMPLE / "10_us-deploys-poland-romania.txt"), db=db).returncode == 0
+    r = run_cli("posture", "--json", "--at", "2022-02-10", db=db)
+    hosts = {h["host"]: h for h in json.loads(r.stdout)}
+    figures = {host: {(tuple(l["senders"]), l["min"]) for l in hosts[host]["lines"]} for host in ("POL", "DEU")}
+    assert (("USA",), 1700) in figures["POL"] and (("USA",), 300) in figures["DEU"], figures
+
+
+def test_union_refuses_contingents_an_article_keeps_apart():
+    from newsledger.merge import _UnionFind
+
+    uf = _UnionFind()
+    both, pol, deu = (_m("a:0", recipients=("POL", "DEU"), country=None, qty=(2000, 2000)),
+                      _m("a:1", qty=(1700, 1700)), _m("a:2", recipients=("DEU",), country="DEU", qty=(300, 300)))
+    for m in (both, pol, deu):
+        uf.add_contingent("m:" + m.id, m, "a")
+    assert uf.can_union("m:a:0", "m:a:1")
+    uf.union("m:a:0", "m:a:1")
+    assert not uf.can_union("m:a:2", "m:a:0")  # Germany's 300 would join Poland's 1,700
+    other = _m("b:0", recipients=("DEU",), country="DEU", qty=(300, 300))
+    uf.add_contingent("m:b:0", other, "b")
+    assert uf.can_union("m:a:2", "m:b:0")  # another article's report of the same contingent
+
+
+@pytest.mark.slow
 def test_export_events_formats(tmp_path):
     db = str(tmp_path / "l.db")
     assert run_cli("ingest", str(SAMPLE), db=db).returncode == 0

@@ -66,8 +66,21 @@ def compatible(a: Row, b: Row, window: int = WINDOW_DAYS) -> bool:
 
 
 class _UnionFind:
+    """Components of mentions; a component may not hold two contingents an article keeps apart."""
+
     def __init__(self):
         self.parent: dict[str, str] = {}
+        self.contingents: dict[str, list[tuple[str, frozenset[str]]]] = {}  # root -> (article, destination)
+
+    def add_contingent(self, node: str, m: Mention, article_id: str) -> None:
+        """A deployment with its own figure and destination ("1,700 to Poland ... 300 to Germany")."""
+        dest = _destination(m)
+        if m.type in DEPLOYMENT_TYPES and m.quantity is not None and dest:
+            self.contingents.setdefault(self.find(node), []).append((article_id, dest))
+
+    def can_union(self, a: str, b: str) -> bool:
+        ca, cb = self.contingents.get(self.find(a), ()), self.contingents.get(self.find(b), ())
+        return not any(art_a == art_b and not (da & db) for art_a, da in ca for art_b, db in cb)
 
     def find(self, x: str) -> str:
         self.parent.setdefault(x, x)
@@ -80,6 +93,9 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+            moved = self.contingents.pop(max(ra, rb), [])
+            if moved:
+                self.contingents.setdefault(min(ra, rb), []).extend(moved)
 
 
 def merge_pending(store: Store, *, window: int = WINDOW_DAYS,
@@ -95,6 +111,7 @@ def merge_pending(store: Store, *, window: int = WINDOW_DAYS,
     for m, rec in new:
         rows[m.id] = (m, rec)
         uf.find("m:" + m.id)
+        uf.add_contingent("m:" + m.id, m, rec.article.id)
     # new against new: block by (type, actor code)
     blocks: dict[tuple[str, str], list[str]] = {}
     for mid, (m, _rec) in rows.items():
@@ -108,7 +125,8 @@ def merge_pending(store: Store, *, window: int = WINDOW_DAYS,
             for day_b, b in dated[k + 1:]:
                 if (day_b - day).days > window:
                     break
-                if uf.find("m:" + a) != uf.find("m:" + b) and compatible(rows[a], rows[b], window):
+                if uf.find("m:" + a) != uf.find("m:" + b) and compatible(rows[a], rows[b], window) \
+                        and uf.can_union("m:" + a, "m:" + b):
                     uf.union("m:" + a, "m:" + b)
         undated: dict[str, list[str]] = {}
         for i in ids:
@@ -116,7 +134,7 @@ def merge_pending(store: Store, *, window: int = WINDOW_DAYS,
                 undated.setdefault(rows[i][1].article.id, []).append(i)
         for i in ids:
             for j in undated.get(rows[i][1].article.id, []):
-                if i != j and compatible(rows[i], rows[j], window):
+                if i != j and compatible(rows[i], rows[j], window) and uf.can_union("m:" + i, "m:" + j):
                     uf.union("m:" + i, "m:" + j)
     # new against already merged mentions (only of the types merged ones have in the batch's date span:
     # a first merge of a large batch asks nothing per mention)
