@@ -172,10 +172,20 @@ def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
         if tok is None:
             continue
         cur = tok
+        steps = []
+        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+            verb = _clause_verb(tok)  # "demanded that missile deployments be limited"
+            while verb is not None and verb.dep_ == "prep":  # "seeking guarantees, including no deployments"
+                verb = _clause_verb(verb)
+            if verb is not None:
+                steps.append(verb)
+                cur = verb
         for _ in range(3):
             if cur.head.i == cur.i or cur.dep_ not in ("ccomp", "xcomp", "advcl", "acl", "conj"):
                 break
             cur = cur.head
+            steps.append(cur)
+        for cur in steps:
             outer = by_token.get(cur.idx)
             if outer is None or outer is m:
                 continue
