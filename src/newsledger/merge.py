@@ -154,9 +154,12 @@ def merge_pending(store: Store, *, window: int = WINDOW_DAYS,
         missing = [cid for cid, _ in cands if cid not in existing]
         if missing:
             for row in store.mentions(MentionFilter(ids=tuple(missing))):
-                existing[row[0].id] = (row, dict(cands)[row[0].id])
+                eid = dict(cands)[row[0].id]
+                existing[row[0].id] = (row, eid)
+                uf.add_contingent("e:" + eid, row[0], row[1].article.id)
         for cid, eid in cands:
-            if cid in existing and compatible((m, rec), existing[cid][0], window):
+            if cid in existing and compatible((m, rec), existing[cid][0], window) \
+                    and uf.can_union("m:" + mid, "e:" + eid):
                 uf.union("m:" + mid, "e:" + eid)
     # components: new mentions plus the existing events they join
     comps: dict[str, tuple[list[str], set[str]]] = {}
