@@ -150,9 +150,18 @@ def test_deployment_sentences(text, expected):
     ("Moscow denies that it would attack its neighbour Ukraine.", "ASSAULT"),
     ("Invading Ukraine would prove a costly mistake for the Kremlin.", "ASSAULT"),  # generic
     ("Western capitals accuse Russia of planning to invade Ukraine.", "ASSAULT"),  # the accusation is the event
+    ("Fears of war have prompted several embassies in Kyiv to withdraw some personnel.", "RETREAT"),  # civilians
+    ("Officials said the risk of a Russian army attack has increased.", "MOBILIZE"),  # the army names the attack
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
+
+
+def test_a_condition_is_no_deployment():
+    got = [_key(m)[:4] for m in _extract("Britain will send jets to Estonia if Russian troops cross into Ukraine.",
+                                          context="")]
+    assert ("MOBILIZE", "aircraft", ("GBR",), ("EST",)) in got
+    assert not any(k[2] == ("RUS",) for k in got), got
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -204,6 +204,10 @@ def asset_args(ctx: SentenceContext, trigger: Token) -> list[tuple[Token, Asset,
     out = []
     for head_i, (asset, first, last) in ctx.assets.items():
         tok = ctx.doc[head_i]
+        if tok.dep_ == "compound" and tok.head.i != trigger.i and any(
+                t.type not in ("MOBILIZE", "RETREAT") for lemma in [tok.head.lemma_.lower()]
+                for t in ctx.lexicon.nouns.get(lemma, ()) + ctx.lexicon.verbs.get(lemma, ())):
+            continue  # "the risk of a Russian army attack": the army names another event, it is not moved
         # "troops deployed near the border": the trigger modifies the asset noun
         if _governs(trigger, tok, max_hops=6) or (trigger.dep_ in ("acl", "relcl") and trigger.head == tok) \
                 or _stray_subject(trigger, tok):

@@ -247,6 +247,11 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     standin = stand_in(ctx, tok) if trig.needs == "asset" and not assets and kind in DEPLOYMENT_TYPES else None
     if trig.needs == "asset" and not assets and standin is None or _origin_only(ctx, tok, trig):
         return []
+    if kind in DEPLOYMENT_TYPES and _moved_by_civilians(ctx, tok):
+        return []
+    if kind in DEPLOYMENT_TYPES and tok.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+        return []  # "... will deploy forces if Russian troops cross the border": the condition is no event
     if assets and trig.aid and all(a[1].aid for a in assets):
         kind = trig.aid
     if kind in DEPLOYMENT_TYPES:
@@ -477,6 +482,14 @@ def _origin_only(ctx: SentenceContext, tok: Token, trig: Trigger) -> bool:
 
 def _is_asset(ctx: SentenceContext, tok: Token) -> bool:
     return tok.i in ctx.assets
+
+
+def _moved_by_civilians(ctx: SentenceContext, tok: Token) -> bool:
+    """'Embassies withdraw some personnel', 'prompted embassies to withdraw staff'."""
+    movers = [subject_of(tok)]
+    if tok.dep_ == "xcomp":
+        movers += [c for c in tok.head.children if c.dep_ == "dobj"]
+    return any(m is not None and m.lemma_.lower() in ctx.lexicon.civilian_movers for m in movers)
 
 
 def _under_lemma(tok: Token, lemmas: tuple[str, ...], hops: int = 6) -> bool:

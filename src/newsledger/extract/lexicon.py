@@ -62,6 +62,7 @@ class Lexicon:
     max_asset_words: int = 1
     reason_nouns: frozenset[str] = frozenset()  # "in response to X": X is neither destination nor date
     not_triggers: tuple[str, ...] = ()  # lower-case phrases whose words are never triggers ("occupied crimea")
+    civilian_movers: frozenset[str] = frozenset()  # "embassies withdraw personnel": no military move
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -153,4 +154,5 @@ def load_lexicon() -> Lexicon:
                    phrases, assets, cues, {k: tuple(v) for k, v in (trig.get("irregular") or {}).items()},
                    frozenset(str(w).lower() for w in trig.get("speculative_modifiers", [])), max_words,
                    frozenset(str(w).lower() for w in trig.get("reason_nouns", [])),
-                   tuple(str(p).lower() for p in trig.get("not_triggers", [])))
+                   tuple(str(p).lower() for p in trig.get("not_triggers", [])),
+                   frozenset(str(w).lower() for w in trig.get("civilian_movers", [])))
