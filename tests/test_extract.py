@@ -124,6 +124,9 @@ def _key(m):
      ("MOBILIZE", "troops", ("CAN",), ("LVA",), "LVA", None, "underway")),
     ("The Navy has six frigates in Greece.",
      ("MOBILIZE", "naval", ("USA",), ("GRC",), "GRC", (6, 6), "completed")),
+    # forces moving toward a state are still at home, like forces near its border
+    ("Russia is moving tanks and troops toward Ukraine, analysts said.",
+     ("MOBILIZE", "mixed", ("RUS",), (), "RUS", None, "underway")),
     # a reported clause whose subject the parser hung on the verb of saying
     ("A spokesman said about 900 of the marines from Camp Lejeune would go to Norway.",
      ("MOBILIZE", "troops", ("USA",), ("NOR",), "NOR", (900, 900), "announced")),
