@@ -340,8 +340,9 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         if standin is not None:
             part = standin.part
             part.recipients, part.location, part.somewhere = parts[0].recipients, parts[0].location, parts[0].somewhere
-            take_previous_place(ctx, tok, part)
             parts = [part]
+        for part in parts:  # "... deployed there": where the article's last deployment went
+            take_previous_place(ctx, tok, part)
         if trig.needs_place and not any(p.somewhere for p in parts):
             return []
     elif kind == "CONSULT":
