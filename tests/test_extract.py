@@ -160,6 +160,12 @@ def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
 
 
+def test_agreeing_to_talk_is_an_agreement():
+    types = {m.type for m in _extract("Russia and the United States agreed to hold more talks with each other.",
+                                      context="")}
+    assert "AGREE" in types
+
+
 def test_a_condition_is_no_deployment():
     got = [_key(m)[:4] for m in _extract("Britain will send jets to Estonia if Russian troops cross into Ukraine.",
                                           context="")]

@@ -191,8 +191,8 @@ def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
                 continue
             if outer.type == "REQUEST" and m.type in ("MOBILIZE", "RETREAT", "CONCEDE", "AGREE"):
                 drop.add(id(m))
-            elif outer.type == "AGREE" and m.type != "AGREE":
-                drop.add(id(outer))
+            elif outer.type == "AGREE" and m.type not in ("AGREE", "CONSULT", "COOPERATE"):
+                drop.add(id(outer))  # ("agreed to continue talks" stays an AGREE, beside the talks)
             elif outer.type == "THREATEN" and m.type == "RETREAT":
                 drop.add(id(m))
     return [m for m in mentions if id(m) not in drop]
