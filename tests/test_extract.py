@@ -153,6 +153,7 @@ def test_deployment_sentences(text, expected):
     ("Moscow denies that it would attack its neighbour Ukraine.", "ASSAULT"),
     ("Invading Ukraine would prove a costly mistake for the Kremlin.", "ASSAULT"),  # generic
     ("Western capitals accuse Russia of planning to invade Ukraine.", "ASSAULT"),  # the accusation is the event
+    ("The talks came amid US warnings about an attack on Ukraine.", "THREATEN"),  # background
     ("Fears of war have prompted several embassies in Kyiv to withdraw some personnel.", "RETREAT"),  # civilians
     ("Officials said the risk of a Russian army attack has increased.", "MOBILIZE"),  # the army names the attack
 ])
@@ -187,6 +188,8 @@ def test_other_sentences(text, expected):
     ("Russia could invade Ukraine at any moment, Sullivan said on Sunday.", ("ACCUSE", ("USA",), ("RUS",))),
     # talks reported by one side, with the other side named
     ("Blinken said his talks with Lavrov on Friday were useful.", ("CONSULT", ("RUS", "USA"), ())),
+    # a warning of costs, made by the speaker, to the state it names
+    ("Russia would pay a heavy price for any invasion, Biden said on Monday.", ("THREATEN", ("USA",), ("RUS",))),
     # sanctions on a target, announced by the speaker
     ("The package includes sanctions on three Russian banks, Biden said.", ("SANCTION", ("USA",), ("RUS",))),
 ])

@@ -49,7 +49,8 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
             entries = lex.nouns.get(lemma, ()) or lex.nouns.get(tok.lower_, ()) or lex.nouns.get(_hyphenated(tok), ())
             if tok.dep_ == "pobj" and tok.head.lower_ in SIDE_PREPS:
                 # "amid Russia's build-up" is background; "after his meeting with Lavrov" still happened
-                entries = tuple(t for t in entries if t.type not in DEPLOYMENT_TYPES | SPECULATIVE)
+                # ("amid US warnings", too, is background)
+                entries = tuple(t for t in entries if t.type not in DEPLOYMENT_TYPES | SPECULATIVE | {"THREATEN"})
         else:
             entries = ()
         if tok.dep_ == "amod" and tok.i < tok.head.i:
@@ -319,6 +320,14 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     if kind in SPECULATIVE and (generic or _under_lemma(tok, ("accuse", "allege"))):
         return []  # "Invading Ukraine would be a wound", "accuse Russia of planning to invade": no attack
     claimed_against: list[Entity] = []
+    if trig.by_speaker:  # "Russia would pay a heavy price, Biden said": USA warns RUS
+        speaker = attribution_of(ctx, tok)
+        ents = ctx.entities_in(t for t in ctx.doc if speaker is not None and
+                               speaker.span.start <= t.idx + ctx.offset < speaker.span.end)
+        if ents:
+            claimed_against, actors = [a for a in actors if a.code not in {e.code for e in ents}], ents
+        elif _clause_verb(tok) is not None and _clause_verb(tok).lemma_ in ("pay", "face", "bear", "suffer", "incur"):
+            return []  # "Russia will pay a heavy price", said by nobody named: no one to code as threatening
     if kind in SPECULATIVE and status in ("considered", "announced") and att is not None and att.code \
             and att.code not in {a.code for a in actors}:
         # "Russia could invade at any time, Sullivan said": what is reported is the claim (docs/CONVENTIONS.md)

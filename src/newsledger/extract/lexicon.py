@@ -26,6 +26,7 @@ class Trigger:
     not_with_dep: frozenset[str] = frozenset()  # no event when the word has a child with this relation
     with_subject: frozenset[str] = frozenset()  # only an event when its subject's lemma is one of these
     with_dep: frozenset[str] = frozenset()  # only an event when the word has a child with this relation
+    by_speaker: bool = False  # the speaker acts; the clause's subject is the target ("will pay a heavy price")
     object_is_destination: bool = False
     stative: bool = False  # where forces are kept ("based", "stationed"): describes, does not move them
     needs_place: bool = False  # an event only with a destination ("marines are in Norway", "has ships in")
@@ -108,6 +109,7 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
                    not_with_dep=frozenset(str(w) for w in entry.get("not_with_dep", [])),
                    with_subject=frozenset(str(w).lower() for w in entry.get("with_subject", [])),
                    with_dep=frozenset(str(w) for w in entry.get("with_dep", [])),
+                   by_speaker=entry.get("by") == "speaker",
                    object_is_destination=entry.get("dest") == "object", stative=bool(entry.get("stative", False)),
                    needs_place=entry.get("where") == "required")
 
