@@ -161,6 +161,13 @@ def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
 
 
+def test_a_passive_subject_is_the_target():
+    """'Two Russian banks were also sanctioned': Russia is sanctioned; the sanctioner is named before."""
+    text = "The United States sanctioned the head of the FSB on Monday. Two Russian banks were also sanctioned."
+    late = [m for m in _extract(text, context="") if m.sentence.startswith("Two")]
+    assert [(m.type, m.actor_codes, m.recipient_codes) for m in late] == [("SANCTION", ["USA"], ["RUS"])]
+
+
 def test_agreeing_to_talk_is_an_agreement():
     types = {m.type for m in _extract("Russia and the United States agreed to hold more talks with each other.",
                                       context="")}

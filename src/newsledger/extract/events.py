@@ -320,6 +320,19 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
     if kind in SPECULATIVE and (generic or _under_lemma(tok, ("accuse", "allege"))):
         return []  # "Invading Ukraine would be a wound", "accuse Russia of planning to invade": no attack
     claimed_against: list[Entity] = []
+    passive_subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+    if kind not in DEPLOYMENT_TYPES | {"CONSULT", "AGREE", "COOPERATE"} and passive_subj is not None \
+            and agent_of(tok) is None and {a.code for a in actors} <= {
+                e.code for e in ctx.entities_in(passive_subj.subtree)}:
+        # "Two Russian banks were also sanctioned": the subject is the target; the actor is the one named
+        # before (the sentence's speaker, else the previous sentence's first actor), if any
+        speaker = attribution_of(ctx, tok)
+        before = ctx.entities_in(t for t in ctx.doc if speaker is not None and
+                                 speaker.span.start <= t.idx + ctx.offset < speaker.span.end) or ctx.fallback
+        claimed_against = actors
+        actors = [e for e in before if e.code not in {a.code for a in claimed_against}]
+        if not actors:
+            return []
     if trig.by_speaker:  # "Russia would pay a heavy price, Biden said": USA warns RUS
         speaker = attribution_of(ctx, tok)
         ents = ctx.entities_in(t for t in ctx.doc if speaker is not None and
