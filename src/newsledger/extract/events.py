@@ -207,7 +207,7 @@ def _merge_same_event(ctx: SentenceContext, mentions: list[Mention]) -> list[Men
         tok = tokens[start]
         subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is None and tok.pos_ == "VERB" and tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
-            subj = tok.head  # "the 150 troops arriving next week": the forces it describes
+            subj = tok.head  # "the 250 troops arriving next week": the forces it describes
         if subj is None and tok.pos_ == "VERB" and tok.dep_ in ("xcomp", "relcl", "acl"):
             subj = subject_of(tok)  # "... while Canada keeps boosting its forces"
         return subj.lower_ if subj is not None else None
@@ -401,7 +401,7 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         or cue_tok is not None and cue_tok.i != tok.i and cue_tok.tag_ in ("MD", "VBZ", "VBP"))  # "plans to hold"
     time = _time_for(ctx, tok, timexes, published, future)
     if status in ("underway", "completed") and time is not None and published is not None and time.date > published:
-        status = "announced"  # "the 150 troops arriving next week": not yet under way as reported
+        status = "announced"  # "the 250 troops arriving next week": not yet under way as reported
     sentence = ctx.doc.text
     sent_span = Span(ctx.offset, ctx.offset + len(sentence))
     trig_span = Span(tok.idx + ctx.offset, tok.idx + len(tok.text) + ctx.offset)
@@ -463,7 +463,7 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
     if ents:
         return ents, True
     # "the build-up of 100,000 Russian troops", "the withdrawal by Russia": before the verb's subject
-    # ("Milley described the build-up of ... Russian troops")
+    # ("a general said the build-up of Russian troops was the largest")
     own = ctx.entities_in(t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "by")
                           for t in phrase_tokens(c))
     if own:

@@ -72,7 +72,7 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
             found.append((dist, cues.lemmas[verb.lemma_], verb))
         if dist > 0 and verb.lemma_ in ("deny", "refute"):
             found.append((dist, "negated", verb))
-    # "it was not expected that more troops would be deployed": a negated verb of expecting or planning
+    # "officials did not expect that more troops would be sent": a negated verb of expecting or planning
     top = chain[-1]
     if top.dep_ == "ccomp" and top.head.lemma_ in ("deny", "refute"):
         found.append((len(chain), "negated", top.head))  # "denies that it would attack"
