@@ -38,8 +38,9 @@ def test_gold_files_are_well_formed(name, texts, events):
 def test_gold_anchors_are_in_their_texts(name):
     from newsledger.evaluate import _anchor_pos, _gold_article
 
+    corpora = {}
     for g in load_gold(GOLD / name):
-        art = _gold_article(SHARED, g.file)
+        art = _gold_article(SHARED, g.file, corpora)
         assert art is not None, g.file
         for ev in g.events:
             pos = _anchor_pos(art.text, ev)

@@ -223,18 +223,20 @@ def _pred_slot(slot: str, m: Mention):
             "location": m.location.country if m.location else None}[slot]
 
 
-def _gold_article(texts_dir: Path, ref: str) -> Article | None:
-    """The article a gold line names: a file, or `FILE.jsonl#ID` for one record of a JSONL corpus."""
+def _gold_article(texts_dir: Path, ref: str, corpora: dict[Path, dict[str, Article]] | None = None) -> Article | None:
+    """The article a gold line names: a file, or `FILE.jsonl#ID` for one record of a JSONL corpus
+    (read once per call of `evaluate`: `corpora` keeps each corpus's records by id)."""
     name, _, record_id = ref.partition("#")
     path = texts_dir / name
     if not path.is_file():
         return None
-    for item in read_file(str(path)):
-        if isinstance(item, Article) and (not record_id or item.id == record_id):
-            return item
-        if not record_id:
-            return None
-    return None
+    if not record_id:
+        item = next(iter(read_file(str(path))), None)
+        return item if isinstance(item, Article) else None
+    corpora = {} if corpora is None else corpora
+    if path not in corpora:
+        corpora[path] = {a.id: a for a in read_file(str(path)) if isinstance(a, Article)}
+    return corpora[path].get(record_id)
 
 
 def evaluate(gold_path: str | Path, texts_dir: str | Path, *, workers: int = 1) -> EvalReport:
@@ -243,8 +245,9 @@ def evaluate(gold_path: str | Path, texts_dir: str | Path, *, workers: int = 1) 
 
     report = EvalReport()
     pairs: list[tuple[GoldText, Article]] = []
+    corpora: dict[Path, dict[str, Article]] = {}
     for gold in load_gold(gold_path):
-        art = _gold_article(Path(texts_dir), gold.file)
+        art = _gold_article(Path(texts_dir), gold.file, corpora)
         if art is None:
             report.skipped.append(gold.file)
             continue

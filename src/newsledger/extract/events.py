@@ -265,28 +265,27 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         actors, from_subject = list(ctx.deploy_last.actors), False  # "They were shipped there"
     else:
         actors, from_subject = _actors(ctx, tok, kind, assets)
-    att = attribution_of(ctx, tok) if kind not in SPEECH_ACTS else None
+    said = attribution_of(ctx, tok)  # who the article says asserts it
+    speaker = _speaker(ctx, said)
+    att = said if kind not in SPEECH_ACTS else None  # (a speech act's speaker is its actor, not its source)
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
     if not actors and kind in DEPLOYMENT_TYPES and passive and att is not None and att.code:
         # "Four F-16 jets will be sent to Lithuania, Denmark said": the speaker is the sender
-        actors = [e for e in ctx.entities_in(ctx.doc.char_span(att.span.start - ctx.offset,
-                                                                att.span.end - ctx.offset, alignment_mode="expand"))]
+        actors = list(speaker)
     if not actors and kind == "CONSULT" and tok.pos_ == "NOUN" and _partners(ctx, tok):
         # "Blinken said talks with Lavrov were frank", "... on a call with Zelensky, the White House
         # said": the other side is the one who reports the talks, or the governing clause's subject
-        actors = _governing_side(ctx, tok, att)
+        actors = _governing_side(ctx, tok, att, speaker)
     if not actors and kind == "SANCTION" and tok.pos_ == "NOUN" and ctx.entities_in(
             t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against") for t in c.subtree):
         # "The measures include sanctions on two Russian banks, Biden said": the one who announces them
-        actors = _governing_side(ctx, tok, att)
+        actors = _governing_side(ctx, tok, att, speaker)
     if not actors and kind == "CONSULT" and trig.needs == "none":
         actors = _dedupe(ctx.entities_in(ctx.doc))
     if not actors and kind in SPEECH_ACTS:
         # "The US has said these demands are a non-starter": the speaker makes the speech act
-        say = attribution_of(ctx, tok)
-        if say is not None and say.code:
-            actors = ctx.entities_in(ctx.doc.char_span(say.span.start - ctx.offset, say.span.end - ctx.offset,
-                                                       alignment_mode="expand"))
+        if said is not None and said.code:
+            actors = list(speaker)
     discourse = False
     if not actors and kind in DEPLOYMENT_TYPES:
         # a party named in the sentence outside the destinations ("at NATO headquarters, ministers ...")
@@ -295,7 +294,7 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         dest_tokens = {t.i for p in ctx.doc if p.dep_ in ("prep", "dative")
                        and p.lower_ in ("to", "into", "in", "toward", "towards", "from") for t in p.subtree}
         if att is not None:
-            dest_tokens |= {t.i for t in ctx.doc if att.span.start <= t.idx + ctx.offset < att.span.end}
+            dest_tokens |= _span_tokens(ctx, att.span)
         # nor the subject of another clause ("... and that NATO would monitor it")
         dest_tokens |= {t.i for s in ctx.doc if s.dep_ in ("nsubj", "nsubjpass") and s.head.i != tok.i
                         for t in s.subtree}
@@ -317,7 +316,7 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
         return []
     generic = tok.tag_ == "VBG" and tok.dep_ in ("csubj", "compound", "nsubj") and not any(
         c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
-    if kind in SPECULATIVE and (generic or _under_lemma(tok, ("accuse", "allege"))):
+    if kind in SPECULATIVE and (generic or _under_lemma(tok, ctx.lexicon.accusing_verbs)):
         return []  # "Invading Ukraine would be a wound", "accuse Russia of planning to invade": no attack
     claimed_against: list[Entity] = []
     passive_subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
@@ -326,27 +325,22 @@ def _build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt
                 e.code for e in ctx.entities_in(passive_subj.subtree)}:
         # "Two Russian banks were also sanctioned": the subject is the target; the actor is the one named
         # before (the sentence's speaker, else the previous sentence's first actor), if any
-        speaker = attribution_of(ctx, tok)
-        before = ctx.entities_in(t for t in ctx.doc if speaker is not None and
-                                 speaker.span.start <= t.idx + ctx.offset < speaker.span.end) or ctx.fallback
+        before = speaker or ctx.fallback
         claimed_against = actors
         actors = [e for e in before if e.code not in {a.code for a in claimed_against}]
         if not actors:
             return []
     if trig.by_speaker:  # "Russia would pay a heavy price, Biden said": USA warns RUS
-        speaker = attribution_of(ctx, tok)
-        ents = ctx.entities_in(t for t in ctx.doc if speaker is not None and
-                               speaker.span.start <= t.idx + ctx.offset < speaker.span.end)
-        if ents:
-            claimed_against, actors = [a for a in actors if a.code not in {e.code for e in ents}], ents
-        elif _clause_verb(tok) is not None and _clause_verb(tok).lemma_ in ("pay", "face", "bear", "suffer", "incur"):
+        verb = _clause_verb(tok)
+        if speaker:
+            claimed_against, actors = [a for a in actors if a.code not in {e.code for e in speaker}], list(speaker)
+        elif verb is not None and verb.lemma_ in ctx.lexicon.cost_verbs:
             return []  # "Russia will pay a heavy price", said by nobody named: no one to code as threatening
     if kind in SPECULATIVE and status in ("considered", "announced") and att is not None and att.code \
             and att.code not in {a.code for a in actors}:
         # "Russia could invade at any time, Sullivan said": what is reported is the claim (docs/CONVENTIONS.md)
-        speaker = ctx.entities_in(t for t in ctx.doc if att.span.start <= t.idx + ctx.offset < att.span.end)
         if speaker:
-            kind, claimed_against, actors, status, cue = "ACCUSE", actors, speaker, "completed", None
+            kind, claimed_against, actors, status, cue = "ACCUSE", actors, list(speaker), "completed", None
     if status in ("considered", "negated") and kind in SPECULATIVE:
         return []  # "may be preparing to launch an attack", "denies planning an invasion"
     actor_codes = {a.code for a in actors}
@@ -446,17 +440,10 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
             if ents:
                 return ents, False
         # "Austin ... plan to weigh the possibility of stationing troops": the governing clause's subject
-        cur = tok
-        for _ in range(4):
-            if cur.head.i == cur.i:
-                break
-            cur = cur.head
-            if cur.pos_ in ("VERB", "AUX"):
-                subj = subject_of(cur)
-                if subj is not None and not _is_asset(ctx, subj):
-                    ents = actors_of_phrase(ctx, subj)
-                    if ents:
-                        return ents, False
+        for subj in _governing_subjects(tok):
+            ents = actors_of_phrase(ctx, subj) if not _is_asset(ctx, subj) else []
+            if ents:
+                return ents, False
         return [], False
     # noun trigger
     ents = possessor_actors(ctx, tok)
@@ -515,7 +502,7 @@ def _moved_by_civilians(ctx: SentenceContext, tok: Token) -> bool:
     return any(m is not None and m.lemma_.lower() in ctx.lexicon.civilian_movers for m in movers)
 
 
-def _under_lemma(tok: Token, lemmas: tuple[str, ...], hops: int = 6) -> bool:
+def _under_lemma(tok: Token, lemmas: frozenset[str], hops: int = 6) -> bool:
     cur = tok
     for _ in range(hops):
         if cur.head.i == cur.i:
@@ -530,19 +517,35 @@ def _partners(ctx: SentenceContext, noun: Token) -> list[Entity]:
     return ctx.entities_in(t for c in noun.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree)
 
 
-def _governing_side(ctx: SentenceContext, tok: Token, att) -> list[Entity]:
+def _governing_side(ctx: SentenceContext, tok: Token, att, speaker: list[Entity]) -> list[Entity]:
     if att is not None and att.code:
-        return ctx.entities_in(t for t in ctx.doc if att.span.start <= t.idx + ctx.offset < att.span.end)
+        return list(speaker)
+    for subj in _governing_subjects(tok):
+        if tok.i not in {t.i for t in subj.subtree}:
+            return actors_of_phrase(ctx, subj)
+    return []
+
+
+def _governing_subjects(tok: Token, hops: int = 4):
+    """Subjects of the verbs above `tok`, nearest first."""
     cur = tok
-    for _ in range(4):
+    for _ in range(hops):
         if cur.head.i == cur.i:
-            break
+            return
         cur = cur.head
         if cur.pos_ in ("VERB", "AUX"):
             subj = subject_of(cur)
-            if subj is not None and tok.i not in {t.i for t in subj.subtree}:
-                return actors_of_phrase(ctx, subj)
-    return []
+            if subj is not None:
+                yield subj
+
+
+def _span_tokens(ctx: SentenceContext, span: Span) -> set[int]:
+    return {t.i for t in ctx.doc if span.start <= t.idx + ctx.offset < span.end}
+
+
+def _speaker(ctx: SentenceContext, said) -> list[Entity]:
+    """The parties named in the attribution ("Sullivan said" -> USA)."""
+    return ctx.entities_in(ctx.doc[i] for i in sorted(_span_tokens(ctx, said.span))) if said is not None else []
 
 
 def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:

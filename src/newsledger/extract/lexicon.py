@@ -64,6 +64,8 @@ class Lexicon:
     reason_nouns: frozenset[str] = frozenset()  # "in response to X": X is neither destination nor date
     not_triggers: tuple[str, ...] = ()  # lower-case phrases whose words are never triggers ("occupied crimea")
     civilian_movers: frozenset[str] = frozenset()  # "embassies withdraw personnel": no military move
+    accusing_verbs: frozenset[str] = frozenset()  # "accuse X of planning to invade": the attack is alleged
+    cost_verbs: frozenset[str] = frozenset()  # "Russia will pay a heavy price": the one warned pays
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -157,4 +159,6 @@ def load_lexicon() -> Lexicon:
                    frozenset(str(w).lower() for w in trig.get("speculative_modifiers", [])), max_words,
                    frozenset(str(w).lower() for w in trig.get("reason_nouns", [])),
                    tuple(str(p).lower() for p in trig.get("not_triggers", [])),
-                   frozenset(str(w).lower() for w in trig.get("civilian_movers", [])))
+                   frozenset(str(w).lower() for w in trig.get("civilian_movers", [])),
+                   frozenset(str(w).lower() for w in trig.get("accusing_verbs", [])),
+                   frozenset(str(w).lower() for w in trig.get("cost_verbs", [])))

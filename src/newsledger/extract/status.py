@@ -70,12 +70,10 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
                 cues.lemmas[verb.lemma_] in ("completed", "underway") and verb.tag_ == "VB"):
             # "plans to hold talks": an infinitive 'hold' states no stage; 'held talks' does
             found.append((dist, cues.lemmas[verb.lemma_], verb))
-        if dist > 0 and verb.lemma_ in ("deny", "refute"):
-            found.append((dist, "negated", verb))
-    # "officials did not expect that more troops would be sent": a negated verb of expecting or planning
     top = chain[-1]
-    if top.dep_ == "ccomp" and top.head.lemma_ in ("deny", "refute"):
+    if top.dep_ == "ccomp" and cues.lemmas.get(top.head.lemma_) == "negated":
         found.append((len(chain), "negated", top.head))  # "denies that it would attack"
+    # "officials did not expect that more troops would be sent": a negated verb of expecting or planning
     if top.dep_ == "ccomp" and top.head.lemma_ not in SAY_LEMMAS and top.head.pos_ in ("VERB", "AUX"):
         neg = next((c for c in top.head.children if c.dep_ == "neg"), None)
         if neg is not None:
