@@ -36,11 +36,12 @@ def test_gold_files_are_well_formed(name, texts, events):
 @needs_shared
 @pytest.mark.parametrize("name", ["dev.jsonl", "heldout.jsonl", "dev2.jsonl"])
 def test_gold_anchors_are_in_their_texts(name):
-    from newsledger.evaluate import _anchor_pos, _gold_article
+    from newsledger.evaluate import _anchor_pos
+    from newsledger.labels import text_of
 
     corpora = {}
     for g in load_gold(GOLD / name):
-        art = _gold_article(SHARED, g.file, corpora)
+        art = text_of(SHARED, g.file, corpora)
         assert art is not None, g.file
         for ev in g.events:
             pos = _anchor_pos(art.text, ev)

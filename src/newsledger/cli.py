@@ -20,6 +20,7 @@ from rich.table import Table
 
 from . import serialize
 from .exceptions import NewsledgerError
+from .extract.base import DEFAULT_EXTRACTOR, EXTRACTORS
 from .ingest import DEFAULT_BATCH
 from .model import PLOVER_TYPES, STATUSES
 from .readers import DEFAULT_MAX_BYTES, ReadOptions
@@ -79,9 +80,16 @@ def _store(ctx: click.Context):
     return open_store(ctx.obj["db"])
 
 
+_extractor_option = click.option(
+    "--extractor", type=click.Choice(list(EXTRACTORS)), default=DEFAULT_EXTRACTOR, show_default=True,
+    help="Which extractor decides the events: 'learned' (a trained model decides types, status and roles "
+         "over rule-found candidates) or 'rules' (hand-written rules over the parse).")
+
+
 def _engine_options(fn):
-    """--workers, --engine and --address, shared by ingest and extract."""
+    """--extractor, --workers, --engine and --address, shared by ingest and extract."""
     opts = [
+        _extractor_option,
         click.option("--workers", default=1, show_default=True,
                      help="Extraction workers, each with its own spaCy pipeline: processes on this machine "
                           "(local engine) or Ray actors of one CPU (ray engine); 0 = one per core (of the cluster, "
@@ -98,7 +106,7 @@ def _engine_options(fn):
     return fn
 
 
-def _extract(store, *, engine: str, address: str | None, workers: int, redo: bool = False):
+def _extract(store, *, engine: str, address: str | None, workers: int, extractor: str, redo: bool = False):
     """Extract pending mentions with the chosen engine, with a progress bar."""
     if address and engine != "ray":
         raise click.BadParameter("--address is for --engine ray", param_hint="--address")
@@ -106,10 +114,11 @@ def _extract(store, *, engine: str, address: str | None, workers: int, redo: boo
         if engine == "ray":
             from .extract.ray_engine import extract_pending_ray
 
-            return extract_pending_ray(store, address=address, workers=workers, redo=redo, progress=advance)
+            return extract_pending_ray(store, address=address, workers=workers, redo=redo, extractor=extractor,
+                                       progress=advance)
         from .extract.run import extract_pending
 
-        return extract_pending(store, workers=workers, redo=redo, progress=advance)
+        return extract_pending(store, workers=workers, redo=redo, extractor=extractor, progress=advance)
 
 
 # -- ingest / extract ------------------------------------------------------------------------------
@@ -124,7 +133,7 @@ def _extract(store, *, engine: str, address: str | None, workers: int, redo: boo
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 @handle_errors
-def ingest(ctx, paths, date, max_bytes, no_extract, workers, engine, address, batch_size, as_json):
+def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, address, batch_size, as_json):
     """Read articles from PATHS (files, folders, globs, '-' for stdin) into the ledger.
 
     Formats: seed text (first line ' date YYYY-MM-DD' or ' date unknown'), plain text (date from
@@ -146,7 +155,7 @@ def ingest(ctx, paths, date, max_bytes, no_extract, workers, engine, address, ba
                                 batch_size=batch_size, progress=advance)
         extracted = merged = None
         if not no_extract:
-            extracted = _extract(store, engine=engine, address=address, workers=workers)
+            extracted = _extract(store, engine=engine, address=address, workers=workers, extractor=extractor)
             merged = merge_pending(store)
     if as_json:
         click.echo(json.dumps({
@@ -204,13 +213,13 @@ def watch(ctx, folder, interval, date, workers):
 @_engine_options
 @click.pass_context
 @handle_errors
-def extract(ctx, redo, workers, engine, address):
+def extract(ctx, redo, extractor, workers, engine, address):
     """Extract event mentions from every ingested article not yet extracted (locally, or on Ray with
     --engine ray), and merge them into the ledger's events."""
     from .merge import merge_pending
 
     with _store(ctx) as store:
-        report = _extract(store, engine=engine, address=address, workers=workers, redo=redo)
+        report = _extract(store, engine=engine, address=address, workers=workers, extractor=extractor, redo=redo)
         merged = merge_pending(store)
     out.print(f"{report.mentions} event mentions from {report.articles} articles; "
               f"ledger: {merged.events_total} events ({merged.events_touched} new or updated)", highlight=False)
@@ -621,3 +630,4 @@ def _clip(s: str, n: int) -> str:
 
 
 from . import cli_measure  # noqa: E402,F401  (registers eval, eval-merge, ask-eval and bench on `main`)
+from . import cli_learn  # noqa: E402,F401  (registers labels and train on `main`)

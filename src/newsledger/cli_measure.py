@@ -7,7 +7,7 @@ import json
 import click
 from rich.table import Table
 
-from .cli import handle_errors, main, out
+from .cli import _extractor_option, handle_errors, main, out
 from .exceptions import NewsledgerError
 
 @main.command("eval")
@@ -15,22 +15,27 @@ from .exceptions import NewsledgerError
 @click.option("--texts", type=click.Path(file_okay=False), envvar="NEWSLEDGER_SHARED", default="../shared",
               show_default=True, help="Folder the gold 'file' paths are relative to ($NEWSLEDGER_SHARED).")
 @click.option("--workers", default=1, show_default=True, help="Processes (0 = one per core).")
+@click.option("--level", type=click.Choice(["events", "mentions"]), default="events", show_default=True,
+              help="events: each article's ledger events matched to its gold events by type, actors and places; "
+                   "mentions: the earlier per-sentence measure (type and anchor only).")
+@_extractor_option
 @click.option("--misses", is_flag=True, help="Also list every missed, spurious or wrong-slot event.")
 @click.option("--json", "as_json", is_flag=True)
 @handle_errors
-def eval_(gold, texts, workers, misses, as_json):
+def eval_(gold, texts, workers, level, extractor, misses, as_json):
     """Score extraction against a GOLD set (docs/GOLD-FORMAT.md): P/R/F1 per type, deployments and
-    all events; slot accuracy (quantity, status, date, location)."""
+    all events; slot accuracy over matched pairs (events level: actors, recipients, location, mode,
+    status, quantity, date; mentions level: quantity, status, date, location)."""
     from .evaluate import evaluate
 
-    report = evaluate(gold, texts, workers=workers)
+    report = evaluate(gold, texts, workers=workers, level=level, extractor=extractor)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
         return
     if not report.texts:
         raise NewsledgerError(f"none of the gold texts were found under {texts}", hint="pass --texts")
     table = Table("type", "gold", "found", "correct", "precision", "recall", "F1",
-                  title=f"{gold}: {report.texts} texts" + (f" ({len(report.skipped)} not found)" if report.skipped else ""))
+                  title=f"{gold} ({report.level}, {extractor}): {report.texts} texts" + (f" ({len(report.skipped)} not found)" if report.skipped else ""))
     rows = sorted(report.per_type.items()) + [("deployments", report.deployments), ("ALL", report.all)]
     for name, sc in rows:
         table.add_row(name, str(sc.tp + sc.fn), str(sc.tp + sc.fp), str(sc.tp), f"{sc.precision:.3f}",

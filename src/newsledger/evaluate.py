@@ -1,7 +1,9 @@
 """Score extraction against a gold set (format: docs/GOLD-FORMAT.md).
 
-Precision, recall and F1 per type, for deployments (MOBILIZE + RETREAT) and for all events;
-slot accuracy (quantity, status, date, location) over matched pairs.
+Two levels: `events` (default; per-article events through a fresh ledger, evaluate_events.py) and
+`mentions` (the earlier measure: a mention matches a gold anchor of the same type in its sentence;
+every anchor of a gold event, restatements included, is a gold mention). Precision, recall and F1
+per type, for deployments (MOBILIZE + RETREAT) and for all events; slot accuracy over matched pairs.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from pathlib import Path
 
 from .exceptions import DataFileError
 from .model import DEPLOYMENT_TYPES, PLOVER_TYPES, STATUSES, Article, Mention
-from .readers import read_file
 from .store import ArticleFilter
 
-SLOTS = ("quantity", "status", "date", "location")
+SLOTS = ("quantity", "status", "date", "location")  # mention level
+LEVELS = ("events", "mentions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,7 @@ class GoldEvent:
     qmax: int | None = None
     has_quantity: bool = False
     status: str | None = None
+    also: tuple[str, ...] = ()  # anchors of the restatements of this event in other sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,20 +87,28 @@ class Miss:
 
 @dataclass(slots=True)
 class EvalReport:
+    level: str = "mentions"
     texts: int = 0
     skipped: list[str] = field(default_factory=list)
     per_type: dict[str, Score] = field(default_factory=dict)
     deployments: Score = field(default_factory=Score)
     all: Score = field(default_factory=Score)
-    slots: dict[str, SlotScore] = field(default_factory=lambda: {s: SlotScore() for s in SLOTS})
-    deployment_slots: dict[str, SlotScore] = field(default_factory=lambda: {s: SlotScore() for s in SLOTS})
+    slots: dict[str, SlotScore] = field(default_factory=dict)
+    deployment_slots: dict[str, SlotScore] = field(default_factory=dict)
     misses: list[Miss] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        from .evaluate_events import EVENT_SLOTS
+
+        names = EVENT_SLOTS if self.level == "events" else SLOTS
+        self.slots = self.slots or {s: SlotScore() for s in names}
+        self.deployment_slots = self.deployment_slots or {s: SlotScore() for s in names}
 
     def as_dict(self) -> dict:
         def sc(s: Score) -> dict:
             return {"tp": s.tp, "fp": s.fp, "fn": s.fn, "precision": round(s.precision, 3),
                     "recall": round(s.recall, 3), "f1": round(s.f1, 3)}
-        return {"texts": self.texts, "skipped": self.skipped,
+        return {"level": self.level, "texts": self.texts, "skipped": self.skipped,
                 "all": sc(self.all), "deployments": sc(self.deployments),
                 "per_type": {t: sc(s) for t, s in sorted(self.per_type.items())},
                 "slots": {k: round(v.accuracy, 3) for k, v in self.slots.items()},
@@ -132,7 +143,8 @@ def _gold_event(e: dict) -> GoldEvent:
                      actors=tuple(e.get("actors") or ()), recipients=tuple(e.get("recipients") or ()),
                      location=e.get("location"), place=e.get("place"), date=e.get("date"),
                      date_precision=e.get("date_precision"), qmin=q.get("min") if q else None,
-                     qmax=q.get("max") if q else None, has_quantity=q is not None, status=e.get("status"))
+                     qmax=q.get("max") if q else None, has_quantity=q is not None, status=e.get("status"),
+                     also=tuple(e.get("also") or ()))
 
 
 def _anchor_pos(text: str, ev: GoldEvent) -> int:
@@ -223,40 +235,50 @@ def _pred_slot(slot: str, m: Mention):
             "location": m.location.country if m.location else None}[slot]
 
 
-def _gold_article(texts_dir: Path, ref: str, corpora: dict[Path, dict[str, Article]] | None = None) -> Article | None:
-    """The article a gold line names: a file, or `FILE.jsonl#ID` for one record of a JSONL corpus
-    (read once per call of `evaluate`: `corpora` keeps each corpus's records by id)."""
-    name, _, record_id = ref.partition("#")
-    path = texts_dir / name
-    if not path.is_file():
-        return None
-    if not record_id:
-        item = next(iter(read_file(str(path))), None)
-        return item if isinstance(item, Article) else None
-    corpora = {} if corpora is None else corpora
-    if path not in corpora:
-        corpora[path] = {a.id: a for a in read_file(str(path)) if isinstance(a, Article)}
-    return corpora[path].get(record_id)
-
-
-def evaluate(gold_path: str | Path, texts_dir: str | Path, *, workers: int = 1) -> EvalReport:
-    """Extract every gold text found under `texts_dir` and score it. Missing texts are skipped."""
+def evaluate(gold_path: str | Path, texts_dir: str | Path, *, workers: int = 1, level: str = "events",
+             extractor: str | None = None) -> EvalReport:
+    """Extract every gold text found under `texts_dir` and score it at `level` (`events`: per-article
+    events through a fresh ledger; `mentions`: per mention). Missing texts are skipped."""
+    from .extract.base import DEFAULT_EXTRACTOR
     from .extract.pipeline import extract_articles
+    from .labels import text_of
 
-    report = EvalReport()
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    extractor = extractor or DEFAULT_EXTRACTOR
+    report = EvalReport(level=level)
     pairs: list[tuple[GoldText, Article]] = []
     corpora: dict[Path, dict[str, Article]] = {}
     for gold in load_gold(gold_path):
-        art = _gold_article(Path(texts_dir), gold.file, corpora)
+        art = text_of(Path(texts_dir), gold.file, corpora)
         if art is None:
             report.skipped.append(gold.file)
             continue
         pairs.append((gold, art))
-    results = dict(extract_articles([a for _, a in pairs], workers=workers))
+    if level == "events":
+        from .evaluate_events import ledger_article_events, score_article
+
+        preds = ledger_article_events(pairs, workers=workers, extractor=extractor)
+        for gold, _art in pairs:
+            score_article(report, gold, preds[gold.file])
+            report.texts += 1
+        return report
+    results = dict(extract_articles([a for _, a in pairs], workers=workers, extractor=extractor))
     for gold, art in pairs:
-        score_text(report, gold, art, results.get(art.id, []))
+        score_text(report, _as_mentions(gold), art, results.get(art.id, []))
         report.texts += 1
     return report
+
+
+def _as_mentions(gold: GoldText) -> GoldText:
+    """Every anchor of every gold event (its restatements too) as a gold mention of that event."""
+    from dataclasses import replace
+
+    events = []
+    for g in gold.events:
+        events.append(g)
+        events += [replace(g, anchor=a, nth=1, also=()) for a in g.also]
+    return replace(gold, events=tuple(events))
 
 
 @dataclass(slots=True)

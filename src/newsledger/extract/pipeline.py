@@ -19,6 +19,7 @@ from ..exceptions import NewsledgerError
 from ..model import DEPLOYMENT_TYPES, Article, Entity, Mention, Span
 from . import memo
 from .arguments import SentenceContext
+from .base import DEFAULT_EXTRACTOR, Extractor, make_extractor
 from .events import sentence_mentions
 from .gazetteer import ActorHit, load_actors, load_places
 from .lexicon import load_lexicon
@@ -45,8 +46,10 @@ class Sentence:
     candidate: bool
 
 
-class Extractor:
-    """Loads the model and the knowledge files once; `extract(articles)` is then pure."""
+class RulesExtractor:
+    """The rule extractor. Loads the model and the knowledge files once; `extract(articles)` is then pure."""
+
+    name = "rules"
 
     def __init__(self, model: str = MODEL):
         import spacy
@@ -175,9 +178,9 @@ def _chunks(items: Iterable, n: int) -> Iterator[list]:
 _WORKER: Extractor | None = None
 
 
-def _init_worker(model: str) -> None:
+def _init_worker(name: str) -> None:
     global _WORKER  # one extractor per worker process, never shared
-    _WORKER = Extractor(model)
+    _WORKER = make_extractor(name)
 
 
 def _work(articles: list[Article]) -> list[tuple[str, list[Mention]]]:
@@ -185,23 +188,29 @@ def _work(articles: list[Article]) -> list[tuple[str, list[Mention]]]:
     return list(_WORKER.extract(articles))
 
 
-@lru_cache(maxsize=2)
-def shared_extractor(model: str = MODEL) -> Extractor:
-    return Extractor(model)
+def shared_extractor(name: str = DEFAULT_EXTRACTOR) -> Extractor:
+    """One extractor per implementation (and trained model folder) in this process."""
+    return _shared(name, os.environ.get("NEWSLEDGER_MODEL", ""))
 
 
-def extract_articles(articles: Iterable[Article], *, workers: int = 1, model: str = MODEL,
+@lru_cache(maxsize=4)
+def _shared(name: str, _model_dir: str) -> Extractor:
+    return make_extractor(name)
+
+
+def extract_articles(articles: Iterable[Article], *, workers: int = 1, extractor: str = DEFAULT_EXTRACTOR,
                      chunk: int = 16) -> Iterator[tuple[str, list[Mention]]]:
-    """(article id, mentions) for every article, in input order. workers=0 means one per core."""
+    """(article id, mentions) for every article, in input order, by the named extractor
+    (`rules` or `learned`). workers=0 means one per core."""
     workers = workers or (os.cpu_count() or 1)
     if workers <= 1:
-        yield from shared_extractor(model).extract(articles)
+        yield from shared_extractor(extractor).extract(articles)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(model,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(extractor,)) as pool:
         pending = []
         for batch in _chunks(articles, chunk):
             pending.append(pool.submit(_work, batch))
@@ -209,5 +218,3 @@ def extract_articles(articles: Iterable[Article], *, workers: int = 1, model: st
                 yield from pending.pop(0).result()
         for fut in pending:
             yield from fut.result()
-
-

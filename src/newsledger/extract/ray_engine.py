@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from ..exceptions import NewsledgerError
 from ..model import Article, Mention
 from ..store import Store
-from .pipeline import MODEL
+from .base import DEFAULT_EXTRACTOR
 from .run import ExtractReport, commit_results, pending
 
 DEFAULT_BATCH_SIZE = 8  # articles per Ray task: small enough to spread a short run over every worker
@@ -92,10 +92,10 @@ def ray_session(address: str | None, workers: int) -> Iterator[object]:
 class ExtractBatch:
     """Ray Data callable class: one Extractor (spaCy pipeline, lexicon, gazetteers) per actor."""
 
-    def __init__(self, model: str = MODEL):
-        from .pipeline import Extractor
+    def __init__(self, extractor: str = DEFAULT_EXTRACTOR):
+        from .base import make_extractor
 
-        self.extractor = Extractor(model)
+        self.extractor = make_extractor(extractor)
 
     def __call__(self, batch):
         import pyarrow as pa
@@ -144,9 +144,9 @@ def _quiet(ray) -> None:
 
 
 def _results(ray, articles: list[Article], *, workers: int, batch_size: int,
-             model: str) -> Iterator[tuple[str, list[Mention]]]:
+             extractor: str) -> Iterator[tuple[str, list[Mention]]]:
     ds = _dataset(ray, articles, batch_size).map_batches(
-        ExtractBatch, fn_constructor_kwargs={"model": model}, batch_size=batch_size, batch_format="pyarrow",
+        ExtractBatch, fn_constructor_kwargs={"extractor": extractor}, batch_size=batch_size, batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
         max_restarts=3, max_task_retries=3)  # Ray Data's default is forever: a crash must end the run
     for out in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
@@ -155,7 +155,7 @@ def _results(ray, articles: list[Article], *, workers: int, batch_size: int,
 
 
 def extract_pending_ray(store: Store, *, address: str | None = None, workers: int = 2,
-                        batch_size: int = DEFAULT_BATCH_SIZE, redo: bool = False, model: str = MODEL,
+                        batch_size: int = DEFAULT_BATCH_SIZE, redo: bool = False, extractor: str = DEFAULT_EXTRACTOR,
                         progress: Callable[[int], None] | None = None) -> ExtractReport:
     """`extract_pending` on Ray: a local Ray cluster with `workers` CPUs (address None), or the
     cluster at `address` (its head "HOST:PORT", or "auto"), with an actor pool of `workers`
@@ -179,7 +179,7 @@ def extract_pending_ray(store: Store, *, address: str | None = None, workers: in
         _quiet(ray)
         try:
             return commit_results(store, _results(ray, articles, workers=workers, batch_size=batch_size,
-                                                  model=model), progress)
+                                                  extractor=extractor), progress)
         except ray.exceptions.RayError as exc:
             raise NewsledgerError(f"extraction on Ray failed: {_reason(exc)}",
                                   hint="articles committed so far are kept; run the command again to resume") from exc

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from ..model import Article, Mention
 from ..store import Store
-from .pipeline import MODEL, extract_articles
+from .base import DEFAULT_EXTRACTOR
+from .pipeline import extract_articles
 
 COMMIT_EVERY = 32
 
@@ -50,11 +51,12 @@ def commit_results(store: Store, results: Iterable[tuple[str, list[Mention]]],
     return report
 
 
-def extract_pending(store: Store, *, workers: int = 1, redo: bool = False, model: str = MODEL,
+def extract_pending(store: Store, *, workers: int = 1, redo: bool = False, extractor: str = DEFAULT_EXTRACTOR,
                     progress: Callable[[int], None] | None = None) -> ExtractReport:
     """Extract mentions for pending articles (all articles with `redo`), committing in batches,
-    so an interrupted run resumes where it stopped."""
+    so an interrupted run resumes where it stopped. `extractor` names the implementation
+    (`rules` or `learned`)."""
     articles = pending(store, redo=redo)
     if not articles:
         return ExtractReport()
-    return commit_results(store, extract_articles(articles, workers=workers, model=model), progress)
+    return commit_results(store, extract_articles(articles, workers=workers, extractor=extractor), progress)

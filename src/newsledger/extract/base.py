@@ -1,0 +1,38 @@
+"""The extractor seam: Article(s) in, mentions out, with named implementations.
+
+- `rules`: the hand-written pipeline (`pipeline.RulesExtractor`: parse, triggers, arguments);
+- `learned`: rules find the candidates, a trained model decides (`learned.LearnedExtractor`).
+Chosen by name (`--extractor` on ingest, extract, eval and bench; `extractor=` in the Python API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from ..exceptions import QueryError
+from ..model import Article, Mention
+
+EXTRACTORS: tuple[str, ...] = ("rules", "learned")
+DEFAULT_EXTRACTOR = "rules"  # the one that scores higher on held-out (docs/EVALUATION.md)
+
+
+class Extractor(Protocol):
+    name: str
+
+    def extract(self, articles: Iterable[Article], batch_size: int = ...) -> Iterator[tuple[str, list[Mention]]]:
+        """(article id, mentions) for each article, in input order; a pure function of the article."""
+        ...
+
+
+def make_extractor(name: str = DEFAULT_EXTRACTOR) -> Extractor:
+    """A new extractor of the named implementation (loads its model and knowledge files)."""
+    if name == "rules":
+        from .pipeline import RulesExtractor
+
+        return RulesExtractor()
+    if name == "learned":
+        from .learned import LearnedExtractor
+
+        return LearnedExtractor()
+    raise QueryError(f"unknown extractor {name!r}", hint=f"choose one of: {', '.join(EXTRACTORS)}")

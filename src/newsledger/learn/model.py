@@ -1,0 +1,96 @@
+"""The trained model at inference: int8 ONNX encoder (onnxruntime) + numpy heads. No torch.
+
+`LearnedModel(path).decide(inputs)` gives, for each sentence input, the event types it holds
+(probability over the type's threshold) and, per type, the status, the mode and each candidate's
+role probabilities.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..exceptions import NewsledgerError
+from .encode import encode, load_tokenizer
+from .features import SentenceInput
+from .heads import Heads
+
+FILES = ("encoder.onnx", "heads.npz", "tokenizer.json", "meta.json")
+
+
+def shipped_model_dir() -> Path:
+    return Path(str(resources.files("newsledger") / "models" / "extractor"))
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    type: str
+    probability: float
+    status: str
+    status_probability: float
+    mode_probs: dict[str, float]
+    roles: np.ndarray  # (candidates, 5): actor, recipient, location, figure, date; NaN where not read
+
+
+class LearnedModel:
+    def __init__(self, path: str | Path | None = None, *, threads: int = 1):
+        import onnxruntime as ort
+
+        self.path = Path(path) if path else shipped_model_dir()
+        missing = [f for f in FILES if not (self.path / f).is_file()]
+        if missing:
+            raise NewsledgerError(f"no trained extractor in {self.path} (missing {', '.join(missing)})",
+                                  hint="train one with `newsledger train`, or use --extractor rules")
+        self.meta = json.loads((self.path / "meta.json").read_text(encoding="utf-8"))
+        self.types: list[str] = self.meta["types"]
+        self.statuses: list[str] = self.meta["statuses"]
+        self.modes: list[str] = self.meta["modes"]
+        self.thresholds: dict[str, float] = self.meta["thresholds"]
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(self.path / "encoder.onnx"), opts,
+                                            providers=["CPUExecutionProvider"])
+        with np.load(self.path / "heads.npz") as weights:
+            self.heads = Heads(dict(weights))
+        self.tok = load_tokenizer(self.path / "tokenizer.json")
+
+    def type_probs(self, inputs: list[SentenceInput], batch_size: int = 32) -> np.ndarray:
+        """(N, 16) type probabilities (for evaluation on single sentences)."""
+        out = [self._run(inputs[k:k + batch_size])[0] for k in range(0, len(inputs), batch_size)]
+        return np.concatenate(out) if out else np.zeros((0, len(self.types)))
+
+    def _run(self, inputs: list[SentenceInput]):
+        b = encode(self.tok, inputs)
+        h = self.session.run(["hidden"], {"ids": b.ids, "mask": b.mask, "type_ids": b.type_ids})[0]
+        pool_s, pool_a = Heads.pools(h, b.mask, b.type_ids)
+        cand_vec = np.einsum("ct,ctd->cd", b.cand_tokens, h[b.cand_rows]) if len(b.cand_index) else None
+        return self.heads.types(pool_s, pool_a), pool_s, pool_a, b, cand_vec
+
+    def decide(self, inputs: list[SentenceInput], batch_size: int = 32) -> list[list[Decision]]:
+        out: list[list[Decision]] = []
+        for k in range(0, len(inputs), batch_size):
+            chunk = inputs[k:k + batch_size]
+            probs, pool_s, pool_a, b, cand_vec = self._run(chunk)
+            for r, inp in enumerate(chunk):
+                found = []
+                for ti, t in enumerate(self.types):
+                    p = float(probs[r, ti])
+                    if p < self.thresholds.get(t, 0.5):
+                        continue
+                    st, mo = self.heads.status_mode(pool_s[r:r + 1], pool_a[r:r + 1], ti)
+                    roles = np.full((len(inp.candidates), 5), np.nan, dtype=np.float32)
+                    idx = [j for j, (row, _ci) in enumerate(b.cand_index) if row == r]
+                    if idx and cand_vec is not None:
+                        pr = self.heads.roles(cand_vec[idx], pool_s[[r] * len(idx)], ti)
+                        for j, p_roles in zip(idx, pr):
+                            roles[b.cand_index[j][1]] = p_roles
+                    si = int(st[0].argmax())
+                    found.append(Decision(t, p, self.statuses[si], float(st[0, si]),
+                                          dict(zip(self.modes, map(float, mo[0]))), roles))
+                out.append(found)
+        return out
