@@ -1,7 +1,9 @@
-"""Quality gate: extraction scores on our tuning gold sets must not drop below pinned floors.
+"""Quality gate: per-article event scores (`newsledger eval`'s default measure) must not drop below
+pinned floors.
 
-The floors sit just under the scores measured when they were last raised; raise them when the
-rules improve. The held-out set is scored in the report only (never tuned on, no floor).
+The floors sit just under the scores measured when they were last raised. dev and dev2 are tuning
+sets; held-out is never tuned on, and has a floor too (all events and the actor slot), so that
+tuning cannot trade generalisation for dev points.
 """
 
 from __future__ import annotations
@@ -16,17 +18,19 @@ from conftest import ROOT, SHARED, needs_shared
 GOLD = ROOT / "gold"
 # per tuning set: dev (excerpts-2022 and the seeds) and dev2 (openings of ukraine-news-2022, a harder
 # set annotated separately, many implicit accusations and threats)
-FLOORS = {
-    "dev.jsonl": {"deployments_f1": 0.85, "all_f1": 0.79, "deployment_quantity": 0.95,
-                  "deployment_status": 0.90, "date": 0.93, "location": 0.79},
-    "dev2.jsonl": {"deployments_f1": 0.63, "all_f1": 0.45, "deployment_quantity": 0.95,
-                   "deployment_status": 0.70, "date": 0.85, "location": 0.88},
+FLOORS = {  # measured with the default extractor (docs/EVALUATION.md), per-article events
+    "dev.jsonl": {"deployments_f1": 0.55, "all_f1": 0.56, "actors": 0.88, "deployment_quantity": 0.80,
+                  "deployment_status": 0.77},
+    "dev2.jsonl": {"deployments_f1": 0.50, "all_f1": 0.41, "actors": 0.88, "deployment_quantity": 0.95,
+                   "deployment_status": 0.75},
+    "heldout.jsonl": {"deployments_f1": 0.52, "all_f1": 0.49, "actors": 0.86, "deployment_quantity": 0.75,
+                      "deployment_status": 0.70},
 }
-TEXTS = {"dev.jsonl": 42, "dev2.jsonl": 30}
+TEXTS = {"dev.jsonl": 42, "dev2.jsonl": 30, "heldout.jsonl": 40}
 
 
-@pytest.mark.parametrize("name, texts, events", [("dev.jsonl", 42, 250), ("heldout.jsonl", 40, 250),
-                                                ("dev2.jsonl", 30, 150)])
+@pytest.mark.parametrize("name, texts, events", [("dev.jsonl", 42, 240), ("heldout.jsonl", 40, 240),
+                                                ("dev2.jsonl", 30, 140)])
 def test_gold_files_are_well_formed(name, texts, events):
     gold = load_gold(GOLD / name)
     assert len(gold) == texts
@@ -46,24 +50,24 @@ def test_gold_anchors_are_in_their_texts(name):
         for ev in g.events:
             pos = _anchor_pos(art.text, ev)
             assert 0 <= pos < (g.chars or len(art.text)), (g.file, ev.anchor)
+            assert all(a in art.text for a in ev.also), (g.file, ev.also)
 
 
 @needs_shared
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl", "heldout.jsonl"])
 def test_gold_quality_gate(name):
     r = evaluate(GOLD / name, SHARED, workers=2)
-    assert r.texts == TEXTS[name] and not r.skipped
+    assert r.level == "events" and r.texts == TEXTS[name] and not r.skipped
     got = {
         "deployments_f1": r.deployments.f1,
         "all_f1": r.all.f1,
+        "actors": r.slots["actors"].accuracy,
         "deployment_quantity": r.deployment_slots["quantity"].accuracy,
         "deployment_status": r.deployment_slots["status"].accuracy,
-        "date": r.slots["date"].accuracy,
-        "location": r.slots["location"].accuracy,
     }
     floors = FLOORS[name]
-    low = {k: round(v, 3) for k, v in got.items() if v < floors[k]}
+    low = {k: round(got[k], 3) for k in floors if got[k] < floors[k]}
     assert not low, f"below the floor: {low} (floors {floors})"
 
 

@@ -45,9 +45,10 @@ def _rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
-def run_benchmark(paths: list[str], *, limit: int | None = None, workers: int = 2) -> BenchResult:
+def run_benchmark(paths: list[str], *, limit: int | None = None, workers: int = 2,
+                  extractor: str | None = None) -> BenchResult:
     """Ingest + extract `paths` into a fresh temporary ledger, then run bare en_core_web_sm over the
-    same texts with nlp.pipe (one process, default settings)."""
+    same texts with nlp.pipe (one process, default settings). `extractor` names the implementation."""
     from .extract.pipeline import MODEL
     from .extract.run import extract_pending
     from .ingest import ingest
@@ -66,7 +67,7 @@ def run_benchmark(paths: list[str], *, limit: int | None = None, workers: int = 
         t0 = time.perf_counter()
         with open_store(str(Path(tmp) / "bench.db")) as store:
             ingest(store, [str(corpus)])
-            report = extract_pending(store, workers=workers)
+            report = extract_pending(store, workers=workers, **({"extractor": extractor} if extractor else {}))
         ours = time.perf_counter() - t0
     peak_self = _rss_mb(resource.RUSAGE_SELF)
     peak_child = _rss_mb(resource.RUSAGE_CHILDREN)

@@ -82,8 +82,9 @@ def _store(ctx: click.Context):
 
 _extractor_option = click.option(
     "--extractor", type=click.Choice(list(EXTRACTORS)), default=DEFAULT_EXTRACTOR, show_default=True,
-    help="Which extractor decides the events: 'learned' (a trained model decides types, status and roles "
-         "over rule-found candidates) or 'rules' (hand-written rules over the parse).")
+    help="Which extractor decides the events: 'learned' (a trained model decides which sentences hold which "
+         "events; rule mentions it confirms keep their parsed arguments), 'model' (the trained model alone) or "
+         "'rules' (hand-written rules over the parse).")
 
 
 def _engine_options(fn):

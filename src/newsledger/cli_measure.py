@@ -111,18 +111,40 @@ def ask_eval(questions, texts, workers, as_json):
 @click.argument("paths", nargs=-1)
 @click.option("--limit", type=int, help="Use only the first N articles.")
 @click.option("--workers", default=2, show_default=True, help="Extraction processes.")
+@_extractor_option
 @handle_errors
-def bench(paths, limit, workers):
+def bench(paths, limit, workers, extractor):
     """Throughput of ingest + extract over PATHS, as a ratio to bare en_core_web_sm nlp.pipe over
     the same texts in the same run (default: ../shared/corpus/ukraine-news-2022)."""
     from .bench import run_benchmark
 
     paths = list(paths) or ["../shared/corpus/ukraine-news-2022/articles.jsonl"]
-    r = run_benchmark(paths, limit=limit, workers=workers)
+    r = run_benchmark(paths, limit=limit, workers=workers, extractor=extractor)
     out.print(f"{r.articles} articles, {r.chars:,} characters, {r.mentions} mentions", highlight=False)
     out.print(f"bare en_core_web_sm nlp.pipe: {r.baseline_seconds:.1f} s ({r.baseline_articles_per_second:.1f} articles/s)",
               highlight=False)
-    out.print(f"newsledger ingest+extract ({r.workers} workers): {r.newsledger_seconds:.1f} s "
+    out.print(f"newsledger ingest+extract ({extractor}, {r.workers} workers): {r.newsledger_seconds:.1f} s "
               f"({r.articles_per_second:.1f} articles/s)", highlight=False)
     out.print(f"ratio: {r.speedup:.2f}x   peak memory: main {r.peak_rss_mb:.0f} MB + {r.workers} x worker "
               f"{r.worker_peak_rss_mb:.0f} MB = {r.peak_rss_mb + r.workers * r.worker_peak_rss_mb:.0f} MB", highlight=False)
+
+
+@main.command("eval-plover")
+@click.argument("tsv", type=click.Path(exists=True, dir_okay=False))
+@click.option("--split", type=click.Choice(["train", "test"]), default="test", show_default=True)
+@_extractor_option
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def eval_plover(tsv, split, extractor, as_json):
+    """Type accuracy on PLOVER's labelled sentences (TSV: corpus/plover-sentences/sentences.tsv),
+    one gold type per sentence, read alone."""
+    from .evaluate_plover import evaluate_plover
+
+    r = evaluate_plover(tsv, split=split, extractor=extractor)
+    if as_json:
+        click.echo(json.dumps(r.as_dict(), indent=2))
+        return
+    out.print(f"{tsv} ({split}, {extractor}): type accuracy {r.accuracy:.3f} ({r.correct}/{r.sentences}); "
+              f"no event for {r.no_event}", highlight=False)
+    for (g, p), n in r.confusions.most_common(8):
+        out.print(f"  {g} -> {p}: {n}", highlight=False)

@@ -59,14 +59,21 @@ def article_events(mentions: list[Mention], event_of: dict[str, str]) -> list[Ar
 
         modes = Counter(m.mode for m in ms if m.mode)
         out.append(ArticleEvent(
-            type=best.type, actors=frozenset(c for m in ms for c in m.actor_codes),
-            recipients=frozenset(c for m in ms for c in m.recipient_codes),
+            type=best.type, actors=_most_said(ranked, lambda m: m.actor_codes),
+            recipients=_most_said(ranked, lambda m: m.recipient_codes),
             location=first(lambda m: m.location.country if m.location else None),
             mode=modes.most_common(1)[0][0] if modes else None, status=best.status,
             quantity=first(lambda m: (m.quantity.min, m.quantity.max) if m.quantity else None),
             date=first(lambda m: (m.time.date.isoformat(), m.time.precision) if m.time else None),
             sentence=best.sentence, first=min(m.trigger.start for m in ms)))
     return sorted(out, key=lambda e: e.first)
+
+
+def _most_said(ranked: list[Mention], get) -> frozenset[str]:
+    """The set most of the mentions state (ties: the more confident mention's); empty sets last."""
+    sets = [frozenset(get(m)) for m in ranked]
+    counts = Counter(x for x in sets if x)
+    return max(counts, key=lambda x: (counts[x], -sets.index(x))) if counts else frozenset()
 
 
 def _places(g) -> frozenset[str]:

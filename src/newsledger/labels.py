@@ -78,8 +78,17 @@ def text_of(texts_dir: Path, ref: str, corpora: dict | None = None) -> Article |
         return item if isinstance(item, Article) else None
     corpora = {} if corpora is None else corpora
     if path not in corpora:
-        corpora[path] = {a.id: a for a in read_file(str(path)) if isinstance(a, Article)}
+        corpora[path] = _sentence_table(path) if path.suffix == ".tsv" else {
+            a.id: a for a in read_file(str(path)) if isinstance(a, Article)}
     return corpora[path].get(record_id)
+
+
+def _sentence_table(path: Path) -> dict[str, Article]:
+    """A TSV of labelled sentences (corpus/plover-sentences): each row's sentence is a text of its own."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {r["id"]: Article(r["id"], f"{path}#{r['id']}", r["sentence"]) for r in csv.DictReader(fh, delimiter="\t")}
 
 
 def _check_event(e: object, text: str, limit: int) -> list[str]:

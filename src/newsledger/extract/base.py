@@ -1,7 +1,9 @@
 """The extractor seam: Article(s) in, mentions out, with named implementations.
 
 - `rules`: the hand-written pipeline (`pipeline.RulesExtractor`: parse, triggers, arguments);
-- `learned`: rules find the candidates, a trained model decides (`learned.LearnedExtractor`).
+- `learned`: a trained model decides which sentences hold which events; rule mentions it confirms keep
+  their parsed arguments, the others are built from the model's roles (`learned.LearnedExtractor`);
+- `model`: the trained model alone decides types, status, mode and roles (for comparison).
 Chosen by name (`--extractor` on ingest, extract, eval and bench; `extractor=` in the Python API).
 """
 
@@ -13,7 +15,7 @@ from typing import Protocol
 from ..exceptions import QueryError
 from ..model import Article, Mention
 
-EXTRACTORS: tuple[str, ...] = ("rules", "learned")
+EXTRACTORS: tuple[str, ...] = ("rules", "learned", "model")
 DEFAULT_EXTRACTOR = "rules"  # the one that scores higher on held-out (docs/EVALUATION.md)
 
 
@@ -35,4 +37,8 @@ def make_extractor(name: str = DEFAULT_EXTRACTOR) -> Extractor:
         from .learned import LearnedExtractor
 
         return LearnedExtractor()
+    if name == "model":
+        from .learned import LearnedExtractor
+
+        return LearnedExtractor(use_rules=False)
     raise QueryError(f"unknown extractor {name!r}", hint=f"choose one of: {', '.join(EXTRACTORS)}")

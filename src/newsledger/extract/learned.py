@@ -1,4 +1,4 @@
-"""The learned extractor: rules find the candidates, the trained model decides.
+"""The learned extractors: rules find the candidates, the trained model decides.
 
 Stage by stage (each field has one owner):
 - `learn.features` (rules): sentences, their context, candidate spans with normalised values —
@@ -7,6 +7,14 @@ Stage by stage (each field has one owner):
   its roles (actor, recipient, location, figure, date);
 - `_mention` here: turns one decision into a Mention — the fields are copied from the candidates
   the model chose, never re-derived.
+
+Two implementations share this:
+- `model` (`LearnedExtractor(use_rules=False)`): every mention is built from the model's decisions;
+- `learned` (the hybrid): the model decides which sentences hold which event types; where the rule
+  extractor has a mention of a decided type in that sentence, its arguments (parsed from the
+  dependency tree, split per contingent) are kept as they are, and the model's decision only
+  confirms it; elsewhere the mention is built from the model's decisions as above. A rule mention
+  the model does not confirm (type probability under CONFIRM) is dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from ..learn.model import Decision, LearnedModel
 
 MODEL_ENV = "NEWSLEDGER_MODEL"  # a trained model's folder to use instead of the shipped one
 ROLE_THRESHOLD = 0.5
+CONFIRM = 0.2  # a rule mention is kept when the model gives its type at least this probability
 TYPE_MODES = {"MOBILIZE": ("troops", "aircraft", "naval", "air_defense", "armor", "equipment", "mixed"),
               "RETREAT": ("troops", "aircraft", "naval", "air_defense", "armor", "equipment", "mixed"),
               "CONSULT": ("meeting", "phone", "visit", "multilateral"),
@@ -35,11 +44,15 @@ TYPE_MODES = {"MOBILIZE": ("troops", "aircraft", "naval", "air_defense", "armor"
 class LearnedExtractor:
     """Article(s) in, mentions out — the same interface as the rule extractor."""
 
-    name = "learned"
-
-    def __init__(self, model_dir: str | Path | None = None, *, threads: int = 1):
+    def __init__(self, model_dir: str | Path | None = None, *, threads: int = 1, use_rules: bool = True):
+        self.name = "learned" if use_rules else "model"
         self.res = Resources()
         self.model = LearnedModel(model_dir or os.environ.get(MODEL_ENV) or None, threads=threads)
+        self.rules = None
+        if use_rules:
+            from .pipeline import RulesExtractor
+
+            self.rules = RulesExtractor()
 
     @cached_property
     def _triggers(self) -> dict[str, re.Pattern]:
@@ -55,24 +68,44 @@ class LearnedExtractor:
                               re.IGNORECASE) for t, w in words.items()}
 
     def extract(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[tuple[str, list[Mention]]]:
-        for article in articles:
-            inputs = article_inputs(self.res, article)
-            decisions = self.model.decide(inputs, batch_size=batch_size) if inputs else []
-            mentions = [m for inp, ds in zip(inputs, decisions) for d in ds
-                        if (m := self._mention(article, inp, d)) is not None]
-            yield article.id, mentions
+        for chunk in _chunks(articles, 32):
+            ruled = dict(self.rules.extract(chunk)) if self.rules else {}
+            for article in chunk:
+                inputs = article_inputs(self.res, article)
+                floor = CONFIRM if self.rules else None
+                decisions = self.model.decide(inputs, batch_size=batch_size, floor=floor) if inputs else []
+                yield article.id, self._article(article, inputs, decisions, ruled.get(article.id, []))
+
+    def _article(self, article: Article, inputs: list[SentenceInput], decisions: list[list[Decision]],
+                 ruled: list[Mention]) -> list[Mention]:
+        out: list[Mention] = []
+        for inp, ds in zip(inputs, decisions):
+            for d in ds:
+                own = [m for m in ruled if m.type == d.type and inp.span.start <= m.trigger.start < inp.span.end]
+                if own:
+                    for m in own:
+                        m.confidence = round(max(m.confidence, d.probability), 3)
+                    out.extend(own)
+                elif d.probability >= self.model.thresholds.get(d.type, 0.5):
+                    m = self._mention(article, inp, d)
+                    if m is not None:
+                        out.append(m)
+        return _corefer(sorted(out, key=lambda m: (m.span.start, m.trigger.start)))
 
     def _mention(self, article: Article, inp: SentenceInput, d: Decision) -> Mention | None:
-        roles = d.roles
-        ents = [(i, c) for i, c in enumerate(inp.candidates) if c.kind == "entity"]
-        actors = _entities(ents, roles, 0)
+        roles = _one_role_each(d.roles, inp)
+        inside = [(i, c) for i, c in enumerate(inp.candidates) if c.kind == "entity" and inp.in_sentence[i]]
+        before = [(i, c) for i, c in enumerate(inp.candidates) if c.kind == "entity" and not inp.in_sentence[i]]
+        # the sentence's own words first; the sentence before only stands in ("They were sent there")
+        actors = _entities(inside, roles, 0) or _entities(before, roles, 0)
         if not actors:  # the most likely actor, if the model leans that way at all
-            best = _best(ents, roles, 0, 0.25)
+            best = _best(inside + before, d.roles, 0, 0.3)
             actors = _to_entities(best[1]) if best else []
         if not actors:
             return None
         codes = {e.code for e in actors}
-        recipients = [e for e in _entities(ents, roles, 1) if e.code not in codes]
+        ents = inside + before
+        recipients = [e for e in _entities(inside, roles, 1) or _entities(before, roles, 1) if e.code not in codes]
         loc = _best(ents, roles, 2, ROLE_THRESHOLD)
         fig = _best([(i, c) for i, c in enumerate(inp.candidates) if c.kind == "figure"], roles, 3, ROLE_THRESHOLD)
         when = _best([(i, c) for i, c in enumerate(inp.candidates) if c.kind == "time"], roles, 4, ROLE_THRESHOLD)
@@ -102,6 +135,58 @@ def set_model_dir(path: str | Path):
             os.environ.pop(MODEL_ENV, None)
         else:
             os.environ[MODEL_ENV] = before
+
+
+def _corefer(mentions: list[Mention]) -> list[Mention]:
+    """Within one article, a mention that restates an earlier one (same type and mode, actors that
+    overlap, places that do not disagree, no other figure) takes that mention's parties and place,
+    so that the merge stage makes them one event; the article states it once, in more words."""
+    for k, m in enumerate(mentions):
+        for prev in reversed(mentions[:k]):
+            if _restates(m, prev):
+                m.actors, m.recipients = list(prev.actors), list(prev.recipients) or m.recipients
+                m.location = prev.location or m.location
+                break
+    return mentions
+
+
+def _restates(m: Mention, prev: Mention) -> bool:
+    if m.type != prev.type or (m.mode and prev.mode and m.mode != prev.mode):
+        return False
+    if not set(m.actor_codes) & set(prev.actor_codes):
+        return False
+    here = set(m.recipient_codes) | ({m.location.country} if m.location else set())
+    there = set(prev.recipient_codes) | ({prev.location.country} if prev.location else set())
+    if here and there and not here & there:
+        return False
+    if m.quantity and prev.quantity and (m.quantity.min, m.quantity.max) != (prev.quantity.min, prev.quantity.max):
+        return False
+    return True
+
+
+def _chunks(items: Iterable[Article], n: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _one_role_each(roles: np.ndarray, inp: SentenceInput) -> np.ndarray:
+    """An entity plays one part: keep only its likeliest of actor, recipient and location (a host
+    named as both recipient and location keeps both)."""
+    out = roles.copy()
+    for i, c in enumerate(inp.candidates):
+        if c.kind != "entity" or np.isnan(roles[i, 0]):
+            continue
+        if roles[i, 0] >= max(roles[i, 1], roles[i, 2]):
+            out[i, 1:3] = 0.0
+        else:
+            out[i, 0] = 0.0
+    return out
 
 
 def _best(items: list[tuple[int, Candidate]], roles: np.ndarray, k: int, th: float):

@@ -13,7 +13,7 @@ import numpy as np
 
 from .features import SentenceInput
 
-MAX_TOKENS = 96
+MAX_TOKENS = 80
 
 
 @dataclass(slots=True)
@@ -30,7 +30,7 @@ def load_tokenizer(path: str | Path):
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(path))
-    tok.enable_truncation(max_length=MAX_TOKENS, strategy="only_second")
+    tok.enable_truncation(max_length=MAX_TOKENS, strategy="longest_first")
     tok.no_padding()
     return tok
 

@@ -71,7 +71,9 @@ class LearnedModel:
         cand_vec = np.einsum("ct,ctd->cd", b.cand_tokens, h[b.cand_rows]) if len(b.cand_index) else None
         return self.heads.types(pool_s, pool_a), pool_s, pool_a, b, cand_vec
 
-    def decide(self, inputs: list[SentenceInput], batch_size: int = 32) -> list[list[Decision]]:
+    def decide(self, inputs: list[SentenceInput], batch_size: int = 32, floor: float | None = None) -> list[list[Decision]]:
+        """Per input, a decision for every type whose probability reaches its threshold (or `floor`,
+        when lower: the caller then tells confirmed from decided by `probability`)."""
         out: list[list[Decision]] = []
         for k in range(0, len(inputs), batch_size):
             chunk = inputs[k:k + batch_size]
@@ -80,7 +82,8 @@ class LearnedModel:
                 found = []
                 for ti, t in enumerate(self.types):
                     p = float(probs[r, ti])
-                    if p < self.thresholds.get(t, 0.5):
+                    th = self.thresholds.get(t, 0.5)
+                    if p < (min(th, floor) if floor is not None else th):
                         continue
                     st, mo = self.heads.status_mode(pool_s[r:r + 1], pool_a[r:r + 1], ti)
                     roles = np.full((len(inp.candidates), 5), np.nan, dtype=np.float32)

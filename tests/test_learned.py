@@ -1,0 +1,149 @@
+"""The learned extractor and what it stands on: labels, per-article scoring, heads, the shipped model."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from newsledger.evaluate import GoldEvent, GoldText
+from newsledger.evaluate_events import ArticleEvent, compatible, match
+from newsledger.exceptions import QueryError
+from newsledger.labels import check_raw_line, convert_raw_file, load_labels
+from newsledger.model import Article
+
+from conftest import ROOT, SHARED, needs_shared
+
+TEXT = "Britain is sending 800 troops to Estonia. The deployment was approved on Monday. Troops can move fast."
+ARTICLE = Article("a1", "test", TEXT)
+
+
+def _raw(**over) -> dict:
+    ev = {"anchor": "is sending", "nth": 1, "also": ["The deployment"], "type": "MOBILIZE", "mode": "troops",
+          "actors": ["GBR"], "recipients": ["EST"], "location": "EST", "place": None,
+          "spans": {"actors": ["Britain"], "location": ["Estonia"]}, "date": None, "date_precision": None,
+          "quantity": {"min": 800, "max": 800, "approx": False, "unit": "troops"}, "status": "underway"}
+    ev.update(over)
+    return {"file": "x.txt", "published": None, "events": [ev],
+            "nonevents": [{"anchor": "can move fast", "why": "capability"}]}
+
+
+def test_a_good_working_line_has_no_problem():
+    assert check_raw_line(_raw(), ARTICLE) == []
+
+
+@pytest.mark.parametrize("over, problem", [
+    ({"anchor": "is shipping"}, "not in the text"),
+    ({"also": ["never said"]}, "also-anchor"),
+    ({"type": "DEPLOY"}, "unknown type"),
+    ({"mode": "phone"}, "not allowed for MOBILIZE"),
+    ({"mode": None}, "needs a mode"),
+    ({"status": "done"}, "unknown status"),
+    ({"actors": ["britain"]}, "list of codes"),
+    ({"date": "2022-02", "date_precision": "month"}, "YYYY-MM-DD"),
+    ({"quantity": {"min": None, "max": None}}, "bad quantity"),
+    ({"spans": {"actors": ["London"]}}, "span 'London' not in the text"),
+    ({"trigger": "x"}, "unknown key"),
+])
+def test_the_checker_names_each_problem(over, problem):
+    problems = check_raw_line(_raw(**over), ARTICLE)
+    assert any(problem in p for p in problems), problems
+
+
+def test_convert_keeps_offsets_and_no_text(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "x.txt").write_text(" date unknown\n" + TEXT + "\n", encoding="utf-8")
+    raw = tmp_path / "raw.jsonl"
+    raw.write_text(json.dumps(_raw()) + "\n" + json.dumps({**_raw(anchor="is shipping"), "file": "x.txt"}) + "\n")
+    lines = convert_raw_file(raw, texts)
+    assert len(lines) == 1  # the second line has a problem: left out
+    ev = lines[0]["events"][0]
+    start, end = ev["anchors"][0]
+    assert TEXT[start:end] == "is sending" and TEXT[slice(*ev["anchors"][1])] == "The deployment"
+    assert TEXT[slice(*ev["args"]["actors"][0])] == "Britain"
+    dumped = json.dumps(lines)
+    assert "is sending" not in dumped and "Britain" not in dumped  # offsets only
+    out = tmp_path / "labels.jsonl"
+    out.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    (label,) = load_labels(out)
+    assert label.events[0].actors == ("GBR",) and label.nonevents == ((TEXT.index("can move"), TEXT.index("can move") + 13),)
+
+
+def _gold(**kw) -> GoldEvent:
+    base = dict(anchor="x", type="MOBILIZE", mode="troops", actors=("GBR",), recipients=("EST",), location="EST",
+                status="underway")
+    base.update(kw)
+    return GoldEvent(**base)
+
+
+def _pred(**kw) -> ArticleEvent:
+    base = dict(type="MOBILIZE", actors=frozenset({"GBR"}), recipients=frozenset({"EST"}), location="EST",
+                mode="troops", status="underway", quantity=None, date=None, sentence="s", first=0)
+    base.update(kw)
+    return ArticleEvent(**base)
+
+
+@pytest.mark.parametrize("gold, pred, ok", [
+    (_gold(), _pred(), True),
+    (_gold(), _pred(type="RETREAT"), False),
+    (_gold(), _pred(actors=frozenset({"USA"})), False),  # actors must overlap
+    (_gold(actors=()), _pred(actors=frozenset({"USA"})), True),  # gold names none: any actor
+    (_gold(), _pred(recipients=frozenset({"LVA"}), location="LVA"), False),  # places must overlap
+    (_gold(), _pred(recipients=frozenset(), location=None), False),  # a deployment's destination is needed
+    (_gold(type="CONSULT", recipients=(), location="CHE"), _pred(type="CONSULT", recipients=frozenset(), location=None),
+     True),  # other types: a missing place is a slot error, not a miss
+])
+def test_compatible(gold, pred, ok):
+    assert compatible(gold, pred) is ok
+
+
+def test_matching_is_one_to_one_and_prefers_equal_slots():
+    golds = [_gold(status="announced"), _gold(status="completed")]
+    preds = [_pred(status="completed"), _pred(status="announced"), _pred(status="announced")]
+    assert match(golds, preds) == {0: 1, 1: 0}
+
+
+def test_a_restatement_is_not_a_second_event():
+    """The per-article unit: two mentions of one ledger event in one article are one predicted event."""
+    from newsledger.evaluate import EvalReport
+    from newsledger.evaluate_events import article_events, score_article
+    from newsledger.model import Mention, Span
+
+    ms = [Mention("a", "MOBILIZE", "s", Span(0, 5), Span(k, k + 1), mode="troops", status="underway", id=f"a:{k}")
+          for k in (0, 10)]
+    preds = article_events(ms, {"a:0": "e1", "a:10": "e1"})
+    assert len(preds) == 1
+    report = EvalReport(level="events")
+    score_article(report, GoldText("a", None, (_gold(actors=(), recipients=(), location=None),)), preds)
+    assert (report.all.tp, report.all.fp, report.all.fn) == (1, 0, 0)
+
+
+def test_numpy_heads_equal_the_torch_heads():
+    torch = pytest.importorskip("torch")
+    from newsledger.learn.heads import Heads
+
+    g = torch.Generator().manual_seed(0)
+    d, e, n = 8, 4, 16
+    w = {"type_w": torch.randn(n, 2 * d, generator=g), "type_b": torch.randn(n, generator=g),
+         "type_emb": torch.randn(n, e, generator=g), "status_w": torch.randn(6, 2 * d + e, generator=g),
+         "status_b": torch.randn(6, generator=g), "mode_w": torch.randn(14, 2 * d + e, generator=g),
+         "mode_b": torch.randn(14, generator=g), "role1_w": torch.randn(5, 2 * d + e, generator=g),
+         "role1_b": torch.randn(5, generator=g), "role2_w": torch.randn(5, 5, generator=g),
+         "role2_b": torch.randn(5, generator=g)}
+    heads = Heads({k: v.numpy() for k, v in w.items()})
+    ps, pa, u = torch.randn(3, d, generator=g), torch.randn(3, d, generator=g), torch.randn(3, d, generator=g)
+    want_types = torch.sigmoid(torch.cat([ps, pa], -1) @ w["type_w"].T + w["type_b"])
+    assert np.allclose(heads.types(ps.numpy(), pa.numpy()), want_types.numpy(), atol=1e-5)
+    x = torch.cat([u, ps, w["type_emb"][2].expand(3, e)], -1)
+    act = torch.nn.GELU(approximate="tanh")
+    want_roles = torch.sigmoid(act(x @ w["role1_w"].T + w["role1_b"]) @ w["role2_w"].T + w["role2_b"])
+    assert np.allclose(heads.roles(u.numpy(), ps.numpy(), 2), want_roles.numpy(), atol=1e-5)
+
+
+def test_an_unknown_extractor_is_a_clear_error():
+    from newsledger.extract.base import make_extractor
+
+    with pytest.raises(QueryError, match="choose one of: rules, learned, model"):
+        make_extractor("magic")
