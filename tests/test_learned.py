@@ -147,3 +147,32 @@ def test_an_unknown_extractor_is_a_clear_error():
 
     with pytest.raises(QueryError, match="choose one of: rules, learned, model"):
         make_extractor("magic")
+
+
+@needs_shared
+@pytest.mark.slow
+def test_train_exports_an_int8_model_that_extracts_without_torch(tmp_path):
+    """A short real training run (few sentences, one epoch): ONNX int8 encoder + numpy heads, read by
+    onnxruntime; both learned extractors then run on a seed."""
+    import onnx
+
+    from newsledger.extract.learned import LearnedExtractor
+    from newsledger.learn.train import TrainConfig, train
+    from newsledger.readers import read_file
+
+    out = tmp_path / "model"
+    result = train([ROOT / "labels" / "A1.jsonl"], SHARED, out, plover=None,
+                   config=TrainConfig(epochs=1, batch_size=8, max_examples=48))
+    assert result.train_examples == 48 and result.validation_examples > 0
+    assert sum(f.stat().st_size for f in out.iterdir()) <= 30 * 2**20
+    graph = onnx.load(str(out / "encoder.onnx")).graph
+    assert any(n.op_type in ("MatMulInteger", "DynamicQuantizeLinear") for n in graph.node)
+    meta = json.loads((out / "meta.json").read_text())
+    assert set(meta["thresholds"]) == set(meta["types"])
+    art = next(read_file(str(SHARED / "seeds" / "000_07e83cf676274478.txt")))
+    for use_rules in (True, False):
+        ex = LearnedExtractor(out, use_rules=use_rules)
+        ((aid, mentions),) = list(ex.extract([art]))
+        assert aid == art.id
+        for m in mentions:
+            assert m.actors and art.text[m.span.start:m.span.end] == m.sentence
