@@ -89,7 +89,6 @@ def collect_examples(label_paths: list[Path], texts_dir: Path, plover: Path | No
 
 
 def _torch_model(freeze: bool):
-    import torch
     from torch import nn
     from transformers import AutoModel
 
