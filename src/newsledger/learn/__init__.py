@@ -1,0 +1,1 @@
+"""Learned extraction: features, targets, training and the int8 model at inference."""
