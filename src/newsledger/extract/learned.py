@@ -31,6 +31,7 @@ import numpy as np
 from ..model import DEPLOYMENT_TYPES, Article, Entity, Mention, Place, Quantity, Span, TimeValue
 from ..learn.features import Candidate, Resources, SentenceInput, article_inputs
 from ..learn.model import Decision, LearnedModel
+from .pipeline import _chunks
 
 MODEL_ENV = "NEWSLEDGER_MODEL"  # a trained model's folder to use instead of the shipped one
 ROLE_THRESHOLD = 0.5
@@ -162,17 +163,6 @@ def _restates(m: Mention, prev: Mention) -> bool:
     if m.quantity and prev.quantity and (m.quantity.min, m.quantity.max) != (prev.quantity.min, prev.quantity.max):
         return False
     return True
-
-
-def _chunks(items: Iterable[Article], n: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= n:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _one_role_each(roles: np.ndarray, inp: SentenceInput) -> np.ndarray:

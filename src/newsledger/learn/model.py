@@ -78,8 +78,12 @@ class LearnedModel:
         for k in range(0, len(inputs), batch_size):
             chunk = inputs[k:k + batch_size]
             probs, pool_s, pool_a, b, cand_vec = self._run(chunk)
+            rows_of: dict[int, list[int]] = {}
+            for j, (row, _ci) in enumerate(b.cand_index):
+                rows_of.setdefault(row, []).append(j)
             for r, inp in enumerate(chunk):
                 found = []
+                idx = rows_of.get(r, [])
                 for ti, t in enumerate(self.types):
                     p = float(probs[r, ti])
                     th = self.thresholds.get(t, 0.5)
@@ -87,7 +91,6 @@ class LearnedModel:
                         continue
                     st, mo = self.heads.status_mode(pool_s[r:r + 1], pool_a[r:r + 1], ti)
                     roles = np.full((len(inp.candidates), 5), np.nan, dtype=np.float32)
-                    idx = [j for j, (row, _ci) in enumerate(b.cand_index) if row == r]
                     if idx and cand_vec is not None:
                         pr = self.heads.roles(cand_vec[idx], pool_s[[r] * len(idx)], ti)
                         for j, p_roles in zip(idx, pr):
