@@ -163,6 +163,7 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
             "read": report.read, "added": report.added, "already_stored": report.already,
             "duplicates": [{"article_id": d.article_id, "source": d.source, "duplicate_of": d.duplicate_of,
                             "similarity": d.similarity} for d in report.duplicates],
+            "renamed": [{"article_id": r.article_id, "source": r.source, "new_id": r.new_id} for r in report.renamed],
             "rejected": [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected],
             "extracted_articles": extracted.articles if extracted else 0,
             "mentions": extracted.mentions if extracted else 0,
@@ -170,6 +171,9 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
     else:
         for r in report.rejected:
             err.print(f"[yellow]rejected[/] {r}", highlight=False)
+        for r in report.renamed:
+            err.print(f"[yellow]id taken[/] {r.source}: id {r.article_id!r} is stored with another text; "
+                      f"this one is stored as {r.new_id!r}", highlight=False)
         dup = len(report.duplicates)
         line = (f"{report.read} articles read: {report.added - dup} new, {dup} duplicates, "
                 f"{report.already} already stored; {len(report.rejected)} rejected")

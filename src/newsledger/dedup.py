@@ -39,6 +39,15 @@ def minhash_of(words: list[str]) -> MinHash:
     return mh
 
 
+def text_hash(text: str) -> str:
+    """The exact-duplicate key of a text: equal for texts that differ only in case, spacing or punctuation."""
+    return _hash_words(normalise(text))
+
+
+def _hash_words(words: list[str]) -> str:
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
 class Deduplicator:
     """Remembers every unique article seen (stored or in this run) and judges new ones.
 
@@ -59,7 +68,7 @@ class Deduplicator:
     def judge(self, article_id: str, text: str, stored: Callable[[str], str | None] | None = None) -> Verdict:
         """`stored(text_hash)` names the first stored copy of an exact duplicate, if any."""
         words = normalise(text)
-        h = hashlib.sha256(" ".join(words).encode()).hexdigest()
+        h = _hash_words(words)
         mh = minhash_of(words)
         blob = mh.hashvalues.astype("<u8").tobytes()
         original = self.hashes.get(h) or (stored(h) if stored else None)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .dedup import DEFAULT_THRESHOLD, Deduplicator
+import dataclasses
+
+from .dedup import DEFAULT_THRESHOLD, Deduplicator, text_hash
 from .model import Article, Rejection
 from .readers import ReadOptions, read_paths
 from .store import Store
@@ -26,11 +28,21 @@ class Duplicate:
 
 
 @dataclass(slots=True)
+class Renamed:
+    """An input whose id was already taken by a different text: it is stored under `new_id`."""
+
+    article_id: str
+    source: str
+    new_id: str
+
+
+@dataclass(slots=True)
 class IngestReport:
     read: int = 0
     added: int = 0
     already: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
+    renamed: list[Renamed] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
 
     @property
@@ -51,14 +63,8 @@ def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(),
     def flush() -> None:
         if not batch and not rejections:
             return
-        known = store.existing_ids(a.id for a in batch)
         rows = []
-        seen: set[str] = set()
-        for art in batch:
-            if art.id in known or art.id in seen:
-                report.already += 1
-                continue
-            seen.add(art.id)
+        for art in _own_ids(store, batch, report):
             verdict = dedup.judge(art.id, art.text, store.id_for_hash)
             if verdict.duplicate_of:
                 report.duplicates.append(Duplicate(art.id, art.source, verdict.duplicate_of, verdict.similarity))
@@ -81,3 +87,31 @@ def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(),
     flush()
     return report
 
+
+def _own_ids(store: Store, batch: list[Article], report: IngestReport) -> list[Article]:
+    """Drop what is already stored (same id, same text); give a new id to a different text under a taken id.
+
+    Ids in JSON Lines are only unique within their file (news-tls numbers each topic from 1), so a
+    clash with another text is no reason to lose the article: it is stored as `<id>~<text hash>`,
+    which a re-run derives again and so finds already stored.
+    """
+    hashes = [text_hash(a.text) for a in batch]
+    alt = [_alt_id(a.id, h) for a, h in zip(batch, hashes)]
+    known = store.stored_hashes([a.id for a in batch] + alt)
+    seen: dict[str, str] = {}
+    fresh = []
+    for art, h, other in zip(batch, hashes, alt):
+        aid = art.id if known.get(art.id, seen.get(art.id, h)) == h else other
+        if aid in known or aid in seen:
+            report.already += 1
+            continue
+        if aid != art.id:
+            report.renamed.append(Renamed(art.id, art.source, aid))
+            art = dataclasses.replace(art, id=aid)
+        seen[aid] = h
+        fresh.append(art)
+    return fresh
+
+
+def _alt_id(article_id: str, text_hash: str) -> str:
+    return f"{article_id}~{text_hash[:12]}"

@@ -209,13 +209,14 @@ class Store:
         self.close()
 
     # -- articles ---------------------------------------------------------------------
-    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+    def stored_hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """The text hash of each of `ids` that is already stored."""
         ids = list(ids)
-        found: set[str] = set()
+        found: dict[str, str] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            found.update(r[0] for r in self.conn.execute(q, chunk))
+            q = f"SELECT id, text_hash FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            found.update((r[0], r[1]) for r in self.conn.execute(q, chunk))
         return found
 
     def id_for_hash(self, text_hash: str) -> str | None:
