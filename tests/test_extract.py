@@ -271,3 +271,49 @@ def test_verbless_fragments_finish(text, caplog):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     assert "skipped" not in caplog.text  # a sentence given up on (the pipeline logs and goes on)
+
+
+def test_every_draft_field_has_a_declared_owner():
+    from dataclasses import fields
+
+    from newsledger.extract.assemble import PASSES, Draft
+
+    inputs = {"ctx", "token", "trigger", "article_id", "published", "timexes"}
+    owned = {f for p in PASSES for f in p.assigns}
+    assert {f.name for f in fields(Draft)} - inputs - owned == set()
+    assert owned <= {f.name for f in fields(Draft)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "Germany will send 300 more troops to Lithuania next week, the defence ministry said.",
+    "Russia could invade Ukraine at any time, a US official said on Sunday.",
+    "The measures include sanctions on two Russian banks, the president said.",
+    "Blinken said talks with Lavrov in Geneva were frank.",
+    "NATO said it cannot accept the demands.",
+    "They were shipped there by rail on Friday.",
+])
+def test_each_assembly_pass_writes_only_the_fields_it_declares(monkeypatch, text):
+    """One field, one owner: a pass that changes a field it does not declare fails here."""
+    import copy
+    from dataclasses import fields
+
+    from newsledger.extract import assemble
+
+    inputs = {"ctx", "token", "trigger", "article_id", "published", "timexes"}
+    names = [f.name for f in fields(assemble.Draft) if f.name not in inputs]
+    undeclared: list[tuple[str, set[str]]] = []
+
+    def traced(p: assemble.Pass) -> assemble.Pass:
+        def run(d: assemble.Draft) -> bool:
+            before = {n: copy.copy(getattr(d, n)) for n in names}
+            ok = p.run(d)
+            changed = {n for n in names if getattr(d, n) != before[n]}
+            undeclared.append((p.name, changed - set(p.assigns)))
+            return ok
+        return assemble.Pass(p.name, p.assigns, run)
+
+    monkeypatch.setattr(assemble, "PASSES", tuple(traced(p) for p in assemble.PASSES))
+    _extract(text)
+    assert undeclared, "no trigger reached the passes"
+    assert [(name, extra) for name, extra in undeclared if extra] == []

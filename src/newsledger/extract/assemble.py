@@ -1,0 +1,504 @@
+"""Event assembly: one trigger in a parsed sentence in, its mentions out, by named passes.
+
+Each pass declares the draft fields it assigns (as spaCy components declare `assigns`) and may drop
+the trigger by returning False; `build` runs them in the order of `PASSES`, and the last pass turns
+the draft into mentions. A reader looks up which pass owns a field in `PASSES`;
+tests/test_extract.py checks on real sentences that no pass writes a field it does not declare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Span, TimeValue
+from .arguments import (
+    SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
+    PRONOUNS, phrase_tokens, possessor_actors, reason_tokens, subject_of, _dedupe,
+)
+from .deployments import Contingent, contingents, stand_in, take_previous_place
+from .lexicon import Trigger
+from .status import attribution_of, status_of
+from .timex import Timex
+
+SIDE_PREPS = frozenset({"for", "after", "before", "during", "following", "amid", "amidst", "despite", "since",
+                        "against", "ahead"})
+SPEECH_ACTS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
+KEEP_HYPOTHETICAL = frozenset({"MOBILIZE", "RETREAT", "SANCTION"})
+SPECULATIVE = frozenset({"ASSAULT"})
+TARGET_IS_PLACE = frozenset({"ASSAULT", "AID", "COERCE"})  # where it happens: in the target state
+MULTI_CONSULT = frozenset({"NATO-Russia Council", "Russia-NATO Council", "Permanent Council"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    token: Token
+    trigger: Trigger
+
+
+@dataclass(slots=True)
+class Draft:
+    """One trigger's event while the passes build it."""
+
+    ctx: SentenceContext
+    token: Token
+    trigger: Trigger
+    article_id: str
+    published: dt.date | None
+    timexes: list[Timex]
+    kind: str
+    assets: list = field(default_factory=list)
+    standin: object | None = None
+    actors: list[Entity] = field(default_factory=list)
+    from_subject: bool = False
+    discourse: bool = False
+    said: object | None = None  # who the article says asserts it
+    speaker: list[Entity] = field(default_factory=list)
+    attribution: object | None = None
+    status: str | None = None
+    cue: Span | None = None
+    claimed_against: list[Entity] = field(default_factory=list)
+    mode: str | None = None
+    parts: list[Contingent] = field(default_factory=list)
+    recipients: list[Entity] = field(default_factory=list)
+    location: Place | None = None
+    time: TimeValue | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pass:
+    name: str
+    assigns: tuple[str, ...]
+    run: Callable[[Draft], bool]
+
+
+def build(ctx: SentenceContext, cand: Candidate, article_id: str, published: dt.date | None,
+          timexes: list[Timex]) -> list[Mention]:
+    d = Draft(ctx, cand.token, cand.trigger, article_id, published, timexes, kind=cand.trigger.type,
+              mode=cand.trigger.mode)
+    for p in PASSES:
+        if not p.run(d):
+            return []
+    return mentions_of(d)
+
+
+# -- the passes, in order ------------------------------------------------------------------------
+def assets_pass(d: Draft) -> bool:
+    """What a deployment or aid trigger moves; an AID trigger whose assets are all aid becomes AID."""
+    ctx, tok, trig, kind = d.ctx, d.token, d.trigger, d.kind
+    assets = asset_args(ctx, tok) if kind in DEPLOYMENT_TYPES or trig.needs == "asset" or trig.aid else []
+    standin = stand_in(ctx, tok) if trig.needs == "asset" and not assets and kind in DEPLOYMENT_TYPES else None
+    if trig.needs == "asset" and not assets and standin is None or _origin_only(ctx, tok, trig):
+        return False
+    if kind in DEPLOYMENT_TYPES and _moved_by_civilians(ctx, tok):
+        return False
+    if kind in DEPLOYMENT_TYPES and tok.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+        return False  # "... will deploy forces if Russian troops cross the border": the condition is no event
+    if assets and trig.aid and all(a[1].aid for a in assets):
+        kind = trig.aid
+    if kind in DEPLOYMENT_TYPES:
+        # "will join the 1,700 troops that were already sent": those troops belong to "sent"
+        owned = [a for a in assets if not a[1].aid and not _owned_elsewhere(ctx, a[0], tok)]
+        if assets and not owned:
+            return False  # "told 900 marines to be deployed to Norway", "bolstering a brigade sent there"
+        assets = owned
+    d.assets, d.standin, d.kind = assets, standin, kind
+    return True
+
+
+def actors_pass(d: Draft) -> bool:
+    """Who acts: the subject or agent, else the speaker, a governing side or the article's last forces."""
+    ctx, tok, kind = d.ctx, d.token, d.kind
+    if d.standin is not None and d.standin.pronoun:
+        actors, from_subject = list(ctx.deploy_last.actors), False  # "They were shipped there"
+    else:
+        actors, from_subject = _actors(ctx, tok, kind, d.assets)
+    said = attribution_of(ctx, tok)
+    speaker = _speaker(ctx, said)
+    att = said if kind not in SPEECH_ACTS else None  # (a speech act's speaker is its actor, not its source)
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+    if not actors and kind in DEPLOYMENT_TYPES and passive and att is not None and att.code:
+        # "Four F-16 jets will be sent to Lithuania, Denmark said": the speaker is the sender
+        actors = list(speaker)
+    if not actors and kind == "CONSULT" and tok.pos_ == "NOUN" and _partners(ctx, tok):
+        # "Blinken said talks with Lavrov were frank", "... on a call with Zelensky, the White House
+        # said": the other side is the one who reports the talks, or the governing clause's subject
+        actors = _governing_side(ctx, tok, att, speaker)
+    if not actors and kind == "SANCTION" and tok.pos_ == "NOUN" and ctx.entities_in(
+            t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against") for t in c.subtree):
+        # "The measures include sanctions on two Russian banks, Biden said": the one who announces them
+        actors = _governing_side(ctx, tok, att, speaker)
+    if not actors and kind == "CONSULT" and d.trigger.needs == "none":
+        actors = _dedupe(ctx.entities_in(ctx.doc))
+    if not actors and kind in SPEECH_ACTS and said is not None and said.code:
+        actors = list(speaker)  # "The US has said these demands are a non-starter": the speaker makes it
+    discourse = False
+    if not actors and kind in DEPLOYMENT_TYPES:
+        actors = _unreported_party(ctx, tok, att)
+    if not actors and kind in DEPLOYMENT_TYPES and (d.assets or d.standin or tok.pos_ == "NOUN") \
+            and ctx.deploy_fallback:
+        # "The convoy entered the country on Wednesday": the forces of the article's last deployment
+        actors, discourse = list(ctx.deploy_fallback), True
+    d.actors, d.from_subject, d.discourse, d.said, d.speaker, d.attribution = \
+        actors, from_subject, discourse, said, speaker, att
+    return bool(actors)
+
+
+def _unreported_party(ctx: SentenceContext, tok: Token, att) -> list[Entity]:
+    """A party named in the sentence outside the destinations ("at NATO headquarters, ministers ..."),
+    nor where the forces come from ("flying 30 bombers from Spain"), nor the one who reports it
+    ("Stoltenberg said the buildup was happening"), nor the subject of another clause."""
+    dest_tokens = {t.i for p in ctx.doc if p.dep_ in ("prep", "dative")
+                   and p.lower_ in ("to", "into", "in", "toward", "towards", "from") for t in p.subtree}
+    if att is not None:
+        dest_tokens |= _span_tokens(ctx, att.span)
+    dest_tokens |= {t.i for s in ctx.doc if s.dep_ in ("nsubj", "nsubjpass") and s.head.i != tok.i
+                    for t in s.subtree}
+    named = [ctx.entity(h, c) for i, h in sorted(ctx.hit_of_token.items()) if i not in dest_tokens
+             and h.entry.kind in ("org", "institution", "person", "state") for c in h.entry.codes]
+    return _dedupe(named[:1])
+
+
+def status_pass(d: Draft) -> bool:
+    """Where the event stands (status and its cue); a negated acceptance is a REJECT that happened."""
+    ctx, tok, trig = d.ctx, d.token, d.trigger
+    kind = d.kind
+    if kind == "AGREE" and any(c.dep_ == "neg" for c in tok.children):
+        kind = "REJECT"  # "cannot accept his terms"
+    fixed = None if trig.status == "previous" else trig.status
+    status, cue = status_of(ctx, tok, fixed, kind in SPEECH_ACTS, kind)
+    if trig.status == "previous" and ctx.deploy_last is not None and status not in ("negated", "hypothetical"):
+        status = ctx.deploy_last.status  # "The redeployments include ...": where the deployment stands
+    d.kind, d.status, d.cue = kind, status, cue
+    return not (status == "hypothetical" and kind not in KEEP_HYPOTHETICAL)
+
+
+def speaker_pass(d: Draft) -> bool:
+    """Who is acted on when the sentence says it of someone: passive targets, threats made by the
+    speaker, warnings of attack reported as claims; speculation about an attack is no event."""
+    ctx, tok = d.ctx, d.token
+    generic = tok.tag_ == "VBG" and tok.dep_ in ("csubj", "compound", "nsubj") and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+    if d.kind in SPECULATIVE and (generic or _under_lemma(tok, ctx.lexicon.accusing_verbs)):
+        return False  # "Invading Ukraine would be a wound", "accuse Russia of planning to invade": no attack
+    passive_subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+    if d.kind not in DEPLOYMENT_TYPES | {"CONSULT", "AGREE", "COOPERATE"} and passive_subj is not None \
+            and agent_of(tok) is None and {a.code for a in d.actors} <= {
+                e.code for e in ctx.entities_in(passive_subj.subtree)}:
+        # "Two Russian banks were also sanctioned": the subject is the target; the actor is the one named
+        # before (the sentence's speaker, else the previous sentence's first actor), if any
+        before = d.speaker or ctx.fallback
+        d.claimed_against = d.actors
+        d.actors = [e for e in before if e.code not in {a.code for a in d.claimed_against}]
+        if not d.actors:
+            return False
+    if d.trigger.by_speaker:  # "Russia would pay a heavy price, Biden said": USA warns RUS
+        verb = _clause_verb(tok)
+        if d.speaker:
+            d.claimed_against = [a for a in d.actors if a.code not in {e.code for e in d.speaker}]
+            d.actors = list(d.speaker)
+        elif verb is not None and verb.lemma_ in ctx.lexicon.cost_verbs:
+            return False  # "Russia will pay a heavy price", said by nobody named: no one to code as threatening
+    att = d.attribution
+    if d.kind in SPECULATIVE and d.status in ("considered", "announced") and att is not None and att.code \
+            and att.code not in {a.code for a in d.actors} and d.speaker:
+        # "Russia could invade at any time, Sullivan said": what is reported is the claim (docs/CONVENTIONS.md)
+        d.kind, d.claimed_against, d.actors, d.status, d.cue = "ACCUSE", d.actors, list(d.speaker), "completed", None
+    # "may be preparing to launch an attack", "denies planning an invasion"
+    return not (d.status in ("considered", "negated") and d.kind in SPECULATIVE)
+
+
+def parties_pass(d: Draft) -> bool:
+    """To whom and where: per contingent for deployments; the other side of talks; the target otherwise."""
+    ctx, tok, kind = d.ctx, d.token, d.kind
+    actor_codes = {a.code for a in d.actors}
+    subject_tokens = {t.i for a in d.actors for t in ctx.doc if ctx.hit_of_token.get(t.i) and
+                      ctx.hit_of_token[t.i].start == a.span.start}
+    d.parts = [Contingent(None, None)]
+    if kind in DEPLOYMENT_TYPES:
+        parts = contingents(ctx, tok, d.assets, subject_tokens, d.actors, d.trigger.object_is_destination,
+                            retreat=kind == "RETREAT")
+        if d.standin is not None:
+            part = d.standin.part
+            part.recipients, part.location, part.somewhere = parts[0].recipients, parts[0].location, parts[0].somewhere
+            parts = [part]
+        for part in parts:  # "... deployed there": where the article's last deployment went
+            take_previous_place(ctx, tok, part)
+        d.parts = parts
+        return not (d.trigger.needs_place and not any(p.somewhere for p in parts))
+    if kind == "CONSULT":
+        if not _consult_sides(d, subject_tokens):
+            return False
+    elif d.claimed_against:
+        d.recipients = [e for e in d.claimed_against if e.code not in actor_codes]
+    else:
+        d.recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
+    places = places_under(ctx, tok)
+    if places:
+        entry, span, text = places[0]
+        d.location = Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
+    elif kind in TARGET_IS_PLACE:
+        target = next((r for r in d.recipients if r.kind in ("state", "capital", "region")), None)
+        if target is not None:  # "invaded Ukraine", "supplying arms to Ukraine"
+            d.location = Place(target.text, target.code, target.span)
+    return True
+
+
+def _consult_sides(d: Draft, subject_tokens: set[int]) -> bool:
+    """The host of a visit, the other party of talks; talks need two sides ("spoke to reporters" and
+    "will be called" are not CONSULT events)."""
+    ctx, tok = d.ctx, d.token
+    actor_codes = {a.code for a in d.actors}
+    if d.mode == "visit":
+        d.recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
+        if not d.recipients:
+            d.recipients = [e for e in destinations(ctx, tok, subject_tokens).entities if e.code not in actor_codes]
+    else:
+        d.actors = _dedupe(d.actors + [e for e in _objects(ctx, tok) if e.kind != "region"])
+    if any(p in ctx.doc.text for p in MULTI_CONSULT) or (
+            tok.lemma_ in ("summit", "meeting") and any(a.kind == "org" for a in d.actors)):
+        d.mode = "multilateral"  # "the NATO-Russia Council", "an emergency EU summit"
+    return d.mode == "multilateral" or len({e.code for e in d.actors + d.recipients}) >= 2
+
+
+def time_pass(d: Draft) -> bool:
+    """When: the date the trigger governs; a movement dated after publication is not yet under way."""
+    ctx, tok, status, cue = d.ctx, d.token, d.status, d.cue
+    # "will meet on Friday" looks ahead; "ordered on Friday" (announced, but done) does not
+    cue_tok = next((t for t in ctx.doc if cue is not None and t.idx + ctx.offset == cue.start), None)
+    future = status in ("announced", "considered", "hypothetical") and (any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "'ll", "shall", "would", "to", "wo") for c in tok.children)
+        or cue_tok is not None and cue_tok.i != tok.i and cue_tok.tag_ in ("MD", "VBZ", "VBP"))  # "plans to hold"
+    d.time = _time_for(ctx, tok, d.timexes, d.published, future)
+    if status in ("underway", "completed") and d.time is not None and d.published is not None \
+            and d.time.date > d.published:
+        d.status = "announced"  # "the 250 troops arriving next week": not yet under way as reported
+    return True
+
+
+PASSES: tuple[Pass, ...] = (
+    Pass("assets", ("assets", "standin", "kind"), assets_pass),
+    Pass("actors", ("actors", "from_subject", "discourse", "said", "speaker", "attribution"), actors_pass),
+    Pass("status", ("kind", "status", "cue"), status_pass),
+    Pass("speaker", ("kind", "actors", "claimed_against", "status", "cue"), speaker_pass),
+    Pass("parties", ("parts", "recipients", "location", "mode", "actors"), parties_pass),
+    Pass("time", ("time", "status"), time_pass),
+)
+
+
+def mentions_of(d: Draft) -> list[Mention]:
+    """The finished draft as mentions: one per contingent of a deployment, else one."""
+    ctx, tok, kind = d.ctx, d.token, d.kind
+    sentence = ctx.doc.text
+    sent_span = Span(ctx.offset, ctx.offset + len(sentence))
+    trig_span = Span(tok.idx + ctx.offset, tok.idx + len(tok.text) + ctx.offset)
+    out = []
+    for part in d.parts:
+        recipients, location = (part.recipients, part.location) if kind in DEPLOYMENT_TYPES else (d.recipients, d.location)
+        base_conf = 0.5 + 0.2 * d.from_subject + 0.1 * bool(recipients or location) - 0.2 * d.discourse
+        out.append(Mention(
+            article_id=d.article_id, type=kind, sentence=sentence, span=sent_span, trigger=trig_span,
+            mode=part.mode if kind in DEPLOYMENT_TYPES else (d.mode if kind == "CONSULT" else None),
+            actors=d.actors, recipients=_dedupe(recipients), location=location, time=d.time, quantity=part.quantity,
+            status=d.status, status_cue=d.cue, attribution=d.attribution,
+            confidence=min(1.0, base_conf + 0.1 * (part.quantity is not None)),
+        ))
+    return out
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _clause_verb(tok: Token) -> Token | None:
+    cur = tok
+    while cur.head.i != cur.i:
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[Entity], bool]:
+    """Actors from the subject (or agent), else possessors/modifiers, else the asset's modifiers."""
+    if tok.pos_ in ("VERB", "AUX") or tok.tag_ == "VBG":
+        subj = subject_of(tok)
+        if subj is None:
+            subj = agent_of(tok)
+        if subj is not None and not _is_asset(ctx, subj):
+            ents = actors_of_phrase(ctx, subj)
+            if not ents and subj.lower_ not in PRONOUNS:
+                # "One option the Biden administration is considering is moving ...": the actor is in
+                # the subject's relative clause
+                ents = ctx.entities_in(subj.subtree)
+            if ents:
+                return ents, True
+        # "Russian troops massed", "US troops arrived", "forces were put on standby"
+        for head in (subj, passive_subject(tok)):
+            if head is not None:
+                ents = ctx.entities_in(t for t in phrase_tokens(head) if t.dep_ != "prep" or t.lower_ == "of")
+                if ents:
+                    return ents, True
+        for asset_tok, _asset, first, last in assets:
+            own = {t.i for t in asset_tok.subtree}  # "ordered to Latvia the 900 paratroopers": not Latvia's
+            ents = ctx.entities_in(t for t in ctx.doc[max(0, first - 3): last + 1] if t.i in own)
+            if ents:
+                return ents, False
+        # "Austin ... plan to weigh the possibility of stationing troops": the governing clause's subject
+        for subj in _governing_subjects(tok):
+            ents = actors_of_phrase(ctx, subj) if not _is_asset(ctx, subj) else []
+            if ents:
+                return ents, False
+        return [], False
+    # noun trigger
+    ents = possessor_actors(ctx, tok)
+    if ents:
+        return ents, True
+    # "the build-up of 100,000 Russian troops", "the withdrawal by Russia": before the verb's subject
+    # ("a general said the build-up of Russian troops was the largest")
+    own = ctx.entities_in(t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "by")
+                          for t in phrase_tokens(c))
+    if own:
+        return own, False
+    head = tok.head
+    if head.i != tok.i and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj"):
+        subj = subject_of(head) if tok.dep_ != "pobj" else subject_of(head.head) if head.head.pos_ == "VERB" else None
+        if tok.dep_ == "pobj" and head.head.i != head.i:
+            subj = subject_of(head.head) if head.head.pos_ in ("VERB", "AUX") else None
+        if subj is not None and subj.i != tok.i:
+            ents = actors_of_phrase(ctx, subj)
+            if ents:
+                return ents, True
+    # "talks between Blinken and Lavrov", "the withdrawal of Russian troops"
+    toks = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("between", "of", "by", "among")
+            for t in phrase_tokens(c)]
+    ents = ctx.entities_in(toks)
+    return ents, False
+
+
+def _moves(ctx: SentenceContext, verb: Token) -> bool:
+    return any(t.type in DEPLOYMENT_TYPES and not t.stative for t in ctx.lexicon.verbs.get(verb.lemma_.lower(), ()))
+
+
+def _owned_elsewhere(ctx: SentenceContext, asset: Token, trigger: Token) -> bool:
+    for child in asset.children:
+        if child.dep_ in ("relcl", "acl") and child != trigger and _moves(ctx, child):
+            return True
+    return False
+
+
+def _origin_only(ctx: SentenceContext, tok: Token, trig: Trigger) -> bool:
+    """'flew to Latvia 600 paratroopers based in Vicenza': 'based' says where they come from."""
+    if not trig.stative or tok.dep_ not in ("acl", "relcl", "amod") or tok.head.i not in ctx.assets:
+        return False
+    verb = _clause_verb(tok.head)
+    return verb is not None and verb.i != tok.i and _moves(ctx, verb)
+
+
+def _is_asset(ctx: SentenceContext, tok: Token) -> bool:
+    return tok.i in ctx.assets
+
+
+def _moved_by_civilians(ctx: SentenceContext, tok: Token) -> bool:
+    """'Embassies withdraw some personnel', 'prompted embassies to withdraw staff'."""
+    movers = [subject_of(tok)]
+    if tok.dep_ == "xcomp":
+        movers += [c for c in tok.head.children if c.dep_ == "dobj"]
+    return any(m is not None and m.lemma_.lower() in ctx.lexicon.civilian_movers for m in movers)
+
+
+def _under_lemma(tok: Token, lemmas: frozenset[str], hops: int = 6) -> bool:
+    cur = tok
+    for _ in range(hops):
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.lemma_ in lemmas:
+            return True
+    return False
+
+
+def _partners(ctx: SentenceContext, noun: Token) -> list[Entity]:
+    return ctx.entities_in(t for c in noun.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree)
+
+
+def _governing_side(ctx: SentenceContext, tok: Token, att, speaker: list[Entity]) -> list[Entity]:
+    if att is not None and att.code:
+        return list(speaker)
+    for subj in _governing_subjects(tok):
+        if tok.i not in {t.i for t in subj.subtree}:
+            return actors_of_phrase(ctx, subj)
+    return []
+
+
+def _governing_subjects(tok: Token, hops: int = 4):
+    """Subjects of the verbs above `tok`, nearest first."""
+    cur = tok
+    for _ in range(hops):
+        if cur.head.i == cur.i:
+            return
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            subj = subject_of(cur)
+            if subj is not None:
+                yield subj
+
+
+def _span_tokens(ctx: SentenceContext, span: Span) -> set[int]:
+    return {t.i for t in ctx.doc if span.start <= t.idx + ctx.offset < span.end}
+
+
+def _speaker(ctx: SentenceContext, said) -> list[Entity]:
+    """The parties named in the attribution ("Sullivan said" -> USA)."""
+    return ctx.entities_in(ctx.doc[i] for i in sorted(_span_tokens(ctx, said.span))) if said is not None else []
+
+
+def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:
+    """Recipients: direct objects and objects of with/to/against/on/of/from/for, clausal complements."""
+    toks = []
+    for child in tok.children:
+        if child.dep_ in ("dobj", "dative", "ccomp", "xcomp", "attr", "oprd"):
+            toks.extend(child.subtree)
+        elif child.dep_ == "prep" and child.lower_ in ("with", "to", "against", "on", "of", "from", "for",
+                                                          "between", "toward", "towards", "over", "into"):
+            toks.extend(child.subtree)
+        elif child.dep_ in ("compound", "amod", "poss") and tok.pos_ == "NOUN":
+            continue
+    return ctx.entities_in(toks)
+
+
+def _said_when(tok: Token, trigger: Token) -> bool:
+    """Whether a time expression belongs to a verb of saying (other than the trigger itself)."""
+    from .status import SAY_LEMMAS
+
+    cur = tok
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur != trigger and cur.lemma_ in SAY_LEMMAS
+    return False
+
+
+def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published, future: bool) -> TimeValue | None:
+    if not timexes:
+        return None
+    subtree = {t.i for t in tok.subtree}
+    if tok.pos_ == "NOUN" and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
+        subtree |= {t.i for t in tok.head.subtree if t.dep_ != "ccomp"}
+    subtree -= reason_tokens(ctx, tok)  # "sent in reaction to the seizure of a port in 2008"
+    for tx in timexes:
+        span = ctx.doc.char_span(tx.start - ctx.offset, tx.end - ctx.offset, alignment_mode="expand")
+        if span is None or not any(t.i in subtree for t in span):
+            continue
+        if _said_when(span.root, tok):
+            continue  # "..., the Pentagon announced on Wednesday": the date of the saying, not of the event
+        value = tx
+        if future and tx.date and published and tx.precision == "day" and tx.date < published and \
+                any(w in tx.text.lower() for w in ("monday", "tuesday", "wednesday", "thursday", "friday",
+                                                    "saturday", "sunday")) and "last" not in tx.text.lower():
+            value = Timex(tx.start, tx.end, tx.text, tx.date + dt.timedelta(days=7), tx.precision, tx.end_date)
+        return TimeValue(value.text, value.date, value.precision, Span(value.start, value.end), value.end_date)
+    return None
