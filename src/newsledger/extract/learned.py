@@ -14,7 +14,11 @@ Two implementations share this:
   extractor has a mention of a decided type in that sentence, its arguments (parsed from the
   dependency tree, split per contingent) are kept as they are, and the model's decision only
   confirms it; elsewhere the mention is built from the model's decisions as above. A rule mention
-  the model does not confirm (type probability under CONFIRM) is dropped.
+  the model does not confirm (type probability under `confirm`) is dropped.
+
+The hybrid's two settings live in the model's meta.json under `hybrid` (chosen on dev gold by
+scripts/tune_hybrid.py, never on held-out): `confirm`, and `add`, the probability per type over
+which the model adds a mention no rule found (a type missing from `add` is never added).
 """
 
 from __future__ import annotations
@@ -68,12 +72,17 @@ class LearnedExtractor:
         return {t: re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(w, key=len, reverse=True))) + r")\w*",
                               re.IGNORECASE) for t, w in words.items()}
 
+    @cached_property
+    def _hybrid(self) -> tuple[float, dict[str, float]]:
+        h = self.model.meta.get("hybrid") or {}
+        return float(h.get("confirm", CONFIRM)), dict(h.get("add", self.model.thresholds))
+
     def extract(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[tuple[str, list[Mention]]]:
         for chunk in _chunks(articles, 32):
             ruled = dict(self.rules.extract(chunk)) if self.rules else {}
             for article in chunk:
                 inputs = article_inputs(self.res, article)
-                floor = CONFIRM if self.rules else None
+                floor = min([self._hybrid[0], *self._hybrid[1].values()]) if self.rules else None
                 decisions = self.model.decide(inputs, batch_size=batch_size, floor=floor) if inputs else []
                 yield article.id, self._article(article, inputs, decisions, ruled.get(article.id, []))
 
@@ -87,11 +96,16 @@ class LearnedExtractor:
                     for m in own:
                         m.confidence = round(max(m.confidence, d.probability), 3)
                     out.extend(own)
-                elif d.probability >= self.model.thresholds.get(d.type, 0.5):
+                elif d.probability >= self._add_threshold(d.type):
                     m = self._mention(article, inp, d)
                     if m is not None:
                         out.append(m)
         return _corefer(sorted(out, key=lambda m: (m.span.start, m.trigger.start)))
+
+    def _add_threshold(self, kind: str) -> float:
+        if self.rules is None:
+            return self.model.thresholds.get(kind, 0.5)
+        return self._hybrid[1].get(kind, 2.0)  # over 1: never added
 
     def _mention(self, article: Article, inp: SentenceInput, d: Decision) -> Mention | None:
         roles = _one_role_each(d.roles, inp)

@@ -38,7 +38,7 @@ def encoder_dir() -> Path:
 class TrainConfig:
     epochs: int = 3
     batch_size: int = 32
-    lr_encoder: float = 5e-5
+    lr_encoder: float = 8e-5
     lr_heads: float = 1e-3
     freeze_encoder: bool = False
     seed: int = 13
@@ -46,6 +46,7 @@ class TrainConfig:
     threads: int = 2
     max_examples: int | None = None
     keep_negatives: int = 60  # percent of plain negative sentences kept
+    type_positive_weight: float = 3.0  # a sentence's types are rare among the 16: weigh the positives up
 
 
 @dataclass(slots=True)
@@ -121,7 +122,7 @@ def _torch_model(freeze: bool):
     return Model()
 
 
-def _losses(model, batch, examples: list[Example]):
+def _losses(model, batch, examples: list[Example], positive_weight: float = 1.0):
     import torch
     import torch.nn.functional as F
 
@@ -130,7 +131,7 @@ def _losses(model, batch, examples: list[Example]):
     n_types = len(PLOVER_TYPES)
     types = torch.from_numpy(np.stack([e.types for e in examples]))
     weights = torch.from_numpy(np.stack([
-        np.where(e.types > 0, 1.0, 1.0 if e.type_known else 0.3).astype(np.float32) * e.weight for e in examples]))
+        np.where(e.types > 0, positive_weight, 1.0 if e.type_known else 0.3).astype(np.float32) * e.weight for e in examples]))
     logits = model.type_head(torch.cat([pool_s, pool_a], -1))
     loss = F.binary_cross_entropy_with_logits(logits, types, weight=weights)
     rows, tys, st, mo = [], [], [], []
@@ -236,7 +237,7 @@ def train(label_paths: list[Path], texts_dir: Path, out: Path, *, plover: Path |
             chunk.sort(key=lambda i: len(train_ex[i].inp.text) + len(train_ex[i].inp.context))
             for k in range(0, len(chunk), cfg.batch_size):
                 exs = [train_ex[i] for i in chunk[k:k + cfg.batch_size]]
-                loss, _ = _losses(model, encode(tok, [e.inp for e in exs]), exs)
+                loss, _ = _losses(model, encode(tok, [e.inp for e in exs]), exs, cfg.type_positive_weight)
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
