@@ -170,6 +170,26 @@ def _best_cluster(group: list[Row], clusters: list[list[Row]], rules: MergeRules
     return best
 
 
+@dataclass(slots=True)
+class _Event:
+    rows: list[Row]
+    articles: set[str]
+    days: list[dt.date]
+
+
+def _candidates(group: list[Row], events: list[_Event], index: dict[tuple[str, str], list[int]],
+                span: int) -> list[int]:
+    """Events that could take `group`: of its type, sharing an actor, near in time or of its article
+    (a necessary condition of `compatible` with every member, so only a shortcut)."""
+    m, rec = group[0]
+    day = day_of(m, rec)
+    out = sorted({i for code in m.actor_codes for i in index.get((m.type, code), ())})
+    if day is None:
+        return out
+    return [i for i in out if rec.article.id in events[i].articles or not events[i].days
+            or (min(events[i].days) - dt.timedelta(days=span) <= day <= max(events[i].days) + dt.timedelta(days=span))]
+
+
 def cluster(rows: Iterable[Row], rules: MergeRules = MergeRules()) -> list[list[str]]:
     """The events of a set of mentions, as lists of mention ids (each sorted; a function of the set)."""
     by_article: dict[str, list[Row]] = {}
@@ -182,15 +202,21 @@ def cluster(rows: Iterable[Row], rules: MergeRules = MergeRules()) -> list[list[
             i = _best_cluster([row], local, rules)
             (local[i].append(row) if i is not None else local.append([row]))
         groups += local
-    blocks: dict[str, list[int]] = {}  # type -> indexes into `events`
-    events: list[list[Row]] = []
+    events: list[_Event] = []
+    index: dict[tuple[str, str], list[int]] = {}  # (type, actor code) -> events
     for group in sorted(groups, key=lambda g: min(_key(r) for r in g)):
-        type_ = group[0][0].type
-        idx = blocks.setdefault(type_, [])
-        i = _best_cluster(group, [events[j] for j in idx], rules)
+        cands = _candidates(group, events, index, rules.span)
+        i = _best_cluster(group, [events[j].rows for j in cands], rules)
         if i is None:
-            idx.append(len(events))
-            events.append(list(group))
+            j = len(events)
+            events.append(_Event([], set(), []))
         else:
-            events[idx[i]] += group
-    return [sorted(m.id for m, _ in ev) for ev in events]
+            j = cands[i]
+        ev = events[j]
+        new_codes = {c for m, _ in group for c in m.actor_codes} - {c for m, _ in ev.rows for c in m.actor_codes}
+        for code in sorted(new_codes):
+            index.setdefault((group[0][0].type, code), []).append(j)
+        ev.rows += group
+        ev.articles.add(group[0][1].article.id)
+        ev.days += [d for d in (day_of(m, rec) for m, rec in group) if d is not None]
+    return [sorted(m.id for m, _ in ev.rows) for ev in events]

@@ -41,7 +41,7 @@ def _scope(store: Store, new: dict[str, Row], rules: MergeRules) -> tuple[dict[s
     """The new mentions with every merged mention connected to them by `compatible` and every member
     of the events those are in (a union of whole components), and the ids of those events."""
     rows, events = dict(new), set()
-    frontier = list(new)
+    frontier = list(new) if store.stats().events else []  # a first merge has nothing to look up
     while frontier:
         links = {mid: _neighbours(store, rows[mid], rules) for mid in frontier}
         found = {cid: eid for ls in links.values() for cid, eid in ls if cid not in rows}
