@@ -80,7 +80,7 @@ def eval_merge(gold, clusters, texts, splits, workers, as_json):
                                for sc in scores], indent=2))
         return
     for sc in scores:
-        out.print(f"[{sc.split}] {sc.matched} of {sc.gold_events} gold events matched to mentions; "
+        out.print(f"{sc.split}: {sc.matched} of {sc.gold_events} gold events matched to mentions; "
                   f"{sc.gold_clusters} gold clusters, {sc.predicted_clusters} ledger events among them", highlight=False)
         out.print(f"  B-cubed  P {sc.b3_precision:.3f}  R {sc.b3_recall:.3f}  F1 {sc.b3_f1:.3f}", highlight=False)
         out.print(f"  pairwise P {sc.pair_precision:.3f}  R {sc.pair_recall:.3f}  F1 {sc.pair_f1:.3f}", highlight=False)
