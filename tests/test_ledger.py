@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from newsledger.merge import build_event, compatible, find_conflicts
+from newsledger.clusters import cluster, compatible
+from newsledger.merge import build_event, find_conflicts
 from newsledger.model import Article, Entity, Mention, Place, Quantity, Span, TimeValue
 from newsledger.store import ArticleRecord
 
@@ -102,16 +103,17 @@ def _events(db) -> list[dict]:
 @pytest.mark.slow
 def test_incremental_merge_equals_merging_everything_at_once(tmp_path):
     files = sorted(SAMPLE.glob("*.txt"))
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    for i, f in enumerate(files):  # interleave so both batches hold parts of the same stories
-        shutil.copy(f, (first if i % 2 else second) / f.name)
+    batches = [tmp_path / f"batch{k}" for k in range(3)]
+    for d in batches:
+        d.mkdir()
+    for i, f in enumerate(reversed(files)):  # interleave so every batch holds parts of the same stories
+        shutil.copy(f, batches[i % 3] / f.name)
     once, twice = str(tmp_path / "once.db"), str(tmp_path / "twice.db")
-    assert run_cli("ingest", str(first), str(second), db=once).returncode == 0
-    assert run_cli("ingest", str(second), db=twice).returncode == 0
-    assert run_cli("ingest", str(first), db=twice).returncode == 0
+    assert run_cli("ingest", *map(str, batches), db=once).returncode == 0
+    for d in (batches[1], batches[0], batches[2]):
+        assert run_cli("ingest", str(d), db=twice).returncode == 0
     a, b = _events(once), _events(twice)
+    assert any(e["n_sources"] >= 2 for e in a)
     assert len(a) > 50
     assert a == b
 
@@ -141,20 +143,14 @@ def test_contingents_of_one_article_stay_apart(tmp_path):
     assert (("USA",), 1700) in figures["POL"] and (("USA",), 300) in figures["DEU"], figures
 
 
-def test_union_refuses_contingents_an_article_keeps_apart():
-    from newsledger.merge import _UnionFind
-
-    uf = _UnionFind()
-    both, pol, deu = (_m("a:0", recipients=("POL", "DEU"), country=None, qty=(2000, 2000)),
-                      _m("a:1", qty=(1700, 1700)), _m("a:2", recipients=("DEU",), country="DEU", qty=(300, 300)))
-    for m in (both, pol, deu):
-        uf.add_contingent("m:" + m.id, m, "a")
-    assert uf.can_union("m:a:0", "m:a:1")
-    uf.union("m:a:0", "m:a:1")
-    assert not uf.can_union("m:a:2", "m:a:0")  # Germany's 300 would join Poland's 1,700
-    other = _m("b:0", recipients=("DEU",), country="DEU", qty=(300, 300))
-    uf.add_contingent("m:b:0", other, "b")
-    assert uf.can_union("m:a:2", "m:b:0")  # another article's report of the same contingent
+def test_contingents_an_article_keeps_apart_stay_apart_in_clusters():
+    """'about 2,000 to Poland and Germany ... 1,700 to Poland ... 300 to Germany': one article's three figures
+    are three events; another article's 300 to Germany joins Germany's."""
+    rows = [(_m("a:0", recipients=("POL", "DEU"), country=None, qty=(2000, 2000)), _r("a", D(2022, 2, 2))),
+            (_m("a:1", qty=(1700, 1700)), _r("a", D(2022, 2, 2))),
+            (_m("a:2", recipients=("DEU",), country="DEU", qty=(300, 300)), _r("a", D(2022, 2, 2))),
+            (_m("b:0", recipients=("DEU",), country="DEU", qty=(300, 300)), _r("b", D(2022, 2, 3)))]
+    assert sorted(cluster(rows)) == [["a:0"], ["a:1"], ["a:2", "b:0"]]
 
 
 @pytest.mark.slow

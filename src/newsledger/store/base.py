@@ -393,25 +393,20 @@ class Store:
         return out
 
     # -- events ------------------------------------------------------------------------------
-    def merge_candidates(self, type_: str, codes: list[str], date_lo: str, date_hi: str) -> list[tuple[str, str]]:
-        """(mention id, event id) of merged mentions of `type_` sharing an actor code, dated in range."""
+    def merge_neighbours(self, type_: str, codes: list[str], day_lo: str | None, day_hi: str | None
+                         ) -> list[tuple[str, str]]:
+        """(mention id, event id) of merged mentions of `type_` sharing an actor code, whose day (`day_ref`)
+        is in range or unknown; any day when `day_lo` is None."""
         if not codes:
             return []
         q = ("SELECT DISTINCT m.id, x.event_id FROM mentions m JOIN event_mentions x ON x.mention_id = m.id "
              "JOIN mention_entities e ON e.mention_id = m.id AND e.role = 'actor' "
-             f"WHERE m.type = ? AND m.ref_date BETWEEN ? AND ? AND e.code IN ({','.join('?' * len(codes))})")
-        return list(self.conn.execute(q, [type_, date_lo, date_hi, *codes]))
-
-    def merged_types_between(self, date_lo: str, date_hi: str) -> set[str]:
-        """Types of the merged mentions dated in range (none: a first merge, nothing to compare with)."""
-        return {r[0] for r in self.conn.execute(
-            "SELECT DISTINCT m.type FROM event_mentions x JOIN mentions m ON m.id = x.mention_id "
-            "WHERE m.ref_date BETWEEN ? AND ?", (date_lo, date_hi))}
-
-    def merged_in_article(self, article_id: str, type_: str) -> list[tuple[str, str]]:
-        return list(self.conn.execute(
-            "SELECT m.id, x.event_id FROM mentions m JOIN event_mentions x ON x.mention_id = m.id "
-            "WHERE m.article_id = ? AND m.type = ?", (article_id, type_)))
+             f"WHERE m.type = ? AND e.code IN ({','.join('?' * len(codes))})")
+        args = [type_, *codes]
+        if day_lo is not None:
+            q += " AND (m.day_ref BETWEEN ? AND ? OR m.day_ref IS NULL)"
+            args += [day_lo, day_hi]
+        return list(self.conn.execute(q, args))
 
     def event_member_ids(self, event_ids: list[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

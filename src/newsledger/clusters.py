@@ -1,0 +1,222 @@
+"""Which mentions state the same real-world event: pairwise compatibility and the clusters built on it.
+
+An event is a *cluster*, not a chain: a mention joins an event only when it is compatible with every
+mention already in it (complete linkage), so an event never holds two members with disjoint senders,
+disjoint hosts, different contingents or dates too far apart, however many reports lie between them.
+
+Clustering is a function of the set of mentions, so that merging batch by batch gives the same events
+as merging everything at once: mentions are taken in a fixed order of their own (reference date,
+article id, position), an article's restatements are clustered first (one event per article per
+action, docs/CONVENTIONS.md), then each article's events join the most similar compatible event of
+the earlier articles, or start one. Only mentions linked by `compatible` can influence each other, so
+the events of one connected component of that relation depend only on the component (merge.py
+re-clusters the components a new batch touches).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .model import DEPLOYMENT_TYPES, Mention
+from .store import ArticleRecord
+
+Row = tuple[Mention, ArticleRecord]
+
+_PERIOD_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRules:
+    """The decision's knobs (tuned on the dev split of gold/clusters.jsonl, docs/GOLD-FORMAT.md)."""
+
+    window: int = 3  # days between two stated event dates (day precision)
+    report_window: int = 7  # days between reports of one event when either states no day of its own
+    figure_tolerance: float = 0.1  # relative gap allowed between two articles' figures ("about 3,000")
+    open_destination: bool = False  # a deployment naming no destination may join one that names one
+    undated: bool = False  # an article without a publication date may join others on a strict match
+
+    @property
+    def span(self) -> int:
+        """The most days between the `day_of` of two compatible mentions of different articles."""
+        return max(self.window, self.report_window)
+
+
+def destination(m: Mention) -> frozenset[str]:
+    """Where a mention's action goes: the place's country, else its recipients."""
+    if m.location and m.location.country:
+        return frozenset({m.location.country})
+    return frozenset(m.recipient_codes)
+
+
+def hosts(m: Mention) -> frozenset[str]:
+    """States a deployment mention names as receiving forces, from its own sentence (never its senders)."""
+    return frozenset(c for c in {*m.recipient_codes, *(m.location and m.location.country and [m.location.country]
+                                                        or [])} if c not in m.actor_codes)
+
+
+def _figures_agree(a: Mention, b: Mention, same_article: bool, tolerance: float) -> bool:
+    """One article's different figures are different contingents; across articles, reports of one
+    contingent may round it ("about 3,000") but not double it."""
+    qa, qb = a.quantity, b.quantity
+    if qa is None or qb is None or qa.unit != qb.unit:
+        return qa is None or qb is None
+    lo_a, hi_a = qa.min if qa.min is not None else 0, qa.max if qa.max is not None else float("inf")
+    lo_b, hi_b = qb.min if qb.min is not None else 0, qb.max if qb.max is not None else float("inf")
+    if same_article:
+        return (qa.min, qa.max) == (qb.min, qb.max)
+    slack = tolerance * max(lo_a, lo_b)
+    return lo_a <= hi_b + slack and lo_b <= hi_a + slack
+
+
+def day_of(m: Mention, rec: ArticleRecord) -> dt.date | None:
+    """The day a mention is about: its own date when given to the day, else its article's publication
+    date (the store's `day_ref`); None for an undated article."""
+    return m.time.date if m.time and m.time.precision == "day" else rec.article.published
+
+
+def _periods_overlap(ma: Mention, mb: Mention, window: int) -> bool:
+    ta, tb = ma.time, mb.time
+    end_a = ta.date + dt.timedelta(days=_PERIOD_DAYS.get(ta.precision, 1) - 1 + window)
+    end_b = tb.date + dt.timedelta(days=_PERIOD_DAYS.get(tb.precision, 1) - 1 + window)
+    return ta.date <= end_b and tb.date <= end_a
+
+
+def _dates_agree(a: Row, b: Row, rules: MergeRules) -> bool | None:
+    """Whether two mentions' dates allow one occasion; None when either has no day at all. Agreeing
+    mentions are never more than `rules.span` days apart (merge.py looks for neighbours that far)."""
+    (ma, ra), (mb, rb) = a, b
+    if ma.time and mb.time and not _periods_overlap(ma, mb, rules.window):
+        return False
+    exact = bool(ma.time and mb.time and ma.time.precision == mb.time.precision == "day")
+    if exact and ma.type == "CONSULT":
+        return abs((ma.time.date - mb.time.date).days) <= 1  # meetings on different days are different meetings
+    if ra.article.id == rb.article.id:
+        return True
+    ta, tb = day_of(ma, ra), day_of(mb, rb)
+    if ta is None or tb is None:
+        return None
+    return abs((ta - tb).days) <= (rules.window if exact or ma.type == "CONSULT" else rules.report_window)
+
+
+def _strict_match(ma: Mention, mb: Mention) -> bool:
+    """Two reports that agree on everything that identifies an event (for an undated article)."""
+    return (set(ma.actor_codes) == set(mb.actor_codes) and bool(destination(ma))
+            and destination(ma) == destination(mb) and ma.mode == mb.mode
+            and (ma.quantity is None) == (mb.quantity is None))
+
+
+def compatible(a: Row, b: Row, rules: MergeRules = MergeRules()) -> bool:
+    """Whether two mentions can state the same real-world event (symmetric)."""
+    (ma, ra), (mb, rb) = a, b
+    if ma.type != mb.type:
+        return False
+    if ma.mode != mb.mode and None not in (ma.mode, mb.mode) and "mixed" not in (ma.mode, mb.mode):
+        return False
+    aa, ab = set(ma.actor_codes), set(mb.actor_codes)
+    if not aa & ab:
+        return False
+    if ma.type == "CONSULT" and not (aa <= ab or ab <= aa):
+        return False  # a Macron-Putin call is not the Biden-Putin call: the parties must agree
+    da, db = destination(ma), destination(mb)
+    if da and db and not da & db:
+        return False
+    if bool(da) != bool(db) and not (rules.open_destination and ma.type in DEPLOYMENT_TYPES):
+        return False
+    if ma.type in DEPLOYMENT_TYPES and (aa & hosts(mb) or ab & hosts(ma)):
+        return False  # one report's sender is the other's host: not one deployment
+    if (ma.status == "negated") != (mb.status == "negated"):
+        return False
+    same_article = ra.article.id == rb.article.id
+    if same_article and ma.span == mb.span:
+        return False  # the extractor states each event once per sentence: two mentions there are two events
+    if not _figures_agree(ma, mb, same_article, rules.figure_tolerance):
+        return False
+    dates = _dates_agree(a, b, rules)
+    if dates is None:
+        return rules.undated and _strict_match(ma, mb)
+    return dates
+
+
+def _similarity(a: Row, b: Row) -> tuple:
+    (ma, ra), (mb, rb) = a, b
+    qa, qb = ma.quantity, mb.quantity
+    ta, tb = day_of(ma, ra), day_of(mb, rb)
+    return (set(ma.actor_codes) == set(mb.actor_codes), bool(destination(ma)) and destination(ma) == destination(mb),
+            qa is not None and qb is not None and (qa.min, qa.max) == (qb.min, qb.max), ma.mode == mb.mode,
+            -abs((ta - tb).days) if ta and tb else -99)
+
+
+def _position(mention_id: str) -> tuple[str, int]:
+    art, _, n = mention_id.rpartition(":")
+    return art, int(n) if n.isdigit() else 0
+
+
+def _key(row: Row) -> tuple:
+    m, rec = row
+    day = day_of(m, rec)
+    return (day is None, day or dt.date.min, _position(m.id))
+
+
+def _best_cluster(group: list[Row], clusters: list[list[Row]], rules: MergeRules) -> int | None:
+    """Index of the most similar cluster that every row of `group` is compatible with."""
+    best, best_score = None, None
+    for i, members in enumerate(clusters):
+        if all(compatible(g, m, rules) for g in group for m in members):
+            score = max(_similarity(g, m) for g in group for m in members)
+            if best_score is None or score > best_score:
+                best, best_score = i, score
+    return best
+
+
+@dataclass(slots=True)
+class _Event:
+    rows: list[Row]
+    articles: set[str]
+    days: list[dt.date]
+
+
+def _candidates(group: list[Row], events: list[_Event], index: dict[tuple[str, str], list[int]],
+                span: int) -> list[int]:
+    """Events that could take `group`: of its type, sharing an actor, near in time or of its article
+    (a necessary condition of `compatible` with every member, so only a shortcut)."""
+    m, rec = group[0]
+    day = day_of(m, rec)
+    out = sorted({i for code in m.actor_codes for i in index.get((m.type, code), ())})
+    if day is None:
+        return out
+    return [i for i in out if rec.article.id in events[i].articles or not events[i].days
+            or (min(events[i].days) - dt.timedelta(days=span) <= day <= max(events[i].days) + dt.timedelta(days=span))]
+
+
+def cluster(rows: Iterable[Row], rules: MergeRules = MergeRules()) -> list[list[str]]:
+    """The events of a set of mentions, as lists of mention ids (each sorted; a function of the set)."""
+    by_article: dict[str, list[Row]] = {}
+    for row in sorted(rows, key=_key):
+        by_article.setdefault(row[1].article.id, []).append(row)
+    groups: list[list[Row]] = []  # one article's events
+    for art_rows in by_article.values():
+        local: list[list[Row]] = []
+        for row in sorted(art_rows, key=lambda r: _position(r[0].id)):
+            i = _best_cluster([row], local, rules)
+            (local[i].append(row) if i is not None else local.append([row]))
+        groups += local
+    events: list[_Event] = []
+    index: dict[tuple[str, str], list[int]] = {}  # (type, actor code) -> events
+    for group in sorted(groups, key=lambda g: min(_key(r) for r in g)):
+        cands = _candidates(group, events, index, rules.span)
+        i = _best_cluster(group, [events[j].rows for j in cands], rules)
+        if i is None:
+            j = len(events)
+            events.append(_Event([], set(), []))
+        else:
+            j = cands[i]
+        ev = events[j]
+        new_codes = {c for m, _ in group for c in m.actor_codes} - {c for m, _ in ev.rows for c in m.actor_codes}
+        for code in sorted(new_codes):
+            index.setdefault((group[0][0].type, code), []).append(j)
+        ev.rows += group
+        ev.articles.add(group[0][1].article.id)
+        ev.days += [d for d in (day_of(m, rec) for m, rec in group) if d is not None]
+    return [sorted(m.id for m, _ in ev.rows) for ev in events]
