@@ -155,16 +155,18 @@ def eval_plover(tsv, split, extractor, as_json):
 @click.option("--part", type=click.Choice(["dev", "heldout", "all"]), default="all", show_default=True,
               help="Files by a hash of their name: dev (about 2/3, for tuning), heldout (the other 1/3), or all.")
 @click.option("--files", "names", multiple=True, help="Score only these file names inside FOLDER (repeatable).")
+@click.option("--parse/--no-parse", default=True, show_default=True,
+              help="Give the finder the tense of the verbs from the spaCy parse, as extraction does.")
 @click.option("--misses", is_flag=True, help="Also list every missed, spurious or wrongly valued expression.")
 @click.option("--json", "as_json", is_flag=True)
 @handle_errors
-def eval_timex(folder, part, names, misses, as_json):
+def eval_timex(folder, part, names, parse, misses, as_json):
     """TempEval-3 measures of the date finder on the TimeML .tml files of FOLDER: strict and relaxed
     extraction P/R/F1, value accuracy and value F1 (accuracy x relaxed F1), over all TIMEX3 types and
     DATE only. Each file's creation time is the anchor and is not scored."""
     from .evaluate_timex import evaluate_timex
 
-    r = evaluate_timex(folder, part=part, names=list(names) or None)
+    r = evaluate_timex(folder, part=part, names=list(names) or None, parse=parse)
     if as_json:
         click.echo(json.dumps(r.as_dict(), indent=2))
         return

@@ -162,28 +162,17 @@ def timeml_files(folder: str | Path, part: str = "all", names: list[str] | None 
     return [f for f in files if part == "all" or part_of(f.name) == part]
 
 
-def find_expressions(doc: TimemlDoc) -> list[Expression]:
-    """What the date finder reads in the document, anchored on its creation date."""
+def find_expressions(doc: TimemlDoc, nlp=None) -> list[Expression]:
+    """What the date finder reads in the document, anchored on its creation date (with the tense of
+    the verbs from `nlp`'s parse, as in the pipeline, when given)."""
     from .extract.timex import find_timexes
 
-    return [Expression(t.start, t.end, t.text, *timeml_of(t)) for t in find_timexes(doc.text, doc.dct)]
+    tense = None
+    if nlp is not None:
+        from .extract.tense import verb_tense
 
-
-def timeml_of(t) -> tuple[str, str]:
-    """(type, value) of a found expression in TimeML's terms."""
-    if t.end_date is not None:
-        n = {"day": (t.end_date - t.date).days, "week": (t.end_date - t.date).days // 7,
-             "month": (t.end_date.year - t.date.year) * 12 + t.end_date.month - t.date.month,
-             "year": t.end_date.year - t.date.year}[t.precision]
-        return "DURATION", f"P{n}{t.precision[0].upper()}"
-    if t.precision == "week":
-        y, w, _ = t.date.isocalendar()
-        return "DATE", f"{y}-W{w:02d}"
-    if t.precision == "month":
-        return "DATE", t.date.strftime("%Y-%m")
-    if t.precision == "year":
-        return "DATE", str(t.date.year)
-    return "DATE", t.date.isoformat()
+        tense = verb_tense(nlp(doc.text))
+    return [Expression(t.start, t.end, t.text, t.type, t.value) for t in find_timexes(doc.text, doc.dct, tense=tense)]
 
 
 def score_doc(doc: TimemlDoc, found: list[Expression], only: str | None = None) -> tuple[ExtractionScore, list[TimexError]]:
@@ -211,12 +200,21 @@ def score_doc(doc: TimemlDoc, found: list[Expression], only: str | None = None) 
     return sc, errors
 
 
-def evaluate_timex(folder: str | Path, *, part: str = "all", names: list[str] | None = None) -> TimexReport:
-    """TempEval-3 measures of the date finder over the .tml files of `folder` in `part`."""
+def evaluate_timex(folder: str | Path, *, part: str = "all", names: list[str] | None = None,
+                   parse: bool = True) -> TimexReport:
+    """TempEval-3 measures of the date finder over the .tml files of `folder` in `part`; `parse`:
+    give the finder the tense of the verbs from the pipeline's spaCy model, as extraction does."""
     report = TimexReport(part if not names else "files")
+    nlp = None
+    if parse:
+        import spacy
+
+        from .extract.pipeline import MODEL
+
+        nlp = spacy.load(MODEL, exclude=["ner"])
     for path in timeml_files(folder, part, names):
         doc = read_timeml(path)
-        found = find_expressions(doc)
+        found = find_expressions(doc, nlp)
         report.docs += 1
         sc_all, errors = score_doc(doc, found)
         sc_date, _ = score_doc(doc, found, "DATE")
