@@ -95,7 +95,7 @@ _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _UNIT = r"(?P<unit>day|week|month|year|quarter)s?"
 _NUM = r"\d+|a few|few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|several|a couple of"
 _N = rf"(?P<n>{_NUM})"
-_ORD = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)"
+_ORD = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last(?=[- ]half))"
 _QMODS = r"(?:latest|current|comparable|corresponding|same|year-earlier|year-ago|previous|prior|recent|most recent|just-ended|fiscal|calendar)"
 _PART = r"(?P<part>morning|afternoon|evening|night)"
 
@@ -135,6 +135,9 @@ def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
         ("yearend", r"\b(?:the\s+)?year[- ]end\b"),
         ("wd", rf"\b(?:(?P<rel>last|this|next|this past|this coming)\s+)?{_WD}(?:\s+{_PART})?\b"),
         ("partday", rf"\b(?P<rel>this|yesterday|tomorrow|last)\s+{_PART}\b"),
+        ("weekend", r"\bthe\s+weekend\b"),
+        ("duration", rf"\b(?:the\s+(?:(?:first|latest|past|last|next|coming|previous|full|same)\s+)?)?(?P<n>{_NUM})[- ]"
+                     r"(?P<unit>year|month|week|day|hour|minute)s?\b(?!-old|\s+old\b)"),  # not ages
         ("rel", r"\b(?:the\s+)?(?P<when>(?:earlier|later|late|early)\s+)?(?P<rel>last|this|next|past|coming)\s+(?P<unit>week|month|year|weekend)\b"),
         ("monthrel", rf"\b(?P<rel>last|next|this|this past|this coming)\s+{_MON}(?!\s+[0-3]?\d\b)"),
         ("monthyear_rel", rf"\b{_MON}\s+(?:of\s+)?(?P<rel>last|this|next)\s+year\b"),
@@ -170,9 +173,24 @@ def find_timexes(text: str, published: dt.date | None, *, offset: int = 0, futur
             reading = None
         if reading is None:
             continue
-        out.append(Timex(m.start() + offset, m.end() + offset, m.group(0), reading.date,
-                         reading.precision if reading.date else None, reading.end_date, reading.value, reading.type))
+        start, value, kind = m.start(), reading.value, reading.type
+        clock = _CLOCK_BEFORE.search(text, 0, start) if name in ("wd", "mdy", "dmy", "day") and kind == "DATE" else None
+        if clock is not None:  # "10 p.m. Wednesday", "noon Friday": a time of that day
+            start, value, kind = clock.start(), f"{value}T{_clock(clock)}", "TIME"
+        out.append(Timex(start + offset, m.end() + offset, text[start:m.end()], reading.date,
+                         reading.precision if reading.date else None, reading.end_date, value, kind))
     return out
+
+
+_CLOCK_BEFORE = re.compile(r"(?:\b(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|\b(?P<word>noon|midnight))"
+                           r"(?:\s+(?:EST|EDT|CST|CDT|PST|PDT|GMT|local time))?,?\s+$", re.IGNORECASE)
+
+
+def _clock(m: re.Match) -> str:
+    if m.group("word"):
+        return "12:00" if m.group("word").lower() == "noon" else "24:00"
+    h = int(m.group("h")) % 12 + (12 if m.group("ap").lower().startswith("p") else 0)
+    return f"{h:02d}:{m.group('mi') or '00'}"
 
 
 def _select(text: str) -> list[tuple[str, re.Match]]:

@@ -16,7 +16,7 @@ from .quantities import parse_number
 from .timex import MONTHS, WEEKDAYS, TimexWords
 
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "last": 2}
 _STEP = {"last": -1, "past": -1, "previous": -1, "prior": -1, "preceding": -1, "this": 0, "same": 0,
          "current": 0, "next": 1, "coming": 1, "following": 1}
 _VAGUE = ("a few", "several", "a couple of")
@@ -198,6 +198,16 @@ class Reader:
             return _dated(_add_months(self.pub.replace(day=1), step), "month")
         return _dated(dt.date(self.pub.year + step, 1, 1), "year")
 
+    def _weekend(self, g, tense):
+        """"the weekend": the coming one for the future, else the last one begun by publication."""
+        if self.pub is None:
+            return None
+        monday = _monday(self.pub)
+        if tense != "future" and self.pub.weekday() < 5:
+            monday -= dt.timedelta(weeks=1)
+        r = _dated(monday, "week")
+        return Reading(r.value + "-WE", date=r.date, precision="week")
+
     def _span(self, g, tense):
         if self.pub is None:
             return None
@@ -213,6 +223,14 @@ class Reader:
                  "quarter": lambda: _add_months(pub.replace(day=1), -3 * n),
                  "year": lambda: dt.date(pub.year - n, pub.month, 1)}[unit]()
         return Reading(value, "DURATION", start, "month" if unit == "quarter" else unit, pub)
+
+    def _duration(self, g, tense):
+        """"two years", "the next 14 months", "two-hour": a length of time, not a date."""
+        n, unit = _count(g["n"]), _unit(g["unit"])
+        amount = "X" if n is None else str(n)
+        if unit in ("hour", "minute"):
+            return Reading(f"PT{amount}{unit[0].upper()}", "DURATION")
+        return Reading(f"P{amount}{unit[0].upper()}", "DURATION")
 
     def _recent(self, g, tense):
         if self.pub is None:
