@@ -14,6 +14,7 @@ from .timex import TenseOf
 _FUTURE = frozenset({"will", "'ll", "shall", "wo"})  # not "would", "could": often the future of a past report
 _PAST = frozenset({"had", "did", "was", "were", "'d"})
 _PROGRESSIVE = frozenset({"is", "are", "am", "'s", "'re", "'m"})
+_STATIVE = frozenset({"be", "have", "say", "know", "think", "believe", "seem", "remain", "show", "report", "tell"})
 
 
 def verb_tense(doc: Doc, offset: int = 0) -> TenseOf:
@@ -39,10 +40,14 @@ def _governing_verb(tok: Token) -> Token | None:
 
 def _tense(verb: Token) -> str | None:
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    if aux & _FUTURE or (verb.tag_ == "VB" and "to" in aux):
+    if aux & _FUTURE:
+        return "future"
+    if verb.tag_ == "VB" and "to" in aux:  # "plans to meet Monday", "is scheduled to close Monday"
         return "future"
     if verb.tag_ in ("VBD", "VBN") or aux & _PAST:
         return "past"
     if verb.tag_ == "VBG" and aux & _PROGRESSIVE:
         return "future"  # "is meeting on Monday": arranged
+    if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ not in _STATIVE:
+        return "future"  # "the leaders meet Monday": a timetable
     return None

@@ -62,9 +62,12 @@ _REF_VALUES = {"PRESENT_REF", "PAST_REF", "FUTURE_REF"}
 
 @lru_cache(maxsize=1)
 def load_timex_words() -> TimexWords:
-    """data/timex.yaml, checked: an unknown key is an error naming the file and line."""
-    source = "data/timex.yaml"
-    text = (resources.files("newsledger") / "data" / "timex.yaml").read_text(encoding="utf-8")
+    path = resources.files("newsledger") / "data" / "timex.yaml"
+    return read_timex_words(path.read_text(encoding="utf-8"), "data/timex.yaml")
+
+
+def read_timex_words(text: str, source: str) -> TimexWords:
+    """The words of a timex.yaml text, checked: an unknown key is an error naming `source` and the line."""
     try:
         node = yaml.compose(text)
         data = yaml.safe_load(text) or {}
@@ -72,19 +75,24 @@ def load_timex_words() -> TimexWords:
         mark = getattr(exc, "problem_mark", None)
         raise DataFileError(f"malformed YAML: {getattr(exc, 'problem', exc)}", source=source,
                             line=mark.line + 1 if mark else None, hint="fix the file and run again") from exc
-    allowed = {None: _TIMEX_KEYS, "refs": _REF_VALUES}
-    for key, value in getattr(node, "value", []):
-        for k, _ in [(key, None)] + ([(kk, None) for kk, _ in value.value] if key.value == "refs" else []):
-            section = None if k is key else "refs"
-            if k.value not in allowed[section]:
-                raise DataFileError(f"unknown key {k.value!r}" + (f" in {section}" if section else ""),
-                                    source=source, line=k.start_mark.line + 1,
-                                    hint=f"use one of {', '.join(sorted(allowed[section]))}")
-    refs = sorted(((str(p).lower(), kind) for kind, phrases in data.get("refs", {}).items() for p in phrases),
+    if not isinstance(data, dict):
+        raise DataFileError("expected a mapping of sections", source=source, hint=f"use {', '.join(sorted(_TIMEX_KEYS))}")
+    for key, value in node.value:
+        _check_key(key, _TIMEX_KEYS, source)
+        if key.value == "refs":
+            for ref, _ in getattr(value, "value", []):
+                _check_key(ref, _REF_VALUES, source)
+    refs = sorted(((str(p).lower(), kind) for kind, phrases in (data.get("refs") or {}).items() for p in phrases),
                   key=lambda r: -len(r[0]))
-    seasons = {str(k).lower(): (str(v[0]), int(v[1])) for k, v in data.get("seasons", {}).items()}
-    return TimexWords(tuple(refs), seasons, {str(k).lower(): int(v) for k, v in data.get("decades", {}).items()},
-                      tuple(str(m).lower() for m in data.get("year_modifiers", [])))
+    seasons = {str(k).lower(): (str(v[0]), int(v[1])) for k, v in (data.get("seasons") or {}).items()}
+    return TimexWords(tuple(refs), seasons, {str(k).lower(): int(v) for k, v in (data.get("decades") or {}).items()},
+                      tuple(str(m).lower() for m in data.get("year_modifiers") or []))
+
+
+def _check_key(key: yaml.Node, allowed: set[str], source: str) -> None:
+    if key.value not in allowed:
+        raise DataFileError(f"unknown key {key.value!r}", source=source, line=key.start_mark.line + 1,
+                            hint=f"use one of {', '.join(sorted(allowed))}")
 
 
 _MON = (r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -166,7 +174,7 @@ def find_timexes(text: str, published: dt.date | None, *, offset: int = 0, futur
     reader = Reader(published, "future" if future else None, load_timex_words())
     out: list[Timex] = []
     for name, m in _select(text):
-        when = tense(m.start(), m.end()) if tense else None
+        when = "past" if _SINCE.search(text[max(0, m.start() - 8):m.start()]) else tense(m.start(), m.end()) if tense else None
         try:
             reading = reader.read(name, m, when)
         except (ValueError, OverflowError, InputError):
@@ -174,14 +182,16 @@ def find_timexes(text: str, published: dt.date | None, *, offset: int = 0, futur
         if reading is None:
             continue
         start, value, kind = m.start(), reading.value, reading.type
-        clock = _CLOCK_BEFORE.search(text, 0, start) if name in ("wd", "mdy", "dmy", "day") and kind == "DATE" else None
+        before = text[max(0, start - 24):start]
+        clock = _CLOCK_BEFORE.search(before) if name in ("wd", "mdy", "dmy", "day") and kind == "DATE" else None
         if clock is not None:  # "10 p.m. Wednesday", "noon Friday": a time of that day
-            start, value, kind = clock.start(), f"{value}T{_clock(clock)}", "TIME"
+            start, value, kind = start - len(before) + clock.start(), f"{value}T{_clock(clock)}", "TIME"
         out.append(Timex(start + offset, m.end() + offset, text[start:m.end()], reading.date,
                          reading.precision if reading.date else None, reading.end_date, value, kind))
     return out
 
 
+_SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)  # "since Jan. 13": before publication, whatever the verb
 _CLOCK_BEFORE = re.compile(r"(?:\b(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|\b(?P<word>noon|midnight))"
                            r"(?:\s+(?:EST|EDT|CST|CDT|PST|PDT|GMT|local time))?,?\s+$", re.IGNORECASE)
 
