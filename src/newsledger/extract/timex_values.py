@@ -18,7 +18,7 @@ from .timex import MONTHS, WEEKDAYS, TimexWords
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "last": 2}
 _STEP = {"last": -1, "past": -1, "previous": -1, "prior": -1, "preceding": -1, "this": 0, "same": 0,
-         "current": 0, "next": 1, "coming": 1, "following": 1}
+         "next": 1, "coming": 1, "following": 1}
 _VAGUE = ("a few", "several", "a couple of")
 
 
