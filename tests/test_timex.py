@@ -45,6 +45,8 @@ PUB = dt.date(2021, 11, 10)  # a Wednesday in the fourth quarter
     ("The meeting lasted two hours.", [("two hours", "DURATION", "PT2H")]),
     ("Rates rose over the last four months.", [("the last four months", "DURATION", "P4M")]),
     ("Shops were busy over the weekend.", [("the weekend", "DATE", "2021-W44-WE")]),
+    ("Troops have massed since autumn last year.", [("autumn last year", "DATE", "2020-FA")]),
+    ("Drills are planned for the next month.", [("the next month", "DATE", "2021-12")]),
     # not time expressions, or nothing to refer back to
     ("The fall of the regime surprised him.", []),
     ("He paid $1995 for 1,990 shares.", []),

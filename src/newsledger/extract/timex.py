@@ -122,7 +122,7 @@ def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
         ("ago", rf"\b(?:(?:about|nearly|almost|some|roughly|more than|less than|just|only|over)\s+)?"
                 rf"(?P<n>{_NUM}|an?)\s+{_UNIT}\s+(?:or so\s+)?ago\b"),
         ("shift", rf"\b(?P<n>{_NUM}|an?)\s+{_UNIT}\s+(?P<dir>earlier|later)\b"),  # "two months after X" is a duration
-        ("other", r"\bthe\s+(?P<dir>following|next|previous|prior|preceding|same)\s+(?P<unit>day|week|month|year|quarter)\b"),
+        ("other", r"\bthe\s+(?P<dir>following|previous|prior|preceding|same)\s+(?P<unit>day|week|month|year|quarter)\b"),
         ("that", r"\b(?:(?P<when>later|earlier)\s+(?:in\s+)?)?that\s+(?P<unit>day|week|month|year|quarter)\b"),
         ("quarter", rf"\b(?:(?P<det>the|its|this|that|last|next)\s+)?(?:(?P<yref>this|last|next)\s+year's\s+)?"
                     rf"(?P<mods>(?:{_QMODS}\s+)*)(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?:fiscal\s+)?{_ORD}[- ](?P<unit>quarter|half)"
@@ -134,7 +134,7 @@ def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
         ("decade_word", rf"\bthe\s+(?:(?:early|mid|late)[- ]?)?(?P<decw>{decades})\b"),
         ("century", r"\bthe\s+(?P<cent>1[5-9]|2[01])(?:st|nd|rd|th)\s+century\b"),
         ("season", rf"\b(?:(?P<rel>this past|this coming|this|last|next|the|early|late|mid)\s+)?(?:(?:early|late|mid)[- ])?"
-                   rf"(?P<season>{seasons})(?:\s+(?:of\s+)?{_YEAR})?\b"),
+                   rf"(?P<season>{seasons})(?:\s+(?:of\s+)?(?:{_YEAR}|(?P<yrel>last|this|next)\s+year))?\b"),
         ("yearpart", rf"\b(?:(?:early|late|mid)[- ]?|(?:the\s+)?(?:end|beginning|start|middle|rest|remainder)\s+of\s+)"
                      rf"(?:(?:{yearmods})\s+)?{_YEAR}\b"),
         ("fiscal", rf"\b(?:{yearmods})\s+{_YEAR}\b"),

@@ -354,12 +354,14 @@ class Reader:
             y = int(g["year"])
         elif self.pub is None:
             return None
+        elif "yrel" in g:
+            y = self.pub.year + _STEP[g["yrel"].lower()]  # "autumn last year"
         elif rel in ("last", "this past"):
             y = self.pub.year - (first + 3 > self.pub.month)
         elif rel in ("next", "this coming"):
             y = self.pub.year + (first <= self.pub.month)
-        else:
-            y = self.pub.year
+        else:  # "summer", "the winter": this year's, or last year's if it is still to come and the verb is past
+            y = self.pub.year - (rel != "this" and tense == "past" and first > self.pub.month)
         return Reading(f"{y}-{code}", date=dt.date(y, 1, 1), precision="year")
 
     def _decade(self, g, tense):
