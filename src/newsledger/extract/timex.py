@@ -138,8 +138,8 @@ def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
         ("yearpart", rf"\b(?:(?:early|late|mid)[- ]?|(?:the\s+)?(?:end|beginning|start|middle|rest|remainder)\s+of\s+)"
                      rf"(?:(?:{yearmods})\s+)?{_YEAR}\b"),
         ("fiscal", rf"\b(?:{yearmods})\s+{_YEAR}\b"),
-        ("theyear", rf"\b(?:(?P<when>later|earlier)\s+in\s+|(?:the\s+)?(?:end|beginning|start|rest)\s+of\s+)?"
-                    rf"the\s+(?:(?P<mod>current|full|whole|entire|current fiscal|fiscal|calendar)\s+)?year\b(?!-|\s+(?:earlier|before|ago|ended|ending|later|after)\b)"),
+        ("theyear", r"\b(?:(?P<when>later|earlier)\s+in\s+|(?:the\s+)?(?:end|beginning|start|rest)\s+of\s+)?"
+                    r"the\s+(?:(?P<mod>current|full|whole|entire|current fiscal|fiscal|calendar)\s+)?year\b(?!-|\s+(?:earlier|before|ago|ended|ending|later|after)\b)"),
         ("yearend", r"\b(?:the\s+)?year[- ]end\b"),
         ("wd", rf"\b(?:(?P<rel>last|this|next|this past|this coming)\s+)?{_WD}(?:\s+{_PART})?\b"),
         ("partday", rf"\b(?P<rel>this|yesterday|tomorrow|last)\s+{_PART}\b"),
