@@ -86,5 +86,6 @@ DATES = st.lists(st.sampled_from(["on", "Monday", "last", "week", "this", "month
        st.booleans())
 def test_find_timexes_never_crashes(text, published, future):
     for tx in find_timexes(text, published, future=future):
-        assert tx.precision in ("day", "week", "month", "year")
+        assert tx.precision in ("day", "week", "month", "year") if tx.date else tx.precision is None
+        assert tx.value
         assert 0 <= tx.start < tx.end <= len(text)

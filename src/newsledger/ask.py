@@ -110,6 +110,8 @@ def _dates(q: Query, text: str, reference: dt.date | None) -> None:
     spans = find_timexes(text, reference)
     low = text.lower()
     for tx in spans:
+        if tx.date is None:
+            continue
         end = tx.end_date or _period_end(tx.date, tx.precision)
         before = low[max(0, tx.start - 8):tx.start]
         if re.search(r"\b(by|before|until|as of)\s*$", before):

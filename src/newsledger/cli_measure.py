@@ -154,3 +154,36 @@ def eval_plover(tsv, split, extractor, as_json):
               f"no event for {r.no_event}", highlight=False)
     for (g, p), n in r.confusions.most_common(8):
         out.print(f"  {g} -> {p}: {n}", highlight=False)
+
+
+@main.command("eval-timex")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--part", type=click.Choice(["dev", "heldout", "all"]), default="all", show_default=True,
+              help="Files by a hash of their name: dev (about 2/3, for tuning), heldout (the other 1/3), or all.")
+@click.option("--files", "names", multiple=True, help="Score only these file names inside FOLDER (repeatable).")
+@click.option("--parse/--no-parse", default=True, show_default=True,
+              help="Give the finder the tense of the verbs from the spaCy parse, as extraction does.")
+@click.option("--misses", is_flag=True, help="Also list every missed, spurious or wrongly valued expression.")
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def eval_timex(folder, part, names, parse, misses, as_json):
+    """TempEval-3 measures of the date finder on the TimeML .tml files of FOLDER: strict and relaxed
+    extraction P/R/F1, value accuracy and value F1 (accuracy x relaxed F1), over all TIMEX3 types and
+    DATE only. Each file's creation time is the anchor and is not scored."""
+    from .evaluate_timex import evaluate_timex
+
+    r = evaluate_timex(folder, part=part, names=list(names) or None, parse=parse)
+    if as_json:
+        click.echo(json.dumps(r.as_dict(), indent=2))
+        return
+    table = Table("types", "gold", "found", "strict P", "strict R", "strict F1", "relaxed P", "relaxed R",
+                  "relaxed F1", "value acc", "value F1", title=f"{folder} ({r.part}): {r.docs} documents")
+    for name, sc in (("all", r.all), ("DATE", r.date)):
+        cells = [f"{x:.3f}" for x in (*sc.prf(sc.strict), *sc.prf(sc.relaxed), sc.value_accuracy, sc.value_f1)]
+        table.add_row(name, str(sc.gold), str(sc.found), *cells)
+    out.print(table)
+    if misses:
+        for e in r.errors:
+            g = f"{e.gold.text!r} {e.gold.type} {e.gold.value}" if e.gold else "-"
+            f = f"{e.found.text!r} {e.found.type} {e.found.value}" if e.found else "-"
+            out.print(f"{e.kind:8} {e.doc[:28]:28} gold {g:40} found {f}", highlight=False, markup=False)

