@@ -107,8 +107,19 @@ def _engine_options(fn):
     return fn
 
 
-def _extract(store, *, engine: str, address: str | None, workers: int, extractor: str, redo: bool = False):
-    """Extract pending mentions with the chosen engine, with a progress bar."""
+def _extract(store, *, engine: str, address: str | None, workers: int, extractor: str, redo: bool = False,
+             retry: bool = False):
+    """Extract pending mentions with the chosen engine, with a progress bar; say which articles were
+    quarantined."""
+    report = _run_extract(store, engine=engine, address=address, workers=workers, extractor=extractor, redo=redo,
+                          retry=retry)
+    for q in report.quarantined:
+        err.print(f"[yellow]quarantined[/] {q} (see `newsledger rejected`; retry with "
+                  f"`newsledger extract --retry-quarantined`)", highlight=False, markup=True)
+    return report
+
+
+def _run_extract(store, *, engine, address, workers, extractor, redo, retry):
     if address and engine != "ray":
         raise click.BadParameter("--address is for --engine ray", param_hint="--address")
     with progress_bar("extracting", store.stats().pending) as advance:
@@ -116,10 +127,11 @@ def _extract(store, *, engine: str, address: str | None, workers: int, extractor
             from .extract.ray_engine import extract_pending_ray
 
             return extract_pending_ray(store, address=address, workers=workers, redo=redo, extractor=extractor,
-                                       progress=advance)
+                                       progress=advance, retry_quarantined=retry)
         from .extract.run import extract_pending
 
-        return extract_pending(store, workers=workers, redo=redo, extractor=extractor, progress=advance)
+        return extract_pending(store, workers=workers, redo=redo, extractor=extractor, progress=advance,
+                               retry_quarantined=retry)
 
 
 # -- ingest / extract ------------------------------------------------------------------------------
@@ -167,6 +179,8 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
             "rejected": [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected],
             "extracted_articles": extracted.articles if extracted else 0,
             "mentions": extracted.mentions if extracted else 0,
+            "quarantined": [{"article_id": q.article_id, "source": q.source, "stage": q.stage, "reason": q.reason}
+                            for q in extracted.quarantined] if extracted else [],
             "events": merged.events_total if merged else None}, indent=2))
     else:
         for r in report.rejected:
@@ -179,6 +193,8 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
                 f"{report.already} already stored; {len(report.rejected)} rejected")
         if extracted:
             line += f"; {extracted.mentions} event mentions from {extracted.articles} articles"
+            if extracted.quarantined:
+                line += f" ({len(extracted.quarantined)} quarantined)"
         if merged:
             line += f"; ledger: {merged.events_total} events"
         out.print(line, highlight=False)
@@ -215,18 +231,23 @@ def watch(ctx, folder, interval, date, workers):
 
 @main.command()
 @click.option("--redo", is_flag=True, help="Extract every article again (after a lexicon change).")
+@click.option("--retry-quarantined", "retry", is_flag=True,
+              help="Also try again the articles quarantined by earlier runs (see `newsledger rejected`).")
 @_engine_options
 @click.pass_context
 @handle_errors
-def extract(ctx, redo, extractor, workers, engine, address):
+def extract(ctx, redo, retry, extractor, workers, engine, address):
     """Extract event mentions from every ingested article not yet extracted (locally, or on Ray with
-    --engine ray), and merge them into the ledger's events."""
+    --engine ray), and merge them into the ledger's events. An article that cannot be extracted or
+    merged is quarantined with its reason and the run goes on."""
     from .merge import merge_pending
 
     with _store(ctx) as store:
-        report = _extract(store, engine=engine, address=address, workers=workers, extractor=extractor, redo=redo)
+        report = _extract(store, engine=engine, address=address, workers=workers, extractor=extractor, redo=redo,
+                          retry=retry)
         merged = merge_pending(store)
     out.print(f"{report.mentions} event mentions from {report.articles} articles; "
+              f"{len(report.quarantined)} quarantined; "
               f"ledger: {merged.events_total} events ({merged.events_touched} new or updated)", highlight=False)
 
 
@@ -273,7 +294,7 @@ def stats(ctx, as_json):
     table = Table("", "", title=f"ledger {ctx.obj['db']}", show_header=False)
     for k, v in (("articles", s.articles), ("unique", s.unique_articles), ("duplicates", s.duplicates),
                  ("extracted", s.extracted), ("pending extraction", s.pending), ("event mentions", s.mentions),
-                 ("rejected inputs", s.rejections),
+                 ("rejected inputs", s.rejections), ("quarantined articles", s.quarantined),
                  ("published", f"{s.first_published or '?'} .. {s.last_published or '?'} ({s.undated} undated)"),
                  ("schema version", s.schema_version)):
         table.add_row(k, str(v))
@@ -282,6 +303,8 @@ def stats(ctx, as_json):
     out.print(table)
     for r in rejections[:20]:
         err.print(f"[yellow]rejected earlier[/] {r}", highlight=False)
+    if s.rejections > 20 or s.quarantined:
+        err.print("all rejected inputs and quarantined articles: `newsledger rejected`", highlight=False)
 
 
 def _mention_filter_options(fn):
@@ -636,3 +659,4 @@ def _clip(s: str, n: int) -> str:
 
 from . import cli_measure  # noqa: E402,F401  (registers eval, eval-merge, ask-eval and bench on `main`)
 from . import cli_learn  # noqa: E402,F401  (registers labels and train on `main`)
+from . import cli_admin  # noqa: E402,F401  (registers rejected on `main`)

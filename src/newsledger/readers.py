@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Article, Rejection
+from .model import Article, Rejection, implausible_date
 
 DEFAULT_MAX_BYTES = 5_000_000
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".jsonl", ".ndjson", ".html", ".htm"})
@@ -201,7 +201,8 @@ def _read_jsonl(fh, source: str, options: ReadOptions) -> Iterator[Item]:
         try:
             obj = json.loads(decode(raw))
         except json.JSONDecodeError as exc:
-            yield Rejection(source, f"bad JSON: {exc.msg} at column {exc.colno}", lineno)
+            at = "" if exc.msg.endswith(" at") else " at"  # "Unterminated string starting at"
+            yield Rejection(source, f"bad JSON: {exc.msg}{at} column {exc.colno}", lineno)
             continue
         item = _record_to_article(obj, source, lineno)
         yield item if isinstance(item, Rejection) else _checked(item, options, lineno)
@@ -211,7 +212,9 @@ def _record_to_article(obj: object, source: str, lineno: int) -> Item:
     if not isinstance(obj, dict):
         return Rejection(source, "a JSON object with 'text' is expected on each line", lineno)
     text = obj.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):
+        return Rejection(source, f"'text' is not a string (a JSON {_json_kind(text)})", lineno)
+    if not text or not text.strip():
         return Rejection(source, "no 'text' field (or it is empty)", lineno)
     published = None
     time = obj.get("time") or obj.get("date") or obj.get("published")
@@ -229,9 +232,17 @@ def _record_to_article(obj: object, source: str, lineno: int) -> Item:
     return Article(id=aid, source=where, text=text, published=published, title=title)
 
 
+def _json_kind(value: object) -> str:
+    return {bool: "boolean", int: "number", float: "number", list: "array", dict: "object"}.get(type(value), "value")
+
+
 def _checked(item: Item, options: ReadOptions, line: int | None = None) -> Item:
     if isinstance(item, Rejection):
         return item
+    why = implausible_date(item.published)
+    if why:
+        return Rejection(item.source, f"publication {why} (a placeholder, such as an unset time?): "
+                                      "fix the date or leave it out", line)
     if len(item.text) < MIN_TEXT_CHARS:
         return Rejection(item.source, f"text too short ({len(item.text)} characters)", line)
     lang, confidence = detect_language(item.text)
