@@ -11,14 +11,15 @@ import datetime as dt
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
 
 from .. import rollups
-from ..exceptions import StoreError
+from ..exceptions import StaleSchemaError, StoreError
 from ..model import Article, Mention, Rejection
 from . import codec
+from .errors import explain
 from .quarantine import QuarantineStore
 
 
@@ -136,6 +137,7 @@ class Store(QuarantineStore):
 
     def __init__(self, location: str, *, readonly: bool = False):
         self.path = location
+        self.display = location  # how messages name it (a server URL without its password)
         self.readonly = readonly
         self.conn = self._connect(location, readonly)
         if not readonly:
@@ -144,8 +146,9 @@ class Store(QuarantineStore):
         version = self.schema_version() if self._has_table("schema_migrations") else 0
         if version < len(migrations(self.dialect)):
             self.conn.close()
-            raise StoreError(f"schema version {version} is older than this newsledger's {len(migrations(self.dialect))}",
-                             source=location, hint="open it once for writing (e.g. `newsledger stats`) to upgrade")
+            raise StaleSchemaError(f"schema version {version} is older than this newsledger's "
+                                   f"{len(migrations(self.dialect))}", source=location,
+                                   hint="open it once for writing (e.g. `newsledger extract`) to upgrade")
 
     # -- what a backend supplies ------------------------------------------------------------
     def _connect(self, location: str, readonly: bool):
@@ -192,14 +195,21 @@ class Store(QuarantineStore):
 
     @contextmanager
     def transaction(self):
-        self._begin()
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+            self._begin()
+            try:
+                yield self.conn
+            except BaseException:
+                with suppress(Exception):  # a failed write may have ended the transaction already
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+        except Exception as exc:  # disk full, read-only or corrupt file: say so, with the fix
+            failure = explain(exc, self.display)
+            if failure is None:
+                raise
+            raise failure from exc
 
     def close(self) -> None:
         self.conn.close()
