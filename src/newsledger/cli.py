@@ -152,7 +152,7 @@ def _extract(store, *, engine: str, address: str | None, workers: int, extractor
     report = _run_extract(store, engine=engine, address=address, workers=workers, extractor=extractor, redo=redo,
                           retry=retry)
     for q in report.quarantined:
-        err.print(f"[yellow]quarantined[/] {q} (see `newsledger rejected`; retry with "
+        err.print(f"[yellow]quarantined[/] {escape(str(q))} (see `newsledger rejected`; retry with "
                   f"`newsledger extract --retry-quarantined`)", highlight=False, markup=True)
     return report
 
