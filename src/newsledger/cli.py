@@ -1,7 +1,7 @@
 """The `newsledger` command. Each command parses options, calls one core function, formats.
 
 Exit codes: 0 success; 1 some input was rejected (the rest landed) or a quality gate failed;
-2 usage or setup error.
+2 usage or setup error; 3 system error (disk full, read-only or missing file or folder, corrupt database).
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import serialize
-from .exceptions import NewsledgerError
+from .exceptions import NewsledgerError, SystemFailure
 from .extract.base import DEFAULT_EXTRACTOR, EXTRACTORS
 from .ingest import DEFAULT_BATCH
 from .model import PLOVER_TYPES, STATUSES
 from .readers import DEFAULT_MAX_BYTES, ReadOptions
-from .store import ENV_VAR, ArticleFilter, MentionFilter, default_db, open_store
+from .store import ENV_VAR, ArticleFilter, MentionFilter, default_db, open_reader, open_store
 
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
@@ -39,15 +39,31 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+EXIT_REJECTED, EXIT_USAGE, EXIT_SYSTEM = 1, 2, 3
+
+
 def handle_errors(fn):
+    """One message per failure (what, which file, what to do); exit 2 for usage or setup errors, 3 for
+    system errors (disk full, read-only or missing file or folder, corrupt database)."""
     @wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except NewsledgerError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)  # "[ray]" is no markup
-            sys.exit(2)
+            _fail(exc)
+        except Exception as exc:
+            from .store.errors import explain
+
+            failure = explain(exc, (click.get_current_context().obj or {}).get("db", "?"))
+            if failure is None:
+                raise
+            _fail(failure)
     return wrapper
+
+
+def _fail(exc: NewsledgerError):
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)  # "[ray]" is no markup
+    sys.exit(EXIT_SYSTEM if isinstance(exc, SystemFailure) else EXIT_USAGE)
 
 
 @contextmanager
@@ -64,7 +80,21 @@ def progress_bar(label: str, total: int | None = None):
         yield lambda n: bar.advance(task, n)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _set_db(ctx: click.Context, param, value: str | None) -> None:
+    if value is not None:
+        ctx.find_root().obj["db"] = value
+
+
+class _Group(click.Group):
+    """The `newsledger` group: each of its commands also takes --db after its name."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.append(click.Option(["--db"], metavar="PATH|URL", expose_value=False, callback=_set_db,
+                                       help="Ledger database (the same as `newsledger --db PATH|URL COMMAND`)."))
+        super().add_command(cmd, name)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar=ENV_VAR, default=None, metavar="PATH|URL",
               help=f"Ledger database: an SQLite file, or postgresql://user:password@host/db. "
                    f"Default: ${ENV_VAR} or ~/.local/share/newsledger/ledger.db")
@@ -72,12 +102,20 @@ def progress_bar(label: str, total: int | None = None):
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
     """newsledger: a source-linked ledger of events (who did what, to whom, where, when, how many)
-    from dated news articles."""
+    from dated news articles.
+
+    Exit codes: 0 done; 1 some input was rejected (the rest landed) or a quality gate failed; 2 usage
+    or setup error; 3 system error (disk full, read-only or missing file or folder, corrupt database)."""
     ctx.obj = {"db": db or default_db()}
 
 
 def _store(ctx: click.Context):
     return open_store(ctx.obj["db"])
+
+
+def _reader(ctx: click.Context):
+    """The ledger opened read-only, for commands that only read it."""
+    return open_reader(ctx.obj["db"])
 
 
 _extractor_option = click.option(
@@ -107,8 +145,19 @@ def _engine_options(fn):
     return fn
 
 
-def _extract(store, *, engine: str, address: str | None, workers: int, extractor: str, redo: bool = False):
-    """Extract pending mentions with the chosen engine, with a progress bar."""
+def _extract(store, *, engine: str, address: str | None, workers: int, extractor: str, redo: bool = False,
+             retry: bool = False):
+    """Extract pending mentions with the chosen engine, with a progress bar; say which articles were
+    quarantined."""
+    report = _run_extract(store, engine=engine, address=address, workers=workers, extractor=extractor, redo=redo,
+                          retry=retry)
+    for q in report.quarantined:
+        err.print(f"[yellow]quarantined[/] {escape(str(q))} (see `newsledger rejected`; retry with "
+                  f"`newsledger extract --retry-quarantined`)", highlight=False, markup=True)
+    return report
+
+
+def _run_extract(store, *, engine, address, workers, extractor, redo, retry):
     if address and engine != "ray":
         raise click.BadParameter("--address is for --engine ray", param_hint="--address")
     with progress_bar("extracting", store.stats().pending) as advance:
@@ -116,10 +165,11 @@ def _extract(store, *, engine: str, address: str | None, workers: int, extractor
             from .extract.ray_engine import extract_pending_ray
 
             return extract_pending_ray(store, address=address, workers=workers, redo=redo, extractor=extractor,
-                                       progress=advance)
+                                       progress=advance, retry_quarantined=retry)
         from .extract.run import extract_pending
 
-        return extract_pending(store, workers=workers, redo=redo, extractor=extractor, progress=advance)
+        return extract_pending(store, workers=workers, redo=redo, extractor=extractor, progress=advance,
+                               retry_quarantined=retry)
 
 
 # -- ingest / extract ------------------------------------------------------------------------------
@@ -153,7 +203,10 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
     with _store(ctx) as store:
         with progress_bar("ingesting") as advance:
             report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes),
-                                batch_size=batch_size, progress=advance)
+                                batch_size=batch_size, progress=advance,
+                                on_rejection=None if as_json else _print_rejection)  # as read: a failure
+        if not as_json:                                                               # later cannot hide them
+            _print_renamed(report)
         extracted = merged = None
         if not no_extract:
             extracted = _extract(store, engine=engine, address=address, workers=workers, extractor=extractor)
@@ -167,22 +220,31 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
             "rejected": [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected],
             "extracted_articles": extracted.articles if extracted else 0,
             "mentions": extracted.mentions if extracted else 0,
+            "quarantined": [{"article_id": q.article_id, "source": q.source, "stage": q.stage, "reason": q.reason}
+                            for q in extracted.quarantined] if extracted else [],
             "events": merged.events_total if merged else None}, indent=2))
     else:
-        for r in report.rejected:
-            err.print(f"[yellow]rejected[/] {r}", highlight=False)
-        for r in report.renamed:
-            err.print(f"[yellow]id taken[/] {r.source}: id {r.article_id!r} is stored with another text; "
-                      f"this one is stored as {r.new_id!r}", highlight=False)
         dup = len(report.duplicates)
         line = (f"{report.read} articles read: {report.added - dup} new, {dup} duplicates, "
                 f"{report.already} already stored; {len(report.rejected)} rejected")
         if extracted:
             line += f"; {extracted.mentions} event mentions from {extracted.articles} articles"
+            if extracted.quarantined:
+                line += f" ({len(extracted.quarantined)} quarantined)"
         if merged:
             line += f"; ledger: {merged.events_total} events"
         out.print(line, highlight=False)
-    sys.exit(1 if report.rejected else 0)
+    sys.exit(EXIT_REJECTED if report.rejected else 0)
+
+
+def _print_rejection(r) -> None:
+    err.print(f"[yellow]rejected[/] {r}", highlight=False)
+
+
+def _print_renamed(report) -> None:
+    for r in report.renamed:
+        err.print(f"[yellow]id taken[/] {r.source}: id {r.article_id!r} is stored with another text; "
+                  f"this one is stored as {r.new_id!r}", highlight=False)
 
 
 @main.command()
@@ -215,18 +277,23 @@ def watch(ctx, folder, interval, date, workers):
 
 @main.command()
 @click.option("--redo", is_flag=True, help="Extract every article again (after a lexicon change).")
+@click.option("--retry-quarantined", "retry", is_flag=True,
+              help="Also try again the articles quarantined by earlier runs (see `newsledger rejected`).")
 @_engine_options
 @click.pass_context
 @handle_errors
-def extract(ctx, redo, extractor, workers, engine, address):
+def extract(ctx, redo, retry, extractor, workers, engine, address):
     """Extract event mentions from every ingested article not yet extracted (locally, or on Ray with
-    --engine ray), and merge them into the ledger's events."""
+    --engine ray), and merge them into the ledger's events. An article that cannot be extracted or
+    merged is quarantined with its reason and the run goes on."""
     from .merge import merge_pending
 
     with _store(ctx) as store:
-        report = _extract(store, engine=engine, address=address, workers=workers, extractor=extractor, redo=redo)
+        report = _extract(store, engine=engine, address=address, workers=workers, extractor=extractor, redo=redo,
+                          retry=retry)
         merged = merge_pending(store)
     out.print(f"{report.mentions} event mentions from {report.articles} articles; "
+              f"{len(report.quarantined)} quarantined; "
               f"ledger: {merged.events_total} events ({merged.events_touched} new or updated)", highlight=False)
 
 
@@ -242,7 +309,7 @@ def extract(ctx, redo, extractor, workers, engine, address):
 @handle_errors
 def articles(ctx, date_from, date_to, text, duplicates, limit, as_json):
     """List ingested articles, filtered by publication date and text."""
-    with _store(ctx) as store:
+    with _reader(ctx) as store:
         recs = store.articles(ArticleFilter(date_from, date_to, text, duplicates, limit))
     if as_json:
         serialize.write_jsonl((serialize.article_json(r) for r in recs), sys.stdout)
@@ -262,7 +329,7 @@ def articles(ctx, date_from, date_to, text, duplicates, limit, as_json):
 @handle_errors
 def stats(ctx, as_json):
     """Counts: articles, duplicates, rejections, extraction progress, mentions by type."""
-    with _store(ctx) as store:
+    with _reader(ctx) as store:
         s = store.stats()
         rejections = store.rejections()
     if as_json:
@@ -273,7 +340,7 @@ def stats(ctx, as_json):
     table = Table("", "", title=f"ledger {ctx.obj['db']}", show_header=False)
     for k, v in (("articles", s.articles), ("unique", s.unique_articles), ("duplicates", s.duplicates),
                  ("extracted", s.extracted), ("pending extraction", s.pending), ("event mentions", s.mentions),
-                 ("rejected inputs", s.rejections),
+                 ("rejected inputs", s.rejections), ("quarantined articles", s.quarantined),
                  ("published", f"{s.first_published or '?'} .. {s.last_published or '?'} ({s.undated} undated)"),
                  ("schema version", s.schema_version)):
         table.add_row(k, str(v))
@@ -282,6 +349,8 @@ def stats(ctx, as_json):
     out.print(table)
     for r in rejections[:20]:
         err.print(f"[yellow]rejected earlier[/] {r}", highlight=False)
+    if s.rejections > 20 or s.quarantined:
+        err.print("all rejected inputs and quarantined articles: `newsledger rejected`", highlight=False)
 
 
 def _mention_filter_options(fn):
@@ -310,7 +379,7 @@ def mentions(ctx, type_, actor, recipient, location, status, date_from, date_to,
     from .summary import summary_row
 
     f = MentionFilter(type_, actor, recipient, location, status, date_from, date_to, limit=limit)
-    with _store(ctx) as store:
+    with _reader(ctx) as store:
         rows = store.mentions(f)
     if as_json:
         serialize.write_jsonl((serialize.mention_json(m, r) for m, r in rows), sys.stdout)
@@ -335,7 +404,7 @@ def events(ctx, type_, actor, recipient, location, status, date_from, date_to, l
     from .summary import format_quantity
 
     f = MentionFilter(type_, actor, recipient, location, status, date_from, date_to, limit=limit)
-    with _store(ctx) as store:
+    with _reader(ctx) as store:
         details = events_with_detail(store, f)
     if as_json:
         serialize.write_jsonl((serialize.event_json(d.event, [serialize.mention_json(m, r) for m, r in d.mentions])
@@ -373,7 +442,7 @@ def export(ctx, level, fmt, output, type_, actor, recipient, location, status, d
         raise click.BadParameter(f"{fmt} is for --level events", param_hint="--format")
     if fmt == "parquet" and not output:
         raise click.BadParameter("parquet is binary: give a file with -o", param_hint="--format")
-    with _store(ctx) as store:
+    with _reader(ctx) as store:
         if level == "mentions":
             rows = [serialize.mention_json(m, r) for m, r in store.mentions(f)]
             fields = serialize.MENTION_FIELDS
@@ -445,7 +514,7 @@ def timeline(ctx, actor, location, type_, date_from, date_to, dates, topic, outp
         write_news_tls(entries, target)
         err.print(f"{len(entries)} dates written to {target}", highlight=False)
     else:
-        with _store(ctx) as store:
+        with _reader(ctx) as store:
             entries = build_timeline(store, f, dates)
     for path, fmt in ((png, "png"), (svg, "svg")):
         if path:
@@ -482,7 +551,7 @@ def posture(ctx, at, host, lines, png, svg, as_json):
     from .posture import build_posture
     from .summary import format_quantity
 
-    with _store(ctx) as store:
+    with _reader(ctx) as store:
         hosts = build_posture(store, at, host, lines)
     for path, fmt in ((png, "png"), (svg, "svg")):
         if path:
@@ -536,7 +605,7 @@ def ask(ctx, question, explain, as_json):
     from .ask import ask as run_ask
     from .serialize import answer_json
 
-    with _store(ctx) as store:
+    with _reader(ctx) as store:
         a = run_ask(store, question)
     if as_json:
         click.echo(json.dumps(answer_json(a), indent=2, ensure_ascii=False))
@@ -636,3 +705,4 @@ def _clip(s: str, n: int) -> str:
 
 from . import cli_measure  # noqa: E402,F401  (registers eval, eval-merge, ask-eval and bench on `main`)
 from . import cli_learn  # noqa: E402,F401  (registers labels and train on `main`)
+from . import cli_admin  # noqa: E402,F401  (registers rejected and check on `main`)

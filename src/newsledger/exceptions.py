@@ -29,9 +29,18 @@ class StoreError(NewsledgerError):
     """The ledger database cannot be opened, migrated or written."""
 
 
+class StaleSchemaError(StoreError):
+    """A ledger opened for reading has an older schema: it must be opened for writing once (upgraded)."""
+
+
 class DataFileError(NewsledgerError):
     """A bundled or user-supplied knowledge file (lexicon, gazetteer, gold set) is malformed."""
 
 
 class QueryError(NewsledgerError):
     """A filter, date or option given by the user is invalid."""
+
+
+class SystemFailure(NewsledgerError):
+    """The machine refused: the disk is full, a file or folder is read-only or missing, the database
+    file is corrupt. Nothing is wrong with the input; the hint says what to fix (exit code 3)."""

@@ -52,8 +52,10 @@ class IngestReport:
 
 def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(), *,
            batch_size: int = DEFAULT_BATCH, threshold: float = DEFAULT_THRESHOLD,
-           progress: Callable[[int], None] | None = None) -> IngestReport:
-    """Read `paths` (files, folders, globs, '-') into `store`. Bad items are reported, never fatal."""
+           progress: Callable[[int], None] | None = None,
+           on_rejection: Callable[[Rejection], None] | None = None) -> IngestReport:
+    """Read `paths` (files, folders, globs, '-') into `store`. Bad items are reported, never fatal; each
+    is also given to `on_rejection` as it is read (so it is shown even if a later write fails)."""
     report = IngestReport()
     dedup = Deduplicator(threshold)
     dedup.load(store.minhashes())
@@ -77,6 +79,8 @@ def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(),
         if isinstance(item, Rejection):
             report.rejected.append(item)
             rejections.append(item)
+            if on_rejection:
+                on_rejection(item)
         else:
             report.read += 1
             batch.append(item)

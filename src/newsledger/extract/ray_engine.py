@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from ..exceptions import NewsledgerError
-from ..model import Article, Mention
+from ..model import Article
 from ..store import Store
 from .base import DEFAULT_EXTRACTOR
+from .guard import Failure, Result, guarded
 from .run import ExtractReport, commit_results, pending
 
 DEFAULT_BATCH_SIZE = 8  # articles per Ray task: small enough to spread a short run over every worker
@@ -102,9 +103,10 @@ class ExtractBatch:
 
         articles = [_article(row) for row in batch.to_pylist()]
         ids, blobs = [], []
-        for article_id, mentions in self.extractor.extract(articles):
-            ids.append(article_id)
-            blobs.append(pickle.dumps(mentions, protocol=pickle.HIGHEST_PROTOCOL))
+        for result in guarded(self.extractor, articles):  # a Failure travels as itself, to be quarantined
+            ids.append(result.article_id if isinstance(result, Failure) else result[0])
+            blobs.append(pickle.dumps(result if isinstance(result, Failure) else result[1],
+                                      protocol=pickle.HIGHEST_PROTOCOL))
         return pa.table({"id": pa.array(ids, pa.string()), "mentions": pa.array(blobs, pa.binary())})
 
 
@@ -144,19 +146,21 @@ def _quiet(ray) -> None:
 
 
 def _results(ray, articles: list[Article], *, workers: int, batch_size: int,
-             extractor: str) -> Iterator[tuple[str, list[Mention]]]:
+             extractor: str) -> Iterator[Result]:
     ds = _dataset(ray, articles, batch_size).map_batches(
         ExtractBatch, fn_constructor_kwargs={"extractor": extractor}, batch_size=batch_size, batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
         max_restarts=3, max_task_retries=3)  # Ray Data's default is forever: a crash must end the run
     for out in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
         for article_id, blob in zip(out.column("id").to_pylist(), out.column("mentions").to_pylist()):
-            yield article_id, pickle.loads(blob)
+            value = pickle.loads(blob)
+            yield value if isinstance(value, Failure) else (article_id, value)
 
 
 def extract_pending_ray(store: Store, *, address: str | None = None, workers: int = 2,
                         batch_size: int = DEFAULT_BATCH_SIZE, redo: bool = False, extractor: str = DEFAULT_EXTRACTOR,
-                        progress: Callable[[int], None] | None = None) -> ExtractReport:
+                        progress: Callable[[int], None] | None = None, retry_quarantined: bool = False
+                        ) -> ExtractReport:
     """`extract_pending` on Ray: a local Ray cluster with `workers` CPUs (address None), or the
     cluster at `address` (its head "HOST:PORT", or "auto"), with an actor pool of `workers`
     actors of one CPU each (0: one per CPU of the cluster). Same results, same commits, same
@@ -165,7 +169,7 @@ def extract_pending_ray(store: Store, *, address: str | None = None, workers: in
         raise NewsledgerError(f"the number of workers cannot be negative ({workers})")
     if batch_size < 1:
         raise NewsledgerError(f"the Ray batch size must be at least 1, not {batch_size}")
-    if not redo and not store.pending_articles(limit=1):
+    if not redo and not retry_quarantined and not store.pending_articles(limit=1):
         return ExtractReport()  # nothing to do: no cluster started
     with ray_session(address, workers) as ray:
         cpus = ray.cluster_resources().get("CPU", 0)
@@ -173,7 +177,7 @@ def extract_pending_ray(store: Store, *, address: str | None = None, workers: in
         if cpus < workers:
             raise NewsledgerError(f"the Ray cluster has {cpus:g} CPUs, fewer than the {workers} workers asked for",
                                   hint="lower --workers")
-        articles = pending(store, redo=redo)  # with `redo`, the old mentions go only once Ray is up
+        articles = pending(store, redo=redo, retry_quarantined=retry_quarantined)  # with `redo`, the old mentions go only once Ray is up
         if not articles:
             return ExtractReport()
         _quiet(ray)

@@ -12,7 +12,7 @@ from .sqlite import SQLiteStore
 ENV_VAR = "NEWSLEDGER_DB"
 
 __all__ = ["ArticleFilter", "ArticleRecord", "MentionFilter", "SQLiteStore", "Stats", "Store", "default_db",
-           "is_server_url", "open_store", "ENV_VAR"]
+           "is_server_url", "open_reader", "open_store", "ENV_VAR"]
 
 
 def default_db() -> str:
@@ -39,3 +39,16 @@ def open_store(location: str | None = None, *, readonly: bool = False) -> Store:
     if location.startswith("sqlite:///"):
         location = location[len("sqlite:///"):]
     return SQLiteStore(location, readonly=readonly)
+
+
+def open_reader(location: str | None = None) -> Store:
+    """Open an existing ledger for reading only (what read commands use: they work on a read-only file
+    or folder and never write). A ledger of an older schema is upgraded once first."""
+    from ..exceptions import StaleSchemaError
+
+    location = location or default_db()
+    try:
+        return open_store(location, readonly=True)
+    except StaleSchemaError:
+        open_store(location).close()
+        return open_store(location, readonly=True)

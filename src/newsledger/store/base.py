@@ -11,14 +11,16 @@ import datetime as dt
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
 
 from .. import rollups
-from ..exceptions import StoreError
+from ..exceptions import StaleSchemaError, StoreError
 from ..model import Article, Mention, Rejection
 from . import codec
+from .errors import explain
+from .quarantine import QuarantineStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ class MentionFilter:
     article_id: str | None = None
     limit: int | None = None
     offset: int = 0
-    unmerged: bool = False  # only mentions not yet merged into an event
+    unmerged: bool = False  # only mentions not yet merged, of articles not quarantined; no article texts
     event_id: str | None = None
     ids: tuple[str, ...] | None = None
 
@@ -69,6 +71,7 @@ class Stats:
     mentions: int
     events: int
     rejections: int
+    quarantined: int
     first_published: str | None
     last_published: str | None
     undated: int
@@ -126,7 +129,7 @@ def translate_ddl(sql: str, dialect: str) -> str:
     return sql
 
 
-class Store:
+class Store(QuarantineStore):
     """The ledger store. Use `open_store`; subclasses connect (`SQLiteStore`, `PostgresStore`)."""
 
     dialect = "sqlite"
@@ -134,6 +137,7 @@ class Store:
 
     def __init__(self, location: str, *, readonly: bool = False):
         self.path = location
+        self.display = location  # how messages name it (a server URL without its password)
         self.readonly = readonly
         self.conn = self._connect(location, readonly)
         if not readonly:
@@ -142,8 +146,9 @@ class Store:
         version = self.schema_version() if self._has_table("schema_migrations") else 0
         if version < len(migrations(self.dialect)):
             self.conn.close()
-            raise StoreError(f"schema version {version} is older than this newsledger's {len(migrations(self.dialect))}",
-                             source=location, hint="open it once for writing (e.g. `newsledger stats`) to upgrade")
+            raise StaleSchemaError(f"schema version {version} is older than this newsledger's "
+                                   f"{len(migrations(self.dialect))}", source=location,
+                                   hint="open it once for writing (e.g. `newsledger extract`) to upgrade")
 
     # -- what a backend supplies ------------------------------------------------------------
     def _connect(self, location: str, readonly: bool):
@@ -190,14 +195,21 @@ class Store:
 
     @contextmanager
     def transaction(self):
-        self._begin()
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+            self._begin()
+            try:
+                yield self.conn
+            except BaseException:
+                with suppress(Exception):  # a failed write may have ended the transaction already
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+        except Exception as exc:  # disk full, read-only or corrupt file: say so, with the fix
+            failure = explain(exc, self.display)
+            if failure is None:
+                raise
+            raise failure from exc
 
     def close(self) -> None:
         self.conn.close()
@@ -294,7 +306,8 @@ class Store:
     # -- extraction -----------------------------------------------------------------------
     def pending_articles(self, limit: int | None = None) -> list[Article]:
         sql = ("SELECT id, source, published, title, text, lang FROM articles "
-               "WHERE extracted_at IS NULL AND duplicate_of IS NULL ORDER BY seq")
+               "WHERE extracted_at IS NULL AND duplicate_of IS NULL "
+               "AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.article_id = articles.id) ORDER BY seq")
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [_article(r) for r in self.conn.execute(sql)]
@@ -342,6 +355,7 @@ class Store:
             c.execute("DELETE FROM mention_entities")
             c.execute("DELETE FROM mentions")
             c.execute("UPDATE articles SET extracted_at = NULL")
+            c.execute("DELETE FROM quarantine")
 
     def mentions(self, f: MentionFilter = MentionFilter()) -> list[tuple[Mention, ArticleRecord]]:
         where, args = [], []
@@ -360,14 +374,16 @@ class Store:
                              "AND e.role = ? AND e.code = ?)")
                 args += [role, val.upper()]
         if f.unmerged:
-            where.append("NOT EXISTS (SELECT 1 FROM event_mentions x WHERE x.mention_id = m.id)")
+            where += ["NOT EXISTS (SELECT 1 FROM event_mentions x WHERE x.mention_id = m.id)",
+                      "NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.article_id = m.article_id)"]
         if f.event_id:
             where.append("m.id IN (SELECT mention_id FROM event_mentions WHERE event_id = ?)")
             args.append(f.event_id)
         if f.ids is not None:
             where.append(f"m.id IN ({','.join('?' * len(f.ids))})" if f.ids else "0")
             args += list(f.ids)
-        sql, args = _select("SELECT m.*, a.id, a.source, a.published, a.title, a.text, a.lang, a.seq, a.text_hash, "
+        # the text of each article is read once (below), never once per mention row, nor sorted with them
+        sql, args = _select("SELECT m.*, a.id, a.source, a.published, a.title, '' AS text, a.lang, a.seq, a.text_hash, "
                             "a.duplicate_of, a.similarity, a.ingested_at, a.extracted_at "
                             "FROM mentions m JOIN articles a ON a.id = m.article_id", where, args, f,
                             "COALESCE(m.date, a.published)", "a.seq, m.ord")
@@ -376,10 +392,20 @@ class Store:
         names = [d[0] for d in cur.description[:ncols]]
         rows = cur.fetchall()
         entities = self._entities([r[0] for r in rows])
+        texts = {} if f.unmerged else self._texts({r[ncols] for r in rows})
         out = []
         for r in rows:
             m = codec.mention_from_row(dict(zip(names, r[:ncols])), entities.get(r[0], []))
-            out.append((m, _article_record(r[ncols:])))
+            art = r[ncols:]
+            out.append((m, _article_record((*art[:4], texts.get(art[0], ""), *art[5:]))))
+        return out
+
+    def _texts(self, article_ids: set[str]) -> dict[str, str]:
+        ids, out = sorted(article_ids), {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(self.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                                         chunk))
         return out
 
     def _entities(self, mention_ids: list[str]) -> dict[str, list[tuple]]:
@@ -496,10 +522,12 @@ class Store:
             unique_articles=one("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NULL"),
             duplicates=one("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL"),
             extracted=one("SELECT COUNT(*) FROM articles WHERE extracted_at IS NOT NULL"),
-            pending=one("SELECT COUNT(*) FROM articles WHERE extracted_at IS NULL AND duplicate_of IS NULL"),
+            pending=one("SELECT COUNT(*) FROM articles WHERE extracted_at IS NULL AND duplicate_of IS NULL AND NOT "
+                        "EXISTS (SELECT 1 FROM quarantine q WHERE q.article_id = articles.id)"),
             mentions=one("SELECT COUNT(*) FROM mentions"),
             events=one("SELECT COUNT(*) FROM events"),
             rejections=one("SELECT COUNT(*) FROM rejections"),
+            quarantined=one("SELECT COUNT(*) FROM quarantine"),
             first_published=one("SELECT MIN(published) FROM articles"),
             last_published=one("SELECT MAX(published) FROM articles"),
             undated=one("SELECT COUNT(*) FROM articles WHERE published IS NULL"),

@@ -50,6 +50,7 @@ class PostgresStore(Store):
     dialect = "postgresql"
 
     def _connect(self, url: str, readonly: bool) -> _Connection:
+        self.display = _redact(url)
         try:
             import psycopg
         except ImportError as exc:
