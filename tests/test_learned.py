@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -176,3 +177,21 @@ def test_train_exports_an_int8_model_that_extracts_without_torch(tmp_path):
         assert aid == art.id
         for m in mentions:
             assert m.actors and art.text[m.span.start:m.span.end] == m.sentence
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["learned", "model"])
+def test_the_shipped_model_extracts_offline(monkeypatch, name):
+    """`pip install -e .` brings the trained model: the learned extractors need no download, no torch."""
+    from newsledger.extract.base import make_extractor
+    from newsledger.learn.model import FILES, shipped_model_dir
+
+    monkeypatch.delenv("NEWSLEDGER_MODEL", raising=False)
+    assert all((shipped_model_dir() / f).is_file() for f in FILES)
+    assert sum((shipped_model_dir() / f).stat().st_size for f in FILES) < 30 * 2**20
+    text = ("Germany will send 350 more troops to Lithuania next month, the defence minister said on Monday. "
+            "The minister also said Berlin was ready to talk to Moscow.")
+    ((_, mentions),) = list(make_extractor(name).extract([Article("t", "test", text, dt.date(2022, 2, 7))]))
+    deployments = [m for m in mentions if m.type == "MOBILIZE"]
+    assert deployments and "DEU" in deployments[0].actor_codes
+    assert "LTU" in deployments[0].recipient_codes or (deployments[0].location and deployments[0].location.country == "LTU")
