@@ -290,6 +290,10 @@ class QuestionResult:
     answer: str
 
 
+SHARED_NEWS = ("corpus/crisis-openings-2021-22", "corpus/conflict-openings-2014-25", "corpus/excerpts-2022",
+               "corpus/ukraine-news-2022", "seeds")
+
+
 def evaluate_questions(path: str | Path, texts_dir: str | Path, *, workers: int = 1) -> list[QuestionResult]:
     """Answer every question of a question set (docs/GOLD-FORMAT.md) over fresh ledgers of the bundled
     sample ("sample") and of ../shared ("shared", skipped when absent); check shape, answered, and
@@ -312,7 +316,8 @@ def evaluate_questions(path: str | Path, texts_dir: str | Path, *, workers: int 
                 except json.JSONDecodeError as exc:
                     raise DataFileError(f"bad question line: {exc.msg}", source=str(path), line=lineno) from exc
     sources = {"sample": [str(resources.files("newsledger") / "sample")],
-               "shared": [str(Path(texts_dir) / "corpus"), str(Path(texts_dir) / "seeds")]}
+               # the news the questions were written from (not the benchmark folders beside them)
+               "shared": [str(Path(texts_dir) / d) for d in SHARED_NEWS]}
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for corpus in sorted({i["corpus"] for i in items}):
