@@ -94,7 +94,8 @@ def test_a_ledger_from_before_the_views_is_summed_up_on_upgrade(ledger, tmp_path
         for t in ("timeline_days", "posture_lines", "posture_totals", "posture_hosts"):
             c.execute(f"DELETE FROM {t}")
         c.execute("UPDATE events SET day = NULL, score = NULL")
-        c.execute("DELETE FROM schema_migrations WHERE version = 5")
+        c.execute("DELETE FROM schema_migrations WHERE version >= 5")  # a ledger of before migration 5
+        c.execute("DROP TABLE quarantine")  # (made by migration 6)
         c.execute("CREATE TABLE IF NOT EXISTS x (y)")  # the migration is re-run against existing tables below
         for t in ("timeline_days", "posture_lines", "posture_totals", "posture_hosts"):
             c.execute(f"DROP TABLE {t}")
@@ -105,8 +106,10 @@ def test_a_ledger_from_before_the_views_is_summed_up_on_upgrade(ledger, tmp_path
         c.execute("ALTER TABLE events DROP COLUMN day")
         c.execute("ALTER TABLE events DROP COLUMN score")
         c.execute("ALTER TABLE mentions DROP COLUMN day_ref")
+    with open_store(ledger) as s:
+        latest = s.schema_version()
     with open_store(copy) as s:
-        assert s.schema_version() == 5
+        assert s.schema_version() == latest >= 5
     assert _views(copy) == _views(ledger)
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 import shutil
 import socket
@@ -196,7 +198,10 @@ def test_slider_changes_the_map(server, browser):
     page = _page(browser, server + "/")
     shaded = lambda: sorted(page.locator("#map path.host").evaluate_all("ps => ps.map(p => p.dataset.code)"))  # noqa: E731
     late = shaded()
-    page.locator("#day").evaluate("s => { s.value = 60; s.dispatchEvent(new Event('input')); }")
+    page.wait_for_selector("body[data-posture-day]")
+    last = page.evaluate("document.body.dataset.postureDay")  # the slider starts on the last day
+    back = (dt.date.fromisoformat(last) - dt.date(2022, 1, 1)).days
+    page.locator("#day").evaluate(f"s => {{ s.value = Number(s.max) - {back}; s.dispatchEvent(new Event('input')); }}")
     page.wait_for_selector("body[data-posture-day='2022-01-01']")
     early = shaded()
     assert early != late and len(early) < len(late)
