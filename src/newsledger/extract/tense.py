@@ -44,7 +44,8 @@ def _tense(verb: Token) -> str | None:
         return "future"
     if verb.tag_ == "VB" and "to" in aux:  # "plans to meet Monday", "is scheduled to close Monday"
         return "future"
-    if verb.tag_ in ("VBD", "VBN") or aux & _PAST:
+    if verb.tag_ == "VBD" or verb.tag_ == "VBN" and aux or aux & _PAST:  # (a bare participle,
+        # "followed by a session on Jan. 12", says nothing of when)
         return "past"
     if verb.tag_ == "VBG" and aux & _PROGRESSIVE:
         return "future"  # "is meeting on Monday": arranged

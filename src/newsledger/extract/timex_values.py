@@ -132,11 +132,14 @@ class Reader:
 
     def _year_for(self, month: int, tense: str | None) -> int | None:
         """The year of a month named without one: this year's, unless it is more than two months
-        ahead (then last year's) or the verb is in the future and it is past (then next year's)."""
+        ahead (then last year's) or it is past and the verb is in the future, or it is at most two
+        months ahead across the new year and the verb is not in the past (then next year's)."""
         if self.pub is None:
             return None
         if tense == "future" and month < self.pub.month:
             return self.pub.year + 1
+        if tense != "past" and month < self.pub.month and (month - self.pub.month) % 12 <= 2:
+            return self.pub.year + 1  # "on Jan. 10" in a late-December article: the coming January
         return self.pub.year - (month - self.pub.month > 2)
 
     def _year(self, g, tense):
