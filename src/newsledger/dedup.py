@@ -39,9 +39,10 @@ def minhash_of(words: list[str]) -> MinHash:
     return mh
 
 
-def text_hash(text: str) -> str:
-    """The exact-duplicate key of a text: equal for texts that differ only in case, spacing or punctuation."""
-    return _hash_words(normalise(text))
+def text_hash(words: list[str]) -> str:
+    """The exact-duplicate key of a text's `normalise`d words: equal for texts that differ only in
+    case, spacing or punctuation."""
+    return _hash_words(words)
 
 
 def _hash_words(words: list[str]) -> str:
@@ -65,9 +66,11 @@ class Deduplicator:
         for aid, blob in rows:
             self._remember(aid, _from_bytes(blob))
 
-    def judge(self, article_id: str, text: str, stored: Callable[[str], str | None] | None = None) -> Verdict:
-        """`stored(text_hash)` names the first stored copy of an exact duplicate, if any."""
-        words = normalise(text)
+    def judge(self, article_id: str, text: str, stored: Callable[[str], str | None] | None = None,
+              words: list[str] | None = None) -> Verdict:
+        """`stored(text_hash)` names the first stored copy of an exact duplicate, if any; `words`:
+        `normalise(text)` when the caller has it already."""
+        words = normalise(text) if words is None else words
         h = _hash_words(words)
         mh = minhash_of(words)
         blob = mh.hashvalues.astype("<u8").tobytes()

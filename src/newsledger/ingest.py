@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import dataclasses
 
-from .dedup import DEFAULT_THRESHOLD, Deduplicator, text_hash
+from .dedup import DEFAULT_THRESHOLD, Deduplicator, normalise, text_hash
 from .model import Article, Rejection
 from .readers import ReadOptions, read_paths
 from .store import Store
@@ -66,8 +66,8 @@ def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(),
         if not batch and not rejections:
             return
         rows = []
-        for art in _own_ids(store, batch, report):
-            verdict = dedup.judge(art.id, art.text, store.id_for_hash)
+        for art, words in _own_ids(store, batch, report):
+            verdict = dedup.judge(art.id, art.text, store.id_for_hash, words)
             if verdict.duplicate_of:
                 report.duplicates.append(Duplicate(art.id, art.source, verdict.duplicate_of, verdict.similarity))
             rows.append((art, verdict.text_hash, verdict.minhash, verdict.duplicate_of, verdict.similarity))
@@ -92,19 +92,20 @@ def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(),
     return report
 
 
-def _own_ids(store: Store, batch: list[Article], report: IngestReport) -> list[Article]:
+def _own_ids(store: Store, batch: list[Article], report: IngestReport) -> list[tuple[Article, list[str]]]:
     """Drop what is already stored (same id, same text); give a new id to a different text under a taken id.
 
     Ids in JSON Lines are only unique within their file (news-tls numbers each topic from 1), so a
     clash with another text is no reason to lose the article: it is stored as `<id>~<text hash>`,
     which a re-run derives again and so finds already stored.
     """
-    hashes = [text_hash(a.text) for a in batch]
+    words = [normalise(a.text) for a in batch]
+    hashes = [text_hash(w) for w in words]
     alt = [_alt_id(a.id, h) for a, h in zip(batch, hashes)]
     known = store.stored_hashes([a.id for a in batch] + alt)
     seen: dict[str, str] = {}
     fresh = []
-    for art, h, other in zip(batch, hashes, alt):
+    for art, w, h, other in zip(batch, words, hashes, alt):
         aid = art.id if known.get(art.id, seen.get(art.id, h)) == h else other
         if aid in known or aid in seen:
             report.already += 1
@@ -113,7 +114,7 @@ def _own_ids(store: Store, batch: list[Article], report: IngestReport) -> list[A
             report.renamed.append(Renamed(art.id, art.source, aid))
             art = dataclasses.replace(art, id=aid)
         seen[aid] = h
-        fresh.append(art)
+        fresh.append((art, w))
     return fresh
 
 

@@ -78,11 +78,12 @@ class LearnedExtractor:
         return float(h.get("confirm", CONFIRM)), dict(h.get("add", self.model.thresholds))
 
     def extract(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[tuple[str, list[Mention]]]:
+        # the lowest probability any decision is read at: a rule mention's confirmation or an addition
+        floor = min([self._hybrid[0], *self._hybrid[1].values()]) if self.rules else None
         for chunk in _chunks(articles, 32):
             ruled = dict(self.rules.extract(chunk)) if self.rules else {}
             for article in chunk:
                 inputs = article_inputs(self.res, article)
-                floor = min([self._hybrid[0], *self._hybrid[1].values()]) if self.rules else None
                 decisions = self.model.decide(inputs, batch_size=batch_size, floor=floor) if inputs else []
                 yield article.id, self._article(article, inputs, decisions, ruled.get(article.id, []))
 
