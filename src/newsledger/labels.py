@@ -40,6 +40,10 @@ LINE_KEYS = {"file", "published", "chars", "events", "nonevents", "annotator"}
 _CODE = re.compile(r"^[A-Z]{3}$")
 
 
+WRITTEN = "written/"
+WRITTEN_DIR = Path(__file__).resolve().parents[2] / "labels" / "written"  # the project's own texts (a checkout)
+
+
 def valid_code(code: object) -> bool:
     return isinstance(code, str) and (bool(_CODE.match(code)) or code in ORG_CODES)
 
@@ -66,11 +70,12 @@ def nearest(text: str, needle: str, around: int) -> int:
 
 def text_of(texts_dir: Path, ref: str, corpora: dict | None = None) -> Article | None:
     """The article a label or gold line names: a file, or `FILE.jsonl#ID` for one record of a JSON
-    Lines corpus (`corpora` keeps each corpus's records by id, so it is read once)."""
+    Lines corpus (`corpora` keeps each corpus's records by id, so it is read once). A name that
+    starts with `written/` is a text written for the project, kept in the project's labels/written/."""
     from .readers import read_file
 
     name, _, record_id = ref.partition("#")
-    path = texts_dir / name
+    path = WRITTEN_DIR / name.removeprefix(WRITTEN) if name.startswith(WRITTEN) else texts_dir / name
     if not path.is_file():
         return None
     if not record_id:
