@@ -83,9 +83,14 @@ class LearnedExtractor:
         for chunk in _chunks(articles, 32):
             ruled = dict(self.rules.extract(chunk)) if self.rules else {}
             for article in chunk:
-                inputs = article_inputs(self.res, article)
-                decisions = self.model.decide(inputs, batch_size=batch_size, floor=floor) if inputs else []
-                yield article.id, self._article(article, inputs, decisions, ruled.get(article.id, []))
+                # one call per article: int8 activations are quantised per batch, so an article's
+                # decisions must not depend on which other articles share its batch
+                ins, own = article_inputs(self.res, article), ruled.get(article.id, [])
+                asked = [i for i in ins if _decidable(i, own)]
+                got = dict(zip((i.index for i in asked),
+                               self.model.decide(asked, batch_size=batch_size, floor=floor) if asked else []))
+                decisions = [got.get(i.index, []) for i in ins]
+                yield article.id, self._article(article, ins, decisions, own)
 
     def _article(self, article: Article, inputs: list[SentenceInput], decisions: list[list[Decision]],
                  ruled: list[Mention]) -> list[Mention]:
@@ -137,6 +142,13 @@ class LearnedExtractor:
             time=TimeValue(when[1].text, when[1].date, when[1].precision, when[1].span) if when else None,
             quantity=_quantity(fig[1]) if fig and d.type in DEPLOYMENT_TYPES | {"AID"} else None,
             status=d.status, confidence=round(d.probability, 3))
+
+
+def _decidable(inp: SentenceInput, ruled: list[Mention]) -> bool:
+    """Whether the model is asked about a sentence: it names an entity that could act (no mention is
+    made without an actor), or a rule mention lies in it (the model confirms or drops it)."""
+    return any(c.kind == "entity" for c in inp.candidates) or any(
+        inp.span.start <= m.trigger.start < inp.span.end for m in ruled)
 
 
 @contextmanager

@@ -111,8 +111,11 @@ def _torch_model(freeze: bool):
             for p in frozen:  # the lower layers keep their general English: faster, and as good on small data
                 p.requires_grad = False
 
-        def forward(self, ids, mask, type_ids):
-            h = self.encoder(input_ids=ids, attention_mask=mask, token_type_ids=type_ids).last_hidden_state
+        def forward(self, ids, mask, type_ids, hidden=None):
+            """Token states and the two pools; `hidden` (the frozen encoder's states, computed once
+            before training) stands in for running the encoder."""
+            h = hidden if hidden is not None else \
+                self.encoder(input_ids=ids, attention_mask=mask, token_type_ids=type_ids).last_hidden_state
             m_all = mask.float().unsqueeze(-1)
             m_s = (mask * (type_ids == 0)).float().unsqueeze(-1)
             pool_a = (h * m_all).sum(1) / m_all.sum(1).clamp(min=1.0)
@@ -122,12 +125,12 @@ def _torch_model(freeze: bool):
     return Model()
 
 
-def _losses(model, batch, examples: list[Example], positive_weight: float = 1.0):
+def _losses(model, batch, examples: list[Example], positive_weight: float = 1.0, hidden=None):
     import torch
     import torch.nn.functional as F
 
     ids, mask, tids = (torch.from_numpy(a) for a in (batch.ids, batch.mask, batch.type_ids))
-    h, pool_s, pool_a = model(ids, mask, tids)
+    h, pool_s, pool_a = model(ids, mask, tids, hidden)
     n_types = len(PLOVER_TYPES)
     types = torch.from_numpy(np.stack([e.types for e in examples]))
     weights = torch.from_numpy(np.stack([
@@ -162,6 +165,32 @@ def _losses(model, batch, examples: list[Example], positive_weight: float = 1.0)
             loss = loss + (F.binary_cross_entropy_with_logits(rl, target, reduction="none") * tmask * pos).sum() \
                 / tmask.sum().clamp(min=1.0)
     return loss, logits
+
+
+def _frozen_states(model, tok, examples: list[Example], batch_size: int = 64) -> list[np.ndarray]:
+    """The frozen encoder's token states of every example, computed once (float16, unpadded): the
+    heads then train for many epochs at the cost of one pass of the encoder."""
+    import torch
+
+    states: list[np.ndarray] = []
+    model.eval()
+    with torch.no_grad():
+        for k in range(0, len(examples), batch_size):
+            b = encode(tok, [e.inp for e in examples[k:k + batch_size]])
+            h = model.encoder(**dict(zip(("input_ids", "attention_mask", "token_type_ids"),
+                                         (torch.from_numpy(a) for a in (b.ids, b.mask, b.type_ids))))).last_hidden_state
+            states.extend(h[r, :int(b.mask[r].sum())].numpy().astype(np.float16) for r in range(h.shape[0]))
+    model.train()
+    return states
+
+
+def _padded(states: list[np.ndarray], width: int):
+    import torch
+
+    out = np.zeros((len(states), width, states[0].shape[1]), dtype=np.float32)
+    for r, st in enumerate(states):
+        out[r, :len(st)] = st
+    return torch.from_numpy(out)
 
 
 def _type_probs(model, tok, examples: list[Example], batch_size: int) -> np.ndarray:
@@ -225,6 +254,7 @@ def train(label_paths: list[Path], texts_dir: Path, out: Path, *, plover: Path |
     steps = cfg.epochs * ((len(train_ex) + cfg.batch_size - 1) // cfg.batch_size)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.06 * steps + 1))
                                               * max(0.0, 1 - s / steps))
+    frozen = _frozen_states(model, tok, train_ex) if cfg.freeze_encoder else None
     order = list(range(len(train_ex)))
     rng = random.Random(cfg.seed)
     step = 0
@@ -236,8 +266,11 @@ def train(label_paths: list[Path], texts_dir: Path, out: Path, *, plover: Path |
         for chunk in chunks:
             chunk.sort(key=lambda i: len(train_ex[i].inp.text) + len(train_ex[i].inp.context))
             for k in range(0, len(chunk), cfg.batch_size):
-                exs = [train_ex[i] for i in chunk[k:k + cfg.batch_size]]
-                loss, _ = _losses(model, encode(tok, [e.inp for e in exs]), exs, cfg.type_positive_weight)
+                picked = chunk[k:k + cfg.batch_size]
+                exs = [train_ex[i] for i in picked]
+                batch = encode(tok, [e.inp for e in exs])
+                hidden = _padded([frozen[i] for i in picked], batch.ids.shape[1]) if frozen is not None else None
+                loss, _ = _losses(model, batch, exs, cfg.type_positive_weight, hidden)
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
