@@ -152,9 +152,11 @@ def test_an_unknown_extractor_is_a_clear_error():
 
 @needs_shared
 @pytest.mark.slow
-def test_train_exports_an_int8_model_that_extracts_without_torch(tmp_path):
-    """A short real training run (few sentences, one epoch): ONNX int8 encoder + numpy heads, read by
-    onnxruntime; both learned extractors then run on a seed."""
+@pytest.mark.parametrize("freeze", [False, True])
+def test_train_exports_an_int8_model_that_extracts_without_torch(tmp_path, freeze):
+    """A short real training run (few sentences, one epoch; fine-tuned, or heads on the frozen
+    encoder's states computed once): ONNX int8 encoder + numpy heads, read by onnxruntime; both
+    learned extractors then run on a seed."""
     import onnx
 
     from newsledger.extract.learned import LearnedExtractor
@@ -163,13 +165,13 @@ def test_train_exports_an_int8_model_that_extracts_without_torch(tmp_path):
 
     out = tmp_path / "model"
     result = train([ROOT / "labels" / "A1.jsonl"], SHARED, out, plover=None,
-                   config=TrainConfig(epochs=1, batch_size=8, max_examples=48))
+                   config=TrainConfig(epochs=1, batch_size=8, max_examples=48, freeze_encoder=freeze))
     assert result.train_examples == 48 and result.validation_examples > 0
     assert sum(f.stat().st_size for f in out.iterdir()) <= 30 * 2**20
     graph = onnx.load(str(out / "encoder.onnx")).graph
     assert any(n.op_type in ("MatMulInteger", "DynamicQuantizeLinear") for n in graph.node)
     meta = json.loads((out / "meta.json").read_text())
-    assert set(meta["thresholds"]) == set(meta["types"])
+    assert set(meta["thresholds"]) == set(meta["types"]) and meta["frozen_encoder"] is freeze
     art = next(read_file(str(SHARED / "seeds" / "000_07e83cf676274478.txt")))
     for use_rules in (True, False):
         ex = LearnedExtractor(out, use_rules=use_rules)
@@ -177,6 +179,20 @@ def test_train_exports_an_int8_model_that_extracts_without_torch(tmp_path):
         assert aid == art.id
         for m in mentions:
             assert m.actors and art.text[m.span.start:m.span.end] == m.sentence
+
+
+@needs_shared
+@pytest.mark.parametrize("path", sorted((ROOT / "labels").glob("*.jsonl")), ids=lambda p: p.name)
+def test_every_label_names_a_text_that_is_there(path):
+    """Each project label file's texts resolve (../shared, or labels/written/ for texts written for
+    the project) and every anchor lies inside its text."""
+    from newsledger.labels import load_labels, text_of
+
+    corpora: dict = {}
+    for label in load_labels(path):
+        art = text_of(SHARED, label.file, corpora)
+        assert art is not None, label.file
+        assert all(0 <= a < b <= len(art.text) for e in label.events for a, b in e.anchors), label.file
 
 
 @pytest.mark.slow
