@@ -161,6 +161,16 @@ def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
 
 
+@pytest.mark.parametrize("text, status", [
+    ("The European Union said it cannot accept such terms.", "completed"),  # the negation makes the rejection
+    ("Kyiv said it could not accept the proposal.", "completed"),  # a negated acceptance
+    ("Moscow rejected the demands on Friday.", "completed"),
+])
+def test_a_rejection_made_by_a_negation_happened(text, status):
+    rejects = [m for m in _extract(text, context="") if m.type == "REJECT"]
+    assert rejects and {m.status for m in rejects} == {status}
+
+
 def test_a_passive_subject_is_the_target():
     """'Two Russian banks were also sanctioned': Russia is sanctioned; the sanctioner is named before."""
     text = "The United States sanctioned the head of the FSB on Monday. Two Russian banks were also sanctioned."

@@ -104,6 +104,12 @@ def test_a_chain_of_compatible_pairs_is_not_one_event(name):
     ([Report("a", FEB, ("DEU",), ("LTU",), qty=350), Report("a", FEB, ("DEU",), ("LTU",), n=1)], True),
     # one article's two contingents ("1,700 to Poland ... 300 to Germany"): two events
     ([Report("a", FEB, ("USA",), ("POL",), qty=1700), Report("a", FEB, ("USA",), ("DEU",), qty=300, n=1)], False),
+    # one article's "5,000 to Poland and Romania" and "some 5,000 stationed in the Baltics and Poland":
+    # host sets of which neither holds the other are two contingents, though they share Poland
+    ([Report("a", FEB, ("USA",), ("POL", "ROU"), qty=5000),
+      Report("a", FEB, ("USA",), ("EST", "LVA", "LTU", "POL"), qty=5000, status="completed", n=1)], False),
+    # ... while a restatement naming one of the hosts stays with its event
+    ([Report("a", FEB, ("USA",), ("POL", "ROU"), qty=5000), Report("a", FEB, ("USA",), ("POL",), n=1)], True),
     # two calls on different days: two events
     ([Report("a", FEB, ("USA", "RUS"), type="CONSULT", mode="phone", status="completed", date=FEB),
       Report("b", FEB + dt.timedelta(days=3), ("USA", "RUS"), type="CONSULT", mode="phone", status="completed",

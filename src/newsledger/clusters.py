@@ -131,6 +131,8 @@ def compatible(a: Row, b: Row, rules: MergeRules = MergeRules()) -> bool:
     same_article = ra.article.id == rb.article.id
     if same_article and ma.span == mb.span:
         return False  # the extractor states each event once per sentence: two mentions there are two events
+    if same_article and ma.type in DEPLOYMENT_TYPES and da and db and not (da <= db or db <= da):
+        return False  # one article's "to Poland and Romania" and "in the Baltics and Poland": two contingents
     if not _figures_agree(ma, mb, same_article, rules.figure_tolerance):
         return False
     dates = _dates_agree(a, b, rules)

@@ -9,6 +9,7 @@ tests/test_extract.py checks on real sentences that no pass writes a field it do
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -163,14 +164,19 @@ def _unreported_party(ctx: SentenceContext, tok: Token, att) -> list[Entity]:
     return _dedupe(named[:1])
 
 
+_NEGATION = re.compile(r"\b(?:not|cannot|never|no)\b|n't")
+
+
 def status_pass(d: Draft) -> bool:
     """Where the event stands (status and its cue); a negated acceptance is a REJECT that happened."""
     ctx, tok, trig = d.ctx, d.token, d.trigger
     kind = d.kind
+    negation_rejects = trig.pos == "PHRASE" and kind == "REJECT" and _NEGATION.search(trig.key) is not None
     if kind == "AGREE" and any(c.dep_ == "neg" for c in tok.children):
-        kind = "REJECT"  # "cannot accept his terms"
+        kind, negation_rejects = "REJECT", True  # "cannot accept his terms"
     fixed = None if trig.status == "previous" else trig.status
-    status, cue = status_of(ctx, tok, fixed, kind in SPEECH_ACTS, kind)
+    # the negation that makes the rejection is not a second one: "cannot accept" happened
+    status, cue = status_of(ctx, tok, fixed, kind in SPEECH_ACTS, kind, own_negation=negation_rejects)
     if trig.status == "previous" and ctx.deploy_last is not None and status not in ("negated", "hypothetical"):
         status = ctx.deploy_last.status  # "The redeployments include ...": where the deployment stands
     d.kind, d.status, d.cue = kind, status, cue

@@ -38,7 +38,9 @@ def _chain(trigger: Token) -> list[Token]:
 
 
 def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_act: bool,
-              kind: str = "") -> tuple[str, Span | None]:
+              kind: str = "", own_negation: bool = False) -> tuple[str, Span | None]:
+    """`own_negation`: the trigger's negation is part of what it means ("cannot accept" is a
+    rejection), so it does not negate the event."""
     cues: StatusCues = ctx.lexicon.status
     doc = ctx.doc
     low = doc.text.lower()
@@ -50,7 +52,7 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
                     span = doc.char_span(pos, pos + len(phrase), alignment_mode="expand")
                     return status, _span(ctx, span[0]) if span is not None and len(span) else None
     if speech_act:
-        neg = next((c for c in trigger.children if c.dep_ == "neg"), None)
+        neg = None if own_negation else next((c for c in trigger.children if c.dep_ == "neg"), None)
         return ("negated", _span(ctx, neg)) if neg is not None else ("completed", None)
     chain = _chain(trigger)
     found: list[tuple[int, str, Token]] = []  # (distance, status, cue token)
@@ -58,7 +60,8 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
         for child in verb.children:
             lw = child.lower_
             if child.dep_ == "neg" or lw in ("not", "n't", "never") and child.dep_ in ("neg", "advmod"):
-                found.append((dist, "negated", child))
+                if not (own_negation and verb is trigger):
+                    found.append((dist, "negated", child))
             elif child.dep_ == "mark" and lw in cues.markers:
                 found.append((dist, cues.markers[lw], child))
             elif child.dep_ in ("aux", "auxpass") and lw in cues.aux:
