@@ -171,6 +171,16 @@ def test_a_rejection_made_by_a_negation_happened(text, status):
     assert rejects and {m.status for m in rejects} == {status}
 
 
+@pytest.mark.parametrize("text, date", [
+    # a year in a clause about a noun dates the noun ("countries that joined after 1997"), not the demand
+    ("Moscow demands that the alliance pull its forces out of states that joined after 1997.", None),
+    ("Germany sent 300 troops to Lithuania on Monday.", dt.date(2022, 2, 7)),
+])
+def test_the_date_is_the_one_the_trigger_governs(text, date):
+    (m,) = [m for m in _extract(text, context="") if m.type in ("REQUEST", "MOBILIZE")]
+    assert (m.time.date if m.time else None) == date
+
+
 def test_a_passive_subject_is_the_target():
     """'Two Russian banks were also sanctioned': Russia is sanctioned; the sanctioner is named before."""
     text = "The United States sanctioned the head of the FSB on Monday. Two Russian banks were also sanctioned."

@@ -495,6 +495,9 @@ def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published,
     if tok.pos_ == "NOUN" and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
         subtree |= {t.i for t in tok.head.subtree if t.dep_ != "ccomp"}
     subtree -= reason_tokens(ctx, tok)  # "sent in reaction to the seizure of a port in 2008"
+    for t in tok.subtree:  # "out of countries that joined after 1997": the clause dates its noun, not the event
+        if t.dep_ == "relcl" and t.head.i != tok.i:
+            subtree -= {x.i for x in t.subtree}
     for tx in timexes:
         if tx.date is None:
             continue  # "now", "recently", "the 1990s", "a year earlier" said of another sentence's date
