@@ -139,6 +139,10 @@ def _key(m):
     # a negated verb of expecting governs the deployment
     ("It was not expected that more Danish soldiers would be deployed in Latvia.",
      ("MOBILIZE", "troops", ("DNK",), ("LVA",), "LVA", None, "negated")),
+    # a state the destination is near is no destination; an inverted conditional on the governing
+    # clause makes the deployment hypothetical
+    ("The ministers were to discuss how to dispatch more NATO troops to states closest to Russia should "
+     "Moscow attack Ukraine.", ("MOBILIZE", "troops", ("NATO",), (), None, None, "hypothetical")),
     # the forces a deployment includes, each with its own figure
     ("The redeployments include four Apache helicopters from Italy and a company of 120 soldiers from Spain.",
      ("MOBILIZE", "troops", ("USA",), (), None, (120, 120), "underway")),

@@ -21,6 +21,8 @@ _SKIP_IN_SUBJECT = frozenset({"relcl", "acl", "advcl", "parataxis"})
 DEST_PREPS = frozenset({"to", "into", "in", "toward", "towards", "near", "along", "at", "on", "inside", "onto",
                         "across", "within", "around"})
 BORDER_WORDS = frozenset({"border", "borders", "frontier", "frontiers", "boundary"})
+NEAR_WORDS = frozenset({"close", "closer", "closest", "near", "nearer", "nearest", "adjacent", "bordering",
+                        "neighbouring", "neighboring"})
 
 
 @dataclass(slots=True)
@@ -300,13 +302,15 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
     if not retreat:  # "from the 82nd Airborne at Fort Bragg": nothing inside an origin is a destination
         origin = {t.i for p in preps if p.lower_ in ("from", "out") for t in p.subtree}
         preps = [p for p in preps if p.i not in origin or p.lower_ in ("from", "out")]
-    for prep in preps:
+    # "to countries closest to Russia": the state a destination is near is its reference point, not it
+    near = {x.i for p in preps if p.head.pos_ == "ADJ" and p.head.lower_ in NEAR_WORDS for x in p.subtree}
+    for prep in (p for p in preps if p.i not in near):
         objs = [c for c in prep.children if c.dep_ == "pobj"]
         for obj in objs:
             toks = [t for t in phrase_tokens(obj) for t in [t]]
             for conj in _conjuncts(obj):
                 toks.extend(phrase_tokens(conj))
-            toks = [t for t in toks if t.i not in skip]
+            toks = [t for t in toks if t.i not in skip and t.i not in near]
             if prep.lower_ in ("from", "out"):
                 if not retreat:
                     continue  # "800 troops from Italy to the Baltics": Italy is where they come from

@@ -91,12 +91,18 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
         if pos >= 0 and (status in _DOMINANT or not found):
             tok = left.char_span(pos, pos + len(phrase), alignment_mode="expand")
             found.append((0.75, status, tok[0] if tok is not None and len(tok) else trigger))
-    # "should Moscow invade" inverted conditional
+    # "should Moscow invade" inverted conditional, on the trigger's clause or one that governs it
+    # ("ministers were to discuss how to dispatch troops ... should Moscow order an invasion")
     for verb in chain:
         for child in verb.children:
             if child.lower_ == "should" and child.i < verb.i and any(
                     g.dep_ in ("nsubj",) and g.i > child.i for g in verb.children):
                 found.append((0, "hypothetical", child))
+    for verb in [top, *top.ancestors][1:] if top.dep_ == "ccomp" else []:
+        for cond in (c for c in verb.children if c.dep_ == "advcl"):
+            should = next((a for a in cond.children if a.lower_ == "should" and a.dep_ == "aux"), None)
+            if should is not None and any(g.dep_ == "nsubj" and g.i > should.i for g in cond.children):
+                found.append((len(chain), "hypothetical", should))
     for dom in _DOMINANT:
         cands = [f for f in found if f[1] == dom]
         if cands:
