@@ -185,6 +185,16 @@ def test_the_date_is_the_one_the_trigger_governs(text, date):
     assert (m.time.date if m.time else None) == date
 
 
+@pytest.mark.parametrize("text, parties", [
+    ("Blinken discussed the crisis with Lavrov on Friday.", {"USA", "RUS"}),
+    # what is discussed names no party: a briefing with one's own officials is no talks
+    ("Biden discussed options for more troops in the Baltics with his generals.", None),
+])
+def test_the_parties_of_a_discussion(text, parties):
+    consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]
+    assert ({c for m in consults for c in m.actor_codes} or None) == parties
+
+
 def test_a_passive_subject_is_the_target():
     """'Two Russian banks were also sanctioned': Russia is sanctioned; the sanctioner is named before."""
     text = "The United States sanctioned the head of the FSB on Monday. Two Russian banks were also sanctioned."

@@ -264,7 +264,8 @@ def _consult_sides(d: Draft, subject_tokens: set[int]) -> bool:
         if not d.recipients:
             d.recipients = [e for e in destinations(ctx, tok, subject_tokens).entities if e.code not in actor_codes]
     else:
-        d.actors = _dedupe(d.actors + [e for e in _objects(ctx, tok) if e.kind != "region"])
+        others = _partners(ctx, tok) if tok.lemma_ in TOPIC_VERBS else _objects(ctx, tok)
+        d.actors = _dedupe(d.actors + [e for e in others if e.kind != "region"])
     if any(p in ctx.doc.text for p in MULTI_CONSULT) or (
             tok.lemma_ in ("summit", "meeting") and any(a.kind == "org" for a in d.actors)):
         d.mode = "multilateral"  # "the NATO-Russia Council", "an emergency EU summit"
@@ -458,6 +459,16 @@ def _span_tokens(ctx: SentenceContext, span: Span) -> set[int]:
 def _speaker(ctx: SentenceContext, said) -> list[Entity]:
     """The parties named in the attribution ("Sullivan said" -> USA)."""
     return ctx.entities_in(ctx.doc[i] for i in sorted(_span_tokens(ctx, said.span))) if said is not None else []
+
+
+TOPIC_VERBS = frozenset({"discuss", "debate", "review"})  # their object is the subject matter, not a party
+
+
+def _partners(ctx: SentenceContext, tok: Token) -> list[Entity]:
+    """The other side of "discussed options for troops in the Baltics with his officials": only the
+    objects of with/between (what is discussed names no party)."""
+    withs = [c for c in tok.subtree if c.dep_ == "prep" and c.lower_ in ("with", "between")]
+    return ctx.entities_in([t for c in withs for t in c.subtree])  # the parse may hang "with" on the topic
 
 
 def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:
