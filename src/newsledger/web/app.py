@@ -11,22 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
-import threading
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from importlib import resources
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from .. import serialize
-from ..exceptions import NewsledgerError
+from ..exceptions import InputError, NewsledgerError, QueryError, StoreError, SystemFailure
 from ..model import PLOVER_TYPES, STATUSES
 from ..store import ArticleFilter, MentionFilter, open_store
+from ..store.webviews import change_stamp
+from .cache import ResponseCache
+from .docs import add_docs
+from .jobs import JobBoard
 
 MAX_BODY = 5_000_000
 MAX_PAGE = 500
@@ -47,6 +51,19 @@ class Settings:
     db: str
     allow_write: bool = False
     token: str | None = None
+    allowed_hosts: tuple[str, ...] = ()  # names the Host header may carry besides this machine's own
+
+
+# The Host header must name this machine (or a name given with --allowed-host): a page on another site
+# cannot then reach the API through DNS rebinding. "testserver" is the name Starlette's TestClient sends.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "testserver")
+
+
+def host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
+    if not header:
+        return False
+    name = header.rsplit(":", 1)[0] if not header.endswith("]") else header
+    return name.lower() in allowed
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -65,9 +82,11 @@ def _page(items: list, limit: int, offset: int, more: bool) -> dict:
 def create_app(settings: Settings) -> FastAPI:
     with open_store(settings.db):  # create or upgrade the schema once, before any reader connects
         pass
-    app = FastAPI(title="newsledger", version="0.1.0",
+    app = FastAPI(title="newsledger", version="0.1.0", docs_url=None, redoc_url=None,
                   description="A source-linked ledger of PLOVER events from dated news articles.")
-    write_lock = threading.Lock()
+    hosts = frozenset(h.lower() for h in LOCAL_HOSTS + settings.allowed_hosts)
+    cache = ResponseCache()
+    jobs = JobBoard(settings.db) if settings.allow_write else None
 
     def store():
         s = open_store(settings.db, readonly=True)
@@ -78,11 +97,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
+        if not host_allowed(request.headers.get("host"), hosts):
+            return _error(400, f"Host {request.headers.get('host')!r} is not served here (serve --allowed-host "
+                               "NAME to allow it)")
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
             return _error(413, f"request body over {MAX_BODY:,} bytes")
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
@@ -100,7 +122,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(NewsledgerError)
     async def domain_error(request: Request, exc: NewsledgerError):
-        return _error(400, str(exc))
+        return _error(error_status(exc), str(exc))
+
+    @app.exception_handler(Exception)
+    async def server_fault(request: Request, exc: Exception):
+        return _error(500, f"internal error ({type(exc).__name__}); the server log has the details")
+
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
 
     # -- the page ------------------------------------------------------------------------------
     static = resources.files("newsledger.web") / "static"
@@ -115,10 +143,12 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/static/{name}", include_in_schema=False)
     def asset(name: str):
-        allowed = {"app.js": "text/javascript", "style.css": "text/css"}
+        allowed = {"app.js": "text/javascript", "style.css": "text/css", "docs.js": "text/javascript"}
         if name not in allowed:
             raise HTTPException(404, "no such file")
         return FileResponse(str(static / name), media_type=allowed[name])
+
+    add_docs(app, static)
 
     # -- reading -----------------------------------------------------------------------------------
     @app.get("/api/stats", summary="Counts: articles, duplicates, mentions, events")
@@ -187,15 +217,8 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/api/posture", summary="Force posture per host country, as known on a date")
     def posture(s=Depends(store), at: Day = None, host: Code = None,
                 lines: Annotated[int | None, Query(ge=1, le=10000)] = None):
-        from ..posture import build_posture
-
-        return [{"host": hp.host, "n_lines": hp.n_lines,
-                 "totals": [{"mode": t.mode, "min": t.min, "max": t.max, "uncertain": t.uncertain} for t in hp.totals],
-                 "lines": [{"senders": l.senders, "mode": l.mode, "min": l.min, "max": l.max, "approx": l.approx,
-                            "unit": l.unit, "status": l.status, "event_id": l.event_id,
-                            "last_reported": l.last_reported.isoformat() if l.last_reported else None,
-                            "shared_with": l.shared_with, "sources": l.sources} for l in hp.lines]}
-                for hp in build_posture(s, _day(at), host, lines)]
+        return cache.get_or_compute(change_stamp(s), ("posture", at, host, lines),
+                                    lambda: _posture_json(s, _day(at), host, lines))
 
     @app.get("/api/search", summary="Full-text search over articles and event sentences")
     def search(q: Annotated[str, Query(min_length=1, max_length=200)], s=Depends(store), limit: Limit = 20,
@@ -230,9 +253,29 @@ def create_app(settings: Settings) -> FastAPI:
                 assert isinstance(records, list) and all(isinstance(r, dict) for r in records)
             except (ValueError, AttributeError, AssertionError):
                 raise HTTPException(422, 'expected {"articles": [{"text": ..., "time": ..., ...}]}') from None
-            return _ingest(settings.db, records, write_lock)
+            job = jobs.submit(records)
+            return JSONResponse(job.as_json(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
+
+        @app.get("/api/jobs/{job_id}", summary="An ingest job: state, stage, progress and, when done, its report")
+        def job_status(job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]):
+            job = jobs.get(job_id)
+            if job is None:
+                raise HTTPException(404, "no such job")
+            return job.as_json()
 
     return app
+
+
+def _posture_json(s, at: dt.date | None, host: str | None, lines: int | None) -> list[dict]:
+    from ..posture import build_posture
+
+    return [{"host": hp.host, "n_lines": hp.n_lines,
+             "totals": [{"mode": t.mode, "min": t.min, "max": t.max, "uncertain": t.uncertain} for t in hp.totals],
+             "lines": [{"senders": l.senders, "mode": l.mode, "min": l.min, "max": l.max, "approx": l.approx,
+                        "unit": l.unit, "status": l.status, "event_id": l.event_id,
+                        "last_reported": l.last_reported.isoformat() if l.last_reported else None,
+                        "shared_with": l.shared_with, "sources": l.sources} for l in hp.lines]}
+            for hp in build_posture(s, at, host, lines)]
 
 
 def _article_id(article_id: str) -> str:
@@ -254,6 +297,16 @@ def _error(status: int, message: str, headers: dict | None = None, details: list
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def error_status(exc: NewsledgerError) -> int:
+    """Bad input is the client's to fix (4xx); a ledger that cannot be read or a broken data file is the
+    server's (5xx)."""
+    if isinstance(exc, (QueryError, InputError)):
+        return 400
+    if isinstance(exc, (StoreError, SystemFailure)):
+        return 503
+    return 500
+
+
 def highlights(m) -> list[dict]:
     """The extracted spans of a mention, relative to its sentence, for the evidence panel."""
     out = [{"start": m.trigger.start, "end": m.trigger.end, "kind": "trigger"}]
@@ -265,27 +318,6 @@ def highlights(m) -> list[dict]:
     inside = [h for h in out if m.span.start <= h["start"] < h["end"] <= m.span.end]
     return [{"start": h["start"] - m.span.start, "end": h["end"] - m.span.start, "kind": h["kind"]}
             for h in sorted(inside, key=lambda h: (h["start"], -h["end"]))]
-
-
-def _ingest(db: str, records: list[dict], lock: threading.Lock) -> dict:
-    from ..extract.run import extract_pending
-    from ..ingest import ingest
-    from ..merge import merge_pending
-
-    data = "\n".join(json.dumps(r) for r in records).encode()
-    with lock, open_store(db) as s:
-        import tempfile
-        from pathlib import Path
-
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "api.jsonl"
-            path.write_bytes(data)
-            report = ingest(s, [str(path)])
-        extracted = extract_pending(s)
-        merge_pending(s)
-    return {"read": report.read, "added": report.added, "duplicates": len(report.duplicates),
-            "rejected": [{"line": r.line, "reason": r.reason} for r in report.rejected],
-            "mentions": extracted.mentions}
 
 
 @lru_cache(maxsize=1)
