@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 
 import os
 import shutil
@@ -16,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, SHARED, needs_shared, run_cli
 
 SAMPLE = ROOT / "src" / "newsledger" / "sample"
 SHOTS = ROOT / "out" / "screenshots"
@@ -43,7 +45,7 @@ def server(tmp_path_factory):
     assert run_cli("ingest", str(SAMPLE), str(crafted), db=db).returncode == 0
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "newsledger", "--db", db, "serve", "--port", str(port),
-                             "--allow-write", "--token", TOKEN], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             "--allow-write", "--token", TOKEN, "--allowed-host", "ledger.example"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
@@ -107,12 +109,81 @@ def test_write_needs_token_and_size_is_limited(server):
                           "Lithuania on Tuesday, the defence ministry said in a short statement."}]}
     assert httpx.post(server + "/api/ingest", json=body).status_code == 401
     assert httpx.post(server + "/api/ingest", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
-    ok = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"},
-                    timeout=300)  # loads the model and extracts: slow on a busy machine
-    assert ok.status_code == 200 and ok.json()["added"] == 1, ok.text
+    ok = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 202 and ok.json()["state"] in ("queued", "running"), ok.text
+    job = _wait_for_job(server, ok.json()["status_url"])
+    assert job["state"] == "done" and job["result"]["added"] == 1, job
     big = httpx.post(server + "/api/ingest", content=b"x" * 6_000_001,
                      headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
     assert big.status_code == 413
+
+
+def _wait_for_job(server: str, status_url: str, seconds: float = 300) -> dict:
+    """Poll an ingest job until it ends (it loads the model and extracts: slow on a busy machine)."""
+    for _ in range(int(seconds * 4)):
+        job = httpx.get(server + status_url).json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.25)
+    pytest.fail(f"ingest job still {job['state']} after {seconds} s")
+
+
+@pytest.mark.slow
+@needs_shared
+def test_readers_keep_answering_while_an_ingest_job_runs(server):
+    lines = (SHARED / "corpus" / "ukraine-news-2022" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(x) for x in lines[:40]]
+    r = httpx.post(server + "/api/ingest", json={"articles": records}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 202, r.text
+    status_url, answered_while_running, seen = r.json()["status_url"], 0, set()
+    for _ in range(2400):
+        before = httpx.get(server + status_url).json()
+        seen.add((before["stage"], before["done"] > 0))
+        if before["state"] in ("done", "failed"):
+            break
+        reader = httpx.get(server + "/api/events?limit=20", timeout=5)  # a reader never waits for the batch
+        assert reader.status_code == 200
+        answered_while_running += httpx.get(server + status_url).json()["state"] == "running"
+    assert before["state"] == "done", before
+    assert before["result"]["read"] == 40 and before["total"] >= 1
+    assert answered_while_running >= 3, seen
+    assert httpx.get(server + "/api/jobs/0123456789abcdef").status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("host, status", [("evil.example", 400), ("evil.example:80", 400), ("127.0.0.1", 200),
+                                          ("localhost:8000", 200), ("ledger.example", 200), ("", 400)])
+def test_host_header_is_validated(server, host, status):
+    r = httpx.get(server + "/api/stats", headers={"Host": host})
+    assert r.status_code == status, r.text
+    if status == 400:
+        assert "allowed-host" in r.json()["error"]["message"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["/api/countries", "/api/timeline", "/api/posture", "/static/vendor/redoc.standalone.js"])
+def test_responses_are_compressed(server, path):
+    with httpx.stream("GET", server + path, headers={"Accept-Encoding": "gzip"}, timeout=60) as r:
+        raw = b"".join(r.iter_raw())
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+    assert len(raw) < len(gzip.decompress(raw)) / 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage, status", [("garbage", 503), ("none", 200)])
+def test_store_faults_are_5xx_and_bad_input_4xx(tmp_path, damage, status):
+    from fastapi.testclient import TestClient
+
+    from newsledger.web.app import Settings, create_app
+
+    db = tmp_path / "fault.db"
+    client = TestClient(create_app(Settings(str(db))), raise_server_exceptions=False)
+    if damage == "garbage":
+        for p in tmp_path.glob("fault.db*"):
+            p.write_bytes(b"this is not a database" * 500)
+    r = client.get("/api/events")
+    assert r.status_code == status, r.text
+    assert client.get("/api/events?date_from=2022-99-99").status_code == 422  # bad input stays 4xx
 
 
 @pytest.mark.slow
@@ -155,8 +226,8 @@ def browser():
         b.close()
 
 
-def _page(browser, url):
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+def _page(browser, url, viewport=(1440, 1000)):
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.on("dialog", lambda d: (page.errors.append("dialog: " + d.message), d.dismiss()))
@@ -253,3 +324,24 @@ def test_question_box_answers_with_links_to_evidence(server, browser):
     page.screenshot(path=str(SHOTS / "question.png"), full_page=True)
     assert not page.errors
     page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("path, rendered", [("/docs", ".opblock"), ("/redoc", "[data-section-id]")])
+def test_api_docs_render_with_the_network_blocked(server, browser, path, rendered):
+    context = browser.new_context()
+    outside, problems = [], []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
+                  else (outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(server + path)
+    page.wait_for_selector(rendered, timeout=30_000)
+    assert "/api/stats" in page.locator("body").inner_text()
+    assert not outside, outside
+    # ReDoc's footer always asks its CDN for a logo; the policy blocks it, nothing is fetched, nothing breaks
+    blocked = [p for p in problems if ("Content Security Policy" in p or "Refused" in p) and "redoc.ly/" not in p]
+    assert not blocked, problems
+    context.close()
