@@ -256,10 +256,34 @@ def test_map_renders_with_shaded_countries(server, browser):
 def test_clicking_an_event_opens_its_evidence(server, browser):
     page = _page(browser, server + "/")
     page.locator("#timeline circle").last.click()
-    page.wait_for_selector("#evidenceBody .mention mark")
+    page.wait_for_selector("#evidenceBody .mention mark, #evidenceBody ul.day-events")
+    if page.locator("#evidenceBody ul.day-events").count():  # several events that day: pick one
+        page.locator("#evidenceBody ul.day-events button").first.click()
+        page.wait_for_selector("#evidenceBody .mention mark")
     assert page.locator("#evidenceBody .mention").count() >= 1
     assert page.locator("#evidenceBody mark.trigger").count() >= 1
     page.screenshot(path=str(SHOTS / "evidence.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_page_loads_aggregates_not_every_event(server, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    urls = []
+    page.on("request", lambda r: urls.append(r.url))
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    api = [u.split(server, 1)[1].split("?")[0] for u in urls if "/api/" in u]
+    assert sorted(api) == ["/api/countries", "/api/posture", "/api/stats", "/api/timeline"], api
+    marks = page.locator("#timeline circle").count()
+    days = len(httpx.get(server + "/api/timeline").json())
+    assert days <= marks
+    page.locator("#day").evaluate("s => { s.value = Number(s.max) - 3; s.dispatchEvent(new Event('input')); }")
+    page.wait_for_function("document.body.dataset.postureDay !== undefined")
+    page.locator("#day").evaluate("s => { s.value = Number(s.max); s.dispatchEvent(new Event('input')); }")
+    page.wait_for_timeout(300)
+    assert sum("/api/posture" in u for u in urls) == 2  # the last day again comes from the page's cache
     page.close()
 
 

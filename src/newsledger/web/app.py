@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
+import threading
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -84,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
         pass
     app = FastAPI(title="newsledger", version="0.1.0", docs_url=None, redoc_url=None,
                   description="A source-linked ledger of PLOVER events from dated news articles.")
+    threading.Thread(target=_countries_gzip, name="warm-shapes", daemon=True).start()  # the map's first load
     hosts = frozenset(h.lower() for h in LOCAL_HOSTS + settings.allowed_hosts)
     cache = ResponseCache()
     jobs = JobBoard(settings.db) if settings.allow_write else None
@@ -235,8 +237,12 @@ def create_app(settings: Settings) -> FastAPI:
         return serialize.answer_json(ask(s, q))
 
     @app.get("/api/countries", summary="Country shapes (GeoJSON) and capitals, for the map")
-    def countries():
-        return Response(_countries_geojson(), media_type="application/geo+json")
+    def countries(request: Request):
+        headers = {"Cache-Control": "public, max-age=3600", "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):  # compressed once, not per request
+            return Response(_countries_gzip(), media_type="application/geo+json",
+                            headers=headers | {"Content-Encoding": "gzip"})
+        return Response(_countries_geojson(), media_type="application/geo+json", headers=headers)
 
     # -- writing (off unless asked for) -----------------------------------------------------------
     if settings.allow_write:
@@ -321,6 +327,13 @@ def highlights(m) -> list[dict]:
 
 
 @lru_cache(maxsize=1)
+def _countries_gzip() -> bytes:
+    import gzip
+
+    return gzip.compress(_countries_geojson(), 9)
+
+
+@lru_cache(maxsize=1)
 def _countries_geojson() -> bytes:
     """Countries of Europe and around it (Natural Earth, Crimea in Ukraine), thinned, with capitals, plus
     organisations' seats."""
@@ -336,6 +349,7 @@ def _countries_geojson() -> bytes:
         capital = list(reversed(capitals[code])) if code in capitals else None
         features.append({"type": "Feature", "id": code, "properties": {"code": code, "capital": capital},
                          "geometry": {"type": "MultiPolygon",
-                                      "coordinates": [[[[round(x, 3), round(y, 3)] for x, y in r]] for r in keep]}})
+                                      "coordinates": [[[[round(x, 2), round(y, 2)] for x, y in r]] for r in keep]}})
     seats = {code: [lon, lat] for code, (lat, lon) in seat_points().items()}  # organisations' seats, for arrows
-    return json.dumps({"type": "FeatureCollection", "features": features, "seats": seats}).encode()
+    return json.dumps({"type": "FeatureCollection", "features": features, "seats": seats},
+                      separators=(",", ":")).encode()

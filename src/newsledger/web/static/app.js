@@ -12,7 +12,8 @@ const TYPE_COLOURS = {
 const MODE_COLOURS = { troops: "#1f77b4", aircraft: "#2ca02c", naval: "#17becf", air_defense: "#9467bd",
   armor: "#8c564b", equipment: "#7f7f7f", mixed: "#ff7f0e", forces: "#1f77b4" };
 
-const state = { countries: null, capitals: {}, events: [], days: [], view: null, type: "", selected: null, timer: null };
+const state = { countries: null, capitals: {}, timeline: [], days: [], view: null, type: "", selected: null, timer: null,
+  posture: new Map() };  // posture: day -> Promise of /api/posture?at=day (replay reads each day once)
 
 function el(tag, attrs = {}, text = null, ns = null) {
   const node = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
@@ -66,8 +67,18 @@ function rampColour(t) {  // 0..1 -> light orange .. red
   return `rgb(${a.map((x, i) => Math.round(x + (b[i] - x) * t)).join(",")})`;
 }
 
+function postureOn(day) {
+  if (!state.posture.has(day)) {
+    const p = getJSON(`/api/posture?at=${day}`);
+    p.catch(() => state.posture.delete(day));  // a failed fetch is tried again next time
+    state.posture.set(day, p);
+  }
+  return state.posture.get(day);
+}
+
 async function showPosture(day) {
-  const hosts = await getJSON(`/api/posture?at=${day}`);
+  const [hosts] = await Promise.all([postureOn(day), state.mapReady]);
+  if (state.days[Number(document.getElementById("day").value)] !== day) return;  // the slider moved on
   const received = {};
   for (const h of hosts) received[h.host] = h.totals.reduce((s, t) => s + (t.max ?? t.min ?? 0), 0) || 1;
   const maxLog = Math.log10(Math.max(10, ...Object.values(received)));
@@ -174,8 +185,6 @@ function sourceNode(source) {
 }
 
 async function showEvent(id) {
-  state.selected = id;
-  for (const c of document.querySelectorAll("#timeline circle")) c.classList.toggle("selected", c.dataset.id === id);
   const body = document.getElementById("evidenceBody");
   let ev;
   try { ev = await getJSON(`/api/events/${encodeURIComponent(id)}`); }
@@ -233,37 +242,71 @@ async function askQuestion(question) {
 }
 
 // -- timeline -------------------------------------------------------------------------------------
+// Drawn from /api/timeline's per-day aggregates (one mark per day and type, sized by its event count),
+// never from all the events; a mark opens that day's events of that type.
 const DAY = 86400000;
-const eventDay = e => (e.date && e.date_precision === "day") ? e.date : e.first_reported;
+
+function timeTicks(v0, v1) {
+  const span = (v1 - v0) / DAY, out = [];
+  if (span > 60) {  // month starts, labelled "Jan 2022" (every other month when the period is long)
+    const every = span > 500 ? 3 : span > 200 ? 2 : 1, d = new Date(v0);
+    for (let m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)); m <= v1;
+      m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
+      if (m.getUTCMonth() % every === 0) out.push([m.getTime(), m.toLocaleString("en", { month: "short", year: "numeric", timeZone: "UTC" })]);
+    }
+    return out;
+  }
+  const step = span > 20 ? 7 : span > 8 ? 2 : 1;
+  for (let d = Math.ceil(v0 / DAY / step) * step * DAY; d <= v1; d += step * DAY) out.push([d, new Date(d).toISOString().slice(5, 10)]);
+  return out;
+}
 
 function drawTimeline() {
   const t = document.getElementById("timeline");
   t.replaceChildren();
-  const events = state.events.filter(e => eventDay(e) && (!state.type || e.type === state.type));
-  const types = Object.keys(TYPE_COLOURS).filter(k => events.some(e => e.type === k));
+  const entries = state.timeline.filter(e => !state.type || e.type_counts[state.type]);
+  const types = Object.keys(TYPE_COLOURS).filter(k => (!state.type || k === state.type) && entries.some(e => e.type_counts[k]));
   const [v0, v1] = state.view, W = 1400, left = 90, H = 260, laneH = Math.min(22, (H - 30) / Math.max(types.length, 1));
   const x = d => left + (Date.parse(d) - v0) / (v1 - v0) * (W - left - 10);
-  const span = (v1 - v0) / DAY, step = span > 400 ? 60 : span > 120 ? 14 : span > 40 ? 7 : span > 10 ? 2 : 1;
-  for (let d = Math.ceil(v0 / DAY / step) * step * DAY; d <= v1; d += step * DAY) {
+  for (const [d, label] of timeTicks(v0, v1)) {
     const xx = left + (d - v0) / (v1 - v0) * (W - left - 10);
     t.append(svg("line", { x1: xx, x2: xx, y1: 0, y2: H - 18, class: "grid" }),
-      svg("text", { x: xx, y: H - 4, class: "tick", "text-anchor": "middle" }, new Date(d).toISOString().slice(0, 10)));
+      svg("text", { x: xx, y: H - 4, class: "tick", "text-anchor": "middle" }, label));
   }
   types.forEach((k, i) => t.appendChild(svg("text", { x: 4, y: 14 + i * laneH + laneH / 2, class: "lane" }, k)));
   const nowDay = state.days[Number(document.getElementById("day").value)];
   if (nowDay) t.appendChild(svg("line", { x1: x(nowDay), x2: x(nowDay), y1: 0, y2: H - 18, class: "now" }));
-  const stack = {};
-  for (const e of events) {
-    const cx = x(eventDay(e));
+  for (const e of entries) {
+    const cx = x(e.date);
     if (cx < left || cx > W) continue;
-    const key = `${eventDay(e)}|${e.type}`, n = stack[key] = (stack[key] || 0) + 1;  // same day and type: fan out
-    const c = svg("circle", { cx: (cx + ((n - 1) % 5) * 5).toFixed(1), cy: 14 + types.indexOf(e.type) * laneH + laneH / 2,
-      r: Math.min(3 + 1.5 * e.n_sources, 11), fill: TYPE_COLOURS[e.type], "data-id": e.id,
-      class: e.id === state.selected ? "selected" : "" });
-    c.appendChild(svg("title", {}, `${eventDay(e)} ${e.type}: ${e.summary}`));
-    c.addEventListener("click", () => showEvent(e.id));
-    t.appendChild(c);
+    for (const k of types) {
+      const n = e.type_counts[k];
+      if (!n) continue;
+      const c = svg("circle", { cx: cx.toFixed(1), cy: 14 + types.indexOf(k) * laneH + laneH / 2,
+        r: Math.min(3 + 2 * Math.sqrt(n), 11), fill: TYPE_COLOURS[k], "data-day": e.date, "data-type": k,
+        class: state.selected === `${e.date}|${k}` ? "selected" : "" });
+      c.appendChild(svg("title", {}, `${e.date} ${k}: ${n} event(s)${e.type_counts[k] === e.n_events ? " — " + e.summary : ""}`));
+      c.addEventListener("click", () => showDay(e.date, k));
+      t.appendChild(c);
+    }
   }
+}
+
+async function showDay(day, type) {
+  state.selected = `${day}|${type}`;
+  for (const c of document.querySelectorAll("#timeline circle")) c.classList.toggle("selected", `${c.dataset.day}|${c.dataset.type}` === state.selected);
+  const page = await getJSON(`/api/events?date_from=${day}&date_to=${day}&type=${type}&limit=50`);
+  if (page.items.length === 1) return showEvent(page.items[0].id);
+  const body = document.getElementById("evidenceBody");
+  body.replaceChildren(el("h3", {}, `${day}: ${page.items.length}${page.next_offset ? "+" : ""} ${type} events`));
+  const ul = el("ul", { class: "day-events" });
+  for (const ev of page.items) {
+    const li = el("li"), b = el("button", { type: "button", class: "open-event" }, "evidence");
+    b.onclick = () => showEvent(ev.id);
+    li.append(el("span", {}, `${ev.actors.join(", ")}${ev.recipients.length ? " → " + ev.recipients.join(", ") : ""}: ${ev.summary} `), b);
+    ul.appendChild(li);
+  }
+  body.appendChild(ul);
 }
 
 function zoom(factor, centreFrac = 0.5) {
@@ -304,7 +347,7 @@ function onDay() {
   document.getElementById("dayLabel").textContent = day || "—";
   drawTimeline();
   clearTimeout(pending);
-  pending = setTimeout(() => day && showPosture(day), 60);
+  pending = setTimeout(() => day && showPosture(day), state.posture.has(day) ? 0 : 60);
 }
 
 function wireReplay() {
@@ -323,32 +366,26 @@ function wireReplay() {
 }
 
 // -- start ----------------------------------------------------------------------------------------
-async function loadEvents() {
-  const out = [];
-  for (let offset = 0; offset !== null && out.length < 20000;) {
-    const page = await getJSON(`/api/events?limit=500&offset=${offset}`);
-    out.push(...page.items);
-    offset = page.next_offset;
-  }
-  return out;
-}
-
+// The shapes, the counts and the per-day timeline load in parallel and each is drawn when it arrives;
+// the posture of the last day is fetched once, when the day range is known.
 async function start() {
-  const [countries, stats, events] = await Promise.all([getJSON("/api/countries"), getJSON("/api/stats"), loadEvents()]);
-  state.countries = countries;
-  state.events = events;
-  document.getElementById("stats").textContent =
-    `${stats.unique_articles} articles · ${stats.mentions} mentions · ${stats.events} events · reported ${stats.first_published || "?"} to ${stats.last_published || "?"}`;
-  const days = events.map(eventDay).filter(Boolean).sort();
-  const first = days.length ? days[0] : new Date().toISOString().slice(0, 10);
-  const last = days.length ? days[days.length - 1] : first;
+  state.mapReady = getJSON("/api/countries").then(c => { state.countries = c; drawCountries(); });
+  getJSON("/api/stats").then(stats => {
+    document.getElementById("stats").textContent =
+      `${stats.unique_articles} articles · ${stats.mentions} mentions · ${stats.events} events · reported ${stats.first_published || "?"} to ${stats.last_published || "?"}`;
+  });
+  state.timeline = await getJSON("/api/timeline");
+  const dates = state.timeline.map(e => e.date);
+  const first = dates.length ? dates[0] : new Date().toISOString().slice(0, 10);
+  const last = dates.length ? dates[dates.length - 1] : first;
   for (let d = Date.parse(first); d <= Date.parse(last); d += DAY) state.days.push(new Date(d).toISOString().slice(0, 10));
   const slider = document.getElementById("day");
   slider.max = Math.max(0, state.days.length - 1);
   slider.value = slider.max;
   state.full = [Date.parse(first) - 2 * DAY, Date.parse(last) + 2 * DAY];
   state.view = state.full.slice();
-  drawCountries();
+  const lastDay = state.days[state.days.length - 1];
+  if (lastDay) postureOn(lastDay);
   wireTimeline();
   wireReplay();
   document.getElementById("askForm").addEventListener("submit", ev => {
@@ -356,8 +393,10 @@ async function start() {
     const q = document.getElementById("question").value.trim();
     if (q) askQuestion(q);
   });
-  onDay();
-  if (state.days.length) await showPosture(state.days[state.days.length - 1]);
+  document.getElementById("dayLabel").textContent = lastDay || "—";
+  drawTimeline();
+  await state.mapReady;
+  if (lastDay) await showPosture(lastDay);
   const m = location.hash.match(/^#event=(.+)$/);
   if (m) showEvent(decodeURIComponent(m[1]));
   document.body.dataset.ready = "1";
