@@ -275,7 +275,7 @@ def test_page_loads_aggregates_not_every_event(server, browser):
     page.goto(server + "/")
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)
     api = [u.split(server, 1)[1].split("?")[0] for u in urls if "/api/" in u]
-    assert sorted(api) == ["/api/countries", "/api/posture", "/api/stats", "/api/timeline"], api
+    assert sorted(api) == ["/api/countries", "/api/posture", "/api/stats", "/api/table", "/api/timeline"], api
     marks = page.locator("#timeline circle").count()
     days = len(httpx.get(server + "/api/timeline").json())
     assert days <= marks
@@ -369,3 +369,60 @@ def test_api_docs_render_with_the_network_blocked(server, browser, path, rendere
     blocked = [p for p in problems if ("Content Security Policy" in p or "Refused" in p) and "redoc.ly/" not in p]
     assert not blocked, problems
     context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("facet", ["type", "status", "actor", "host", "month"])
+def test_table_facets_count_what_they_filter(server, facet):
+    whole = httpx.get(server + "/api/table", params={"limit": 5}).json()
+    assert whole["total"] == httpx.get(server + "/api/stats").json()["events"]
+    top = whole["facets"][facet][0]
+    narrowed = httpx.get(server + "/api/table", params={facet: top["value"], "limit": 500}).json()
+    assert narrowed["total"] == top["count"] and len(narrowed["rows"]) == min(500, top["count"])
+    column = {"type": "type", "status": "status", "host": "host", "month": "day"}.get(facet)
+    for row in narrowed["rows"]:
+        assert (top["value"] in row["actors"]) if facet == "actor" else row[column].startswith(top["value"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sort, key", [("sources", "n_sources"), ("day", "day")])
+def test_table_sorts_and_pages(server, sort, key):
+    first = httpx.get(server + "/api/table", params={"sort": sort, "desc": "true", "limit": 10}).json()
+    second = httpx.get(server + "/api/table", params={"sort": sort, "desc": "true", "limit": 10, "offset": 10}).json()
+    values = [r[key] or "" for r in first["rows"] + second["rows"]]
+    assert values == sorted(values, reverse=True)
+    assert not {r["id"] for r in first["rows"]} & {r["id"] for r in second["rows"]}
+    assert httpx.get(server + "/api/table", params={"sort": "id; DROP TABLE events"}).status_code == 422
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_events_table_facets_search_and_rows(server, browser):
+    page = _page(browser, server + "/")
+    page.wait_for_selector("body[data-table-total]")
+    total = int(page.evaluate("document.body.dataset.tableTotal"))
+    value = page.locator(".facet[data-facet='type'] button.facet-value").first
+    name, count = value.get_attribute("data-value"), value.locator("xpath=..").locator(".count").inner_text()
+    value.click()
+    page.wait_for_function(f"document.body.dataset.tableTotal === '{int(count.replace(',', ''))}'")
+    types = page.locator("#eventsTable tr.row td:nth-child(2)").all_inner_texts()
+    assert types and all(t.split("/")[0] == name for t in types)
+    assert int(count.replace(",", "")) < total
+    page.locator(".facet[data-facet='type'] button.chosen").click()  # remove the filter
+    page.wait_for_function(f"document.body.dataset.tableTotal === '{total}'")
+    page.locator("#eventsTable th[data-sort='sources'] button").click()
+    page.wait_for_selector("#eventsTable th[data-sort='sources'][aria-sort='descending']")
+    sources = [int(x) for x in page.locator("#eventsTable tr.row td:nth-child(7)").all_inner_texts()]
+    assert sources == sorted(sources, reverse=True)
+    assert total > 25
+    page.locator("#tableNext").click()
+    page.wait_for_function("document.getElementById('tablePage').textContent.startsWith('26')")
+    page.fill("#tableQ", "troops")
+    page.press("#tableQ", "Enter")
+    page.wait_for_function(f"document.body.dataset.tableTotal !== '{total}'")
+    summaries = page.locator("#eventsTable td.summary").all_inner_texts()
+    assert summaries and all("troops" in s.lower() for s in summaries)
+    page.locator("#eventsTable tr.row").first.click()
+    page.wait_for_selector("#evidenceBody .mention mark")
+    assert not page.errors
+    page.close()

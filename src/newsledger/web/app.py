@@ -12,7 +12,7 @@ import datetime as dt
 import hmac
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import Enum
 from functools import lru_cache
 from importlib import resources
@@ -28,7 +28,7 @@ from .. import serialize
 from ..exceptions import InputError, NewsledgerError, QueryError, StoreError, SystemFailure
 from ..model import PLOVER_TYPES, STATUSES
 from ..store import ArticleFilter, MentionFilter, open_store
-from ..store.webviews import change_stamp
+from ..store.webviews import SORTS, EventQuery, change_stamp, event_table
 from .cache import ResponseCache
 from .docs import add_docs
 from .jobs import JobBoard
@@ -145,7 +145,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/static/{name}", include_in_schema=False)
     def asset(name: str):
-        allowed = {"app.js": "text/javascript", "style.css": "text/css", "docs.js": "text/javascript"}
+        allowed = {"app.js": "text/javascript", "table.js": "text/javascript", "provenance.js": "text/javascript",
+                   "style.css": "text/css",
+                   "docs.js": "text/javascript"}
         if name not in allowed:
             raise HTTPException(404, "no such file")
         return FileResponse(str(static / name), media_type=allowed[name])
@@ -155,8 +157,6 @@ def create_app(settings: Settings) -> FastAPI:
     # -- reading -----------------------------------------------------------------------------------
     @app.get("/api/stats", summary="Counts: articles, duplicates, mentions, events")
     def stats(s=Depends(store)):
-        from dataclasses import asdict
-
         return asdict(s.stats())
 
     @app.get("/api/articles", summary="Articles, by publication date range and text")
@@ -204,6 +204,18 @@ def create_app(settings: Settings) -> FastAPI:
         d = found[0]
         return serialize.event_json(d.event, [serialize.mention_json(m, r) | {"id": m.id, "highlights": highlights(m)}
                                               for m, r in d.mentions])
+
+    @app.get("/api/table", summary="The events table: sort, facet counts (type, status, host, month, actor), "
+                                   "text search over summaries, paging")
+    def table(s=Depends(store), q: Annotated[str | None, Query(max_length=200)] = None,
+              type: EventType | None = None, status: Status | None = None, actor: Code = None, host: Code = None,
+              month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+              sort: Annotated[str, Query(pattern="^(" + "|".join(SORTS) + ")$")] = "day", desc: bool = True,
+              limit: Limit = 50, offset: Offset = 0):
+        t = event_table(s, EventQuery(q or None, type.value if type else None, status.value if status else None,
+                                      actor, host, month, sort, desc, limit, offset))
+        return {"rows": [asdict(r) for r in t.rows], "total": t.total, "limit": limit, "offset": offset,
+                "facets": {k: [asdict(c) for c in v] for k, v in t.facets.items()}}
 
     @app.get("/api/timeline", summary="Dated entries with the best sentence and sources")
     def timeline(s=Depends(store), actor: Code = None, location: Place = None, type: EventType | None = None,

@@ -204,9 +204,7 @@ async function showEvent(id) {
   body.replaceChildren(head);
   for (const m of ev.mentions) {
     const div = el("div", { class: "mention" });
-    const meta = el("div", { class: "meta" });
-    meta.append(el("span", {}, `${m.published || "undated"} · ${m.status || ""} · `), sourceNode(m.source));
-    div.append(meta, highlighted(m.sentence, m.highlights || []));
+    div.append(provenanceMeta(m), highlighted(m.sentence, m.highlights || []));
     body.appendChild(div);
   }
   if (location.hash !== `#event=${encodeURIComponent(id)}`) history.replaceState(null, "", `#event=${encodeURIComponent(id)}`);
@@ -286,21 +284,22 @@ function drawTimeline() {
         r: Math.min(3 + 2 * Math.sqrt(n), 11), fill: TYPE_COLOURS[k], "data-day": e.date, "data-type": k,
         class: state.selected === `${e.date}|${k}` ? "selected" : "" });
       c.appendChild(svg("title", {}, `${e.date} ${k}: ${n} event(s)${e.type_counts[k] === e.n_events ? " — " + e.summary : ""}`));
-      c.addEventListener("click", () => showDay(e.date, k));
+      c.addEventListener("click", () => showDay(e, k));
       t.appendChild(c);
     }
   }
 }
 
-async function showDay(day, type) {
-  state.selected = `${day}|${type}`;
+async function showDay(entry, type) {  // the day's events of one type, as the timeline placed them
+  state.selected = `${entry.date}|${type}`;
   for (const c of document.querySelectorAll("#timeline circle")) c.classList.toggle("selected", `${c.dataset.day}|${c.dataset.type}` === state.selected);
-  const page = await getJSON(`/api/events?date_from=${day}&date_to=${day}&type=${type}&limit=50`);
-  if (page.items.length === 1) return showEvent(page.items[0].id);
+  const all = await Promise.all(entry.events.slice(0, 60).map(id => getJSON(`/api/events/${encodeURIComponent(id)}`).catch(() => null)));
+  const items = all.filter(ev => ev && ev.type === type);
+  if (items.length === 1) return showEvent(items[0].id);
   const body = document.getElementById("evidenceBody");
-  body.replaceChildren(el("h3", {}, `${day}: ${page.items.length}${page.next_offset ? "+" : ""} ${type} events`));
+  body.replaceChildren(el("h3", {}, `${entry.date}: ${items.length} ${type} events`));
   const ul = el("ul", { class: "day-events" });
-  for (const ev of page.items) {
+  for (const ev of items) {
     const li = el("li"), b = el("button", { type: "button", class: "open-event" }, "evidence");
     b.onclick = () => showEvent(ev.id);
     li.append(el("span", {}, `${ev.actors.join(", ")}${ev.recipients.length ? " → " + ev.recipients.join(", ") : ""}: ${ev.summary} `), b);
@@ -388,6 +387,7 @@ async function start() {
   if (lastDay) postureOn(lastDay);
   wireTimeline();
   wireReplay();
+  wireTable();
   document.getElementById("askForm").addEventListener("submit", ev => {
     ev.preventDefault();
     const q = document.getElementById("question").value.trim();
