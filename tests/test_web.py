@@ -246,6 +246,14 @@ def test_map_renders_with_shaded_countries(server, browser):
     fill = page.locator("#map path.host").first.evaluate("p => getComputedStyle(p).fill")
     assert fill not in ("rgb(236, 239, 241)", "")  # shaded, not the base grey
     assert page.locator("#map .arrow").count() >= 3
+    labels = page.locator("#map .label").all_inner_texts()
+    assert "Poland" in labels and "United States" in labels  # by name, senders too
+    assert page.locator("#map .label.offmap").count() >= 1  # a sender beyond the map, at its edge
+    page.locator("#map path.host[data-code='POL']").click()  # a host filters the arrows and the table
+    page.wait_for_selector(".facet[data-facet='host'] button.chosen")
+    hosts = page.locator("#map .arrow:not(.dim)").evaluate_all("a => [...new Set(a.map(x => x.dataset.host))]")
+    assert hosts == ["POL"] and page.locator("#map .arrow.dim").count() >= 1
+    assert set(page.locator("#eventsTable tr.row td:nth-child(4)").all_inner_texts()) == {"POL"}
     page.screenshot(path=str(SHOTS / "map-and-timeline.png"), full_page=True)
     assert not page.errors
     page.close()
@@ -280,7 +288,7 @@ def test_page_loads_aggregates_not_every_event(server, browser):
     days = len(httpx.get(server + "/api/timeline").json())
     assert days <= marks
     page.locator("#day").evaluate("s => { s.value = Number(s.max) - 3; s.dispatchEvent(new Event('input')); }")
-    page.wait_for_function("document.body.dataset.postureDay !== undefined")
+    page.wait_for_function("() => document.body.dataset.postureDay !== undefined")
     page.locator("#day").evaluate("s => { s.value = Number(s.max); s.dispatchEvent(new Event('input')); }")
     page.wait_for_timeout(300)
     assert sum("/api/posture" in u for u in urls) == 2  # the last day again comes from the page's cache
@@ -300,6 +308,11 @@ def test_slider_changes_the_map(server, browser):
     page.wait_for_selector("body[data-posture-day='2022-01-01']")
     early = shaded()
     assert early != late and len(early) < len(late)
+    page.locator("#timelinePanel strong").click()  # focus off the slider, then replay by keyboard
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("body[data-posture-day='2022-01-02']")
+    page.click("#stepBack")
+    page.wait_for_selector("body[data-posture-day='2022-01-01']")
     page.screenshot(path=str(SHOTS / "replay-2022-01-01.png"), full_page=True)
     page.close()
 
@@ -319,6 +332,12 @@ def test_crafted_article_shows_as_text_and_runs_nothing(server, browser):
     text = page.locator("#evidenceBody").inner_text()
     assert "<script>window.__pwned = 1</script>" in text and 'onerror="window.__pwned = 2"' in text
     assert page.evaluate("window.__pwned") is None
+    other = next(e["id"] for e in events if e["id"] != event_id)
+    page.evaluate(f"location.hash = '#event={other}'")  # a deep link followed after load
+    page.wait_for_function("() => !document.getElementById('evidenceBody').innerText.includes('__pwned')")
+    assert page.locator("#evidenceBody .mention").count() >= 1
+    page.evaluate(f"location.hash = '#event={event_id}'")
+    page.wait_for_function("() => document.getElementById('evidenceBody').innerText.includes('__pwned = 1')")
     assert page.locator("#evidenceBody script, #evidenceBody img").count() == 0
     assert not page.errors
     page.screenshot(path=str(SHOTS / "crafted-article.png"), full_page=True)
@@ -404,25 +423,125 @@ def test_events_table_facets_search_and_rows(server, browser):
     value = page.locator(".facet[data-facet='type'] button.facet-value").first
     name, count = value.get_attribute("data-value"), value.locator("xpath=..").locator(".count").inner_text()
     value.click()
-    page.wait_for_function(f"document.body.dataset.tableTotal === '{int(count.replace(',', ''))}'")
+    page.wait_for_function(f"() => document.body.dataset.tableTotal === '{int(count.replace(',', ''))}'")
     types = page.locator("#eventsTable tr.row td:nth-child(2)").all_inner_texts()
     assert types and all(t.split("/")[0] == name for t in types)
     assert int(count.replace(",", "")) < total
     page.locator(".facet[data-facet='type'] button.chosen").click()  # remove the filter
-    page.wait_for_function(f"document.body.dataset.tableTotal === '{total}'")
+    page.wait_for_function(f"() => document.body.dataset.tableTotal === '{total}'")
     page.locator("#eventsTable th[data-sort='sources'] button").click()
     page.wait_for_selector("#eventsTable th[data-sort='sources'][aria-sort='descending']")
     sources = [int(x) for x in page.locator("#eventsTable tr.row td:nth-child(7)").all_inner_texts()]
     assert sources == sorted(sources, reverse=True)
     assert total > 25
     page.locator("#tableNext").click()
-    page.wait_for_function("document.getElementById('tablePage').textContent.startsWith('26')")
+    page.wait_for_function("() => document.getElementById('tablePage').textContent.startsWith('26')")
     page.fill("#tableQ", "troops")
     page.press("#tableQ", "Enter")
-    page.wait_for_function(f"document.body.dataset.tableTotal !== '{total}'")
+    page.wait_for_function(f"() => document.body.dataset.tableTotal !== '{total}'")
     summaries = page.locator("#eventsTable td.summary").all_inner_texts()
     assert summaries and all("troops" in s.lower() for s in summaries)
     page.locator("#eventsTable tr.row").first.click()
     page.wait_for_selector("#evidenceBody .mention mark")
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_provenance_outlet_context_and_citation(server, browser):
+    event_id = httpx.get(server + "/api/table", params={"sort": "sources", "limit": 1}).json()["rows"][0]["id"]
+    ev = httpx.get(server + f"/api/events/{event_id}").json()
+    page = _page(browser, server + f"/#event={event_id}")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.wait_for_selector("#evidenceBody .mention .outlet")
+    first = page.locator("#evidenceBody .mention").first
+    assert first.locator(".published").inner_text() == (ev["mentions"][0]["published"] or "undated")
+    first.locator("button.open-article").click()
+    page.wait_for_selector("#evidenceBody .article-text mark.evidence")
+    m = ev["mentions"][0]
+    article = httpx.get(server + f"/api/articles/{m['article_id']}").json()
+    assert first.locator("mark.evidence").inner_text() == article["text"][m["start"]:m["end"]]
+    assert len(first.locator(".article-text").inner_text()) > len(m["sentence"])  # the sentence in its context
+    first.locator("button.copy-citation").click()
+    page.wait_for_selector("#evidenceBody button.copy-citation[data-copied]")
+    cited = first.locator("button.copy-citation").get_attribute("data-copied")
+    assert m["sentence"] in cited and first.locator(".outlet").inner_text() in cited
+    outlet = page.evaluate("outletOf('https://www.example-news.com/world/2022/troops.html')")
+    assert outlet == {"name": "example-news.com", "url": "https://www.example-news.com/world/2022/troops.html"}
+    link = page.evaluate("provenanceMeta({source: 'https://www.example-news.com/a', published: '2022-02-01', "
+                         "sentence: 's', status: null}).querySelector('a.outlet').href")
+    assert link == "https://www.example-news.com/a"
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("kind", ["csv", "geojson"])
+def test_export_of_the_current_view(server, browser, kind, tmp_path):
+    import csv
+
+    page = _page(browser, server + "/")
+    page.wait_for_selector("body[data-table-total]")
+    page.locator(".facet[data-facet='type'] button.facet-value[data-value='MOBILIZE']").click()
+    page.wait_for_selector(".facet[data-facet='type'] button.chosen")
+    total = int(page.evaluate("document.body.dataset.tableTotal"))
+    with page.expect_download() as d:
+        page.click("#exportCsv" if kind == "csv" else "#exportGeo")
+    path = tmp_path / f"view.{kind}"
+    d.value.save_as(path)
+    if kind == "csv":
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        assert len(rows) == total and {r["type"] for r in rows} == {"MOBILIZE"}
+    else:
+        features = json.loads(path.read_text())["features"]
+        assert 0 < len(features) <= total and all(f["properties"]["type"] == "MOBILIZE" for f in features)
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_phone_layout_stacks_and_never_scrolls_sideways(server, browser):
+    page = _page(browser, server + "/", viewport=(390, 844))
+    page.wait_for_selector("body[data-table-total]")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.evaluate("window.innerWidth"), width
+    box = {k: page.locator(sel).bounding_box() for k, sel in
+           (("header", "header"), ("map", "#mapPanel"), ("legend", "#legend"), ("evidence", "#evidence"))}
+    assert box["map"]["height"] > 200  # not a strip
+    assert box["legend"]["y"] >= box["header"]["y"] + box["header"]["height"]  # docked, not over the header
+    assert box["evidence"]["y"] >= box["map"]["y"] + box["map"]["height"] - 1  # stacked under the map
+    assert box["map"]["width"] <= 390
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "phone.png"))
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_brushing_dates_filters_table_timeline_and_map(server, browser):
+    page = _page(browser, server + "/")
+    page.wait_for_selector("body[data-table-total]")
+    total = int(page.evaluate("document.body.dataset.tableTotal"))
+    box = page.locator("#timeline").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.keyboard.down("Shift")
+    page.mouse.move(box["x"] + box["width"] * 0.55, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.75, y, steps=5)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    page.wait_for_function("() => document.body.dataset.range")
+    lo, hi = page.evaluate("document.body.dataset.range").split("/")
+    page.wait_for_function(f"() => document.body.dataset.tableTotal !== '{total}'")
+    days = page.locator("#eventsTable tr.row td:first-child").all_inner_texts()
+    assert all(lo <= d <= hi for d in days) and int(page.evaluate("document.body.dataset.tableTotal")) < total
+    marks = page.locator("#timeline circle").evaluate_all("cs => cs.map(c => c.dataset.day)")
+    assert marks and all(lo <= d <= hi for d in marks)
+    page.wait_for_selector(f"body[data-posture-day='{hi}']")  # the map shows the range's last day
+    page.click("#clearRange")
+    page.wait_for_function(f"() => document.body.dataset.tableTotal === '{total}'")
     assert not page.errors
     page.close()

@@ -25,6 +25,8 @@ class EventQuery:
     actor: str | None = None
     host: str | None = None
     month: str | None = None  # YYYY-MM
+    date_from: str | None = None  # YYYY-MM-DD, the timeline's brushed range
+    date_to: str | None = None
     sort: str = "day"
     desc: bool = True
     limit: int = 50
@@ -78,6 +80,12 @@ def _where(q: EventQuery) -> tuple[str, list]:
     if q.month:
         where.append(f"substr({DAY}, 1, 7) = ?")
         args.append(q.month)
+    if q.date_from:
+        where.append(f"{DAY} >= ?")
+        args.append(q.date_from)
+    if q.date_to:
+        where.append(f"{DAY} <= ?")
+        args.append(q.date_to)
     if q.actor:
         where.append("(' ' || actors || ' ') LIKE ?")
         args.append(f"% {q.actor} %")

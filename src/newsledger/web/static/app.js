@@ -52,7 +52,7 @@ function drawCountries() {
     const d = f.geometry.coordinates.map(poly => poly.map(ring =>
       "M" + ring.map(p => project(p).map(v => v.toFixed(1)).join(",")).join("L") + "Z").join("")).join("");
     const path = svg("path", { d, class: "country", "data-code": f.properties.code });
-    path.appendChild(svg("title", {}, f.properties.code));
+    path.appendChild(svg("title", {}, `${countryName(f.properties.code)} (${f.properties.code})`));
     g.appendChild(path);
     if (f.properties.capital) state.capitals[f.properties.code] = f.properties.capital;
   }
@@ -61,6 +61,37 @@ function drawCountries() {
   map.appendChild(svg("g", { id: "labels" }));
 }
 
+
+const countryName = code => (state.countries.names || {})[code] || code;
+
+// The map's window (SVG viewBox): fitted once to the hosts and the senders on the map, 1000:760.
+function fitMap(hosts) {
+  const pts = [];
+  for (const h of hosts) {
+    if (state.capitals[h.host]) pts.push(project(state.capitals[h.host]));
+    for (const l of h.lines) for (const s of l.senders) if (state.capitals[s]) pts.push(project(state.capitals[s]));
+  }
+  if (pts.length < 2) return;
+  const xs = pts.map(p => p[0]), ys = pts.map(p => p[1]), pad = 60;
+  let x0 = Math.min(...xs) - pad, x1 = Math.max(...xs) + pad, y0 = Math.min(...ys) - pad, y1 = Math.max(...ys) + pad;
+  const w = Math.max(x1 - x0, (y1 - y0) * 1000 / 760, 300), h = w * 760 / 1000, cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  state.fit = [Math.max(0, cx - w / 2), Math.max(0, cy - h / 2), Math.min(w, 1000), Math.min(h, 760)];
+  document.getElementById("map").setAttribute("viewBox", state.fit.map(v => v.toFixed(0)).join(" "));
+}
+
+const onMap = ([x, y]) => { const [a, b, w, h] = state.fit || [0, 0, 1000, 760]; return x >= a && x <= a + w && y >= b && y <= b + h; };
+
+function atEdge(p, towards) {  // a sender off the map starts its arrow at the map's edge, on the way in
+  if (onMap(p)) return p;
+  const [a, b, w, h] = state.fit || [0, 0, 1000, 760], inset = 12;
+  let t = 1;
+  for (const [v, lo, hi, d] of [[p[0], a + inset, a + w - inset, towards[0] - p[0]], [p[1], b + inset, b + h - inset, towards[1] - p[1]]]) {
+    if (v < lo && d > 0) t = Math.min(t, 1 - (lo - v) / d);
+    if (v > hi && d < 0) t = Math.min(t, 1 - (v - hi) / -d);
+  }
+  const s = 1 - t;
+  return [p[0] + (towards[0] - p[0]) * s, p[1] + (towards[1] - p[1]) * s];
+}
 
 function rampColour(t) {  // 0..1 -> light orange .. red
   const a = [253, 224, 197], b = [227, 74, 51];
@@ -87,7 +118,7 @@ async function showPosture(day) {
     if (code in received) {
       path.classList.add("host");
       path.style.fill = rampColour(Math.log10(received[code]) / maxLog);
-      path.onclick = () => showHost(hosts.find(h => h.host === code), day);
+      path.onclick = () => { showHost(hosts.find(h => h.host === code), day); filterHost(code); };
     } else {
       path.classList.remove("host");
       path.style.fill = "";
@@ -97,27 +128,35 @@ async function showPosture(day) {
   const arrows = document.getElementById("arrows"), labels = document.getElementById("labels");
   arrows.replaceChildren();
   labels.replaceChildren();
+  if (!state.fit) fitMap(hosts);
+  const named = new Set();
+  const label = (code, [x, y], cls = "label") => {
+    if (named.has(code)) return;
+    named.add(code);
+    labels.appendChild(svg("text", { x, y: y + 14, class: cls, "text-anchor": "middle" }, countryName(code)));
+  };
   const biggest = Math.max(1, ...hosts.flatMap(h => h.lines.map(l => l.max ?? l.min ?? 0)));
   const drawn = new Set();
   for (const h of hosts) {
     const to = state.capitals[h.host];
     if (!to) continue;
     for (const l of h.lines) for (const s of l.senders) {
-      const from = state.capitals[s] || (state.countries.seats || {})[s];
+      const from = state.capitals[s] || (state.countries.seats || {})[s] || (state.countries.away || {})[s];
       const key = `${s}>${h.host}>${l.mode}`;
       if (!from || drawn.has(key)) continue;
       drawn.add(key);
-      const [x1, y1] = project(from), [x2, y2] = project(to);
+      const [x2, y2] = project(to), [x1, y1] = atEdge(project(from), [x2, y2]);
+      label(s, [x1, y1], onMap(project(from)) ? "label sender" : "label sender offmap");
       const mx = (x1 + x2) / 2 - (y2 - y1) * 0.15, my = (y1 + y2) / 2 + (x2 - x1) * 0.15;
       const fig = l.max ?? l.min ?? 0;
       const path = svg("path", { d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}`, class: "arrow",
         stroke: MODE_COLOURS[l.mode] || "#1f77b4", "stroke-width": (1 + 7 * Math.sqrt(fig / biggest)).toFixed(2),
-        "marker-end": `url(#head-${MODE_COLOURS[l.mode] ? l.mode : "forces"})` });
+        "marker-end": `url(#head-${MODE_COLOURS[l.mode] ? l.mode : "forces"})`, "data-host": h.host });
       path.appendChild(svg("title", {}, `${s} → ${h.host}: ${l.mode} ${fmtQty(l)} (${l.status})`));
+      if (state.host && state.host !== h.host) path.classList.add("dim");
       arrows.appendChild(path);
     }
-    const [x, y] = project(to);
-    labels.appendChild(svg("text", { x, y: y + 14, class: "label", "text-anchor": "middle" }, h.host));
+    label(h.host, project(to));
   }
   const legend = document.getElementById("legend");
   legend.replaceChildren(
@@ -131,6 +170,13 @@ async function showPosture(day) {
       return r;
     }));
   document.body.dataset.postureDay = day;
+}
+
+function filterHost(code) {  // a clicked host: its arrows stand out, the table shows the events placed there
+  state.host = state.host === code ? null : code;
+  for (const a of document.querySelectorAll("#map .arrow")) a.classList.toggle("dim", !!state.host && a.dataset.host !== state.host);
+  for (const p of document.querySelectorAll("#map .country.host")) p.classList.toggle("chosen", p.dataset.code === state.host);
+  setTableFilter("host", state.host);
 }
 
 function fmtQty(l) {
@@ -207,6 +253,7 @@ async function showEvent(id) {
     div.append(provenanceMeta(m), highlighted(m.sentence, m.highlights || []));
     body.appendChild(div);
   }
+  state.shown = id;
   if (location.hash !== `#event=${encodeURIComponent(id)}`) history.replaceState(null, "", `#event=${encodeURIComponent(id)}`);
 }
 
@@ -259,10 +306,33 @@ function timeTicks(v0, v1) {
   return out;
 }
 
-function drawTimeline() {
+function timeAt(clientX) {  // the day under a pointer on the timeline, as YYYY-MM-DD
+  const r = document.getElementById("timeline").getBoundingClientRect(), [v0, v1] = state.view;
+  const x = (clientX - r.left) / r.width * 1400;
+  return new Date(v0 + (x - 90) / (1400 - 100) * (v1 - v0)).toISOString().slice(0, 10);
+}
+
+// A brushed date range (shift-drag on the timeline) filters the table, the timeline's marks and the
+// evidence it opens, and puts the map on the range's last day.
+function setRange(range) {
+  state.range = range && range[0] !== range[1] ? range : null;
+  document.getElementById("rangeLabel").textContent = state.range ? `${state.range[0]} – ${state.range[1]}` : "";
+  document.getElementById("clearRange").hidden = !state.range;
+  document.body.dataset.range = state.range ? state.range.join("/") : "";
+  setTableRange(state.range);
+  if (state.range) {
+    const i = state.days.indexOf(state.range[1]), slider = document.getElementById("day");
+    slider.value = i >= 0 ? i : state.range[1] > state.days[state.days.length - 1] ? slider.max : 0;
+  }
+  onDay();
+}
+
+const inRange = day => !state.range || (state.range[0] <= day && day <= state.range[1]);
+
+function drawTimeline(brushing = null) {
   const t = document.getElementById("timeline");
   t.replaceChildren();
-  const entries = state.timeline.filter(e => !state.type || e.type_counts[state.type]);
+  const entries = state.timeline.filter(e => (!state.type || e.type_counts[state.type]) && (brushing || inRange(e.date)));
   const types = Object.keys(TYPE_COLOURS).filter(k => (!state.type || k === state.type) && entries.some(e => e.type_counts[k]));
   const [v0, v1] = state.view, W = 1400, left = 90, H = 260, laneH = Math.min(22, (H - 30) / Math.max(types.length, 1));
   const x = d => left + (Date.parse(d) - v0) / (v1 - v0) * (W - left - 10);
@@ -272,6 +342,8 @@ function drawTimeline() {
       svg("text", { x: xx, y: H - 4, class: "tick", "text-anchor": "middle" }, label));
   }
   types.forEach((k, i) => t.appendChild(svg("text", { x: 4, y: 14 + i * laneH + laneH / 2, class: "lane" }, k)));
+  const sel = brushing || state.range;
+  if (sel) t.appendChild(svg("rect", { x: x(sel[0]), y: 0, width: Math.max(1, x(sel[1]) - x(sel[0])), height: H - 18, class: "brush" }));
   const nowDay = state.days[Number(document.getElementById("day").value)];
   if (nowDay) t.appendChild(svg("line", { x1: x(nowDay), x2: x(nowDay), y1: 0, y2: H - 18, class: "now" }));
   for (const e of entries) {
@@ -322,15 +394,27 @@ function wireTimeline() {
     const r = t.getBoundingClientRect();
     zoom(ev.deltaY > 0 ? 1.25 : 0.8, Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)));
   }, { passive: false });
-  let drag = null;
-  t.addEventListener("mousedown", ev => { drag = { x: ev.clientX, view: state.view.slice() }; });
-  window.addEventListener("mouseup", () => { drag = null; });
+  let drag = null, brush = null;
+  t.addEventListener("mousedown", ev => {
+    if (ev.shiftKey) brush = { from: timeAt(ev.clientX) };
+    else drag = { x: ev.clientX, view: state.view.slice() };
+  });
+  window.addEventListener("mouseup", ev => {
+    if (brush) {
+      const a = brush.from, b = timeAt(ev.clientX);
+      brush = null;
+      setRange(a < b ? [a, b] : [b, a]);
+    }
+    drag = null;
+  });
   window.addEventListener("mousemove", ev => {
+    if (brush) { drawTimeline([brush.from, timeAt(ev.clientX)].sort()); return; }
     if (!drag) return;
     const r = t.getBoundingClientRect(), dt = (ev.clientX - drag.x) / r.width * (drag.view[1] - drag.view[0]);
     state.view = [drag.view[0] - dt, drag.view[1] - dt];
     drawTimeline();
   });
+  document.getElementById("clearRange").onclick = () => setRange(null);
   document.getElementById("zoomIn").onclick = () => zoom(0.6);
   document.getElementById("zoomOut").onclick = () => zoom(1.6);
   document.getElementById("zoomAll").onclick = () => { state.view = state.full.slice(); drawTimeline(); };
@@ -360,8 +444,22 @@ function wireReplay() {
       if (Number(slider.value) >= Number(slider.max)) { play.click(); return; }
       slider.value = Number(slider.value) + 1;
       onDay();
-    }, 250);
+    }, 250 / Number(document.getElementById("speed").value));
   };
+  const step = n => { slider.value = Math.min(Number(slider.max), Math.max(0, Number(slider.value) + n)); onDay(); };
+  document.getElementById("stepBack").onclick = () => step(-1);
+  document.getElementById("stepOn").onclick = () => step(1);
+  document.getElementById("speed").onchange = () => { if (state.timer) { play.click(); play.click(); } };
+  document.addEventListener("keydown", ev => {  // replay from the keyboard, unless typing in a field
+    if (ev.target.closest("input, select, textarea, button")) return;
+    if (ev.key === "ArrowLeft" || ev.key === "ArrowRight") { step(ev.key === "ArrowLeft" ? -1 : 1); ev.preventDefault(); }
+    else if (ev.key === " " || ev.key === "k") { play.click(); ev.preventDefault(); }
+  });
+}
+
+function openHash() {
+  const m = location.hash.match(/^#event=(.+)$/);
+  if (m && decodeURIComponent(m[1]) !== state.shown) showEvent(decodeURIComponent(m[1]));
 }
 
 // -- start ----------------------------------------------------------------------------------------
@@ -397,8 +495,8 @@ async function start() {
   drawTimeline();
   await state.mapReady;
   if (lastDay) await showPosture(lastDay);
-  const m = location.hash.match(/^#event=(.+)$/);
-  if (m) showEvent(decodeURIComponent(m[1]));
+  openHash();
+  window.addEventListener("hashchange", openHash);  // deep links work after load too
   document.body.dataset.ready = "1";
 }
 

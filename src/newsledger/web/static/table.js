@@ -8,6 +8,19 @@ const TABLE_COLUMNS = [["day", "day"], ["type", "type"], ["actors", "who"], ["ho
 const FACET_NAMES = ["type", "status", "actor", "host", "month"];
 const table = { filters: {}, q: "", sort: "day", desc: true, limit: 25, offset: 0, last: null };
 
+function setTableFilter(name, value) {
+  if (value) table.filters[name] = value; else delete table.filters[name];
+  table.offset = 0;
+  return loadTable();
+}
+
+function setTableRange(range) {
+  table.filters.date_from = range ? range[0] : null;
+  table.filters.date_to = range ? range[1] : null;
+  table.offset = 0;
+  return loadTable();
+}
+
 function tableQuery(extra = {}) {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(table.filters)) if (v) p.set(k, v);
