@@ -133,7 +133,9 @@ async function showPosture(day) {
   const label = (code, [x, y], cls = "label") => {
     if (named.has(code)) return;
     named.add(code);
-    labels.appendChild(svg("text", { x, y: y + 14, class: cls, "text-anchor": "middle" }, countryName(code)));
+    const [a, , w] = state.fit || [0, 0, 1000], edge = cls.includes("offmap");  // off-map: inside the edge
+    labels.appendChild(svg("text", { x, y: y + 14, class: cls, "text-anchor": !edge ? "middle" : x < a + w / 2 ? "start" : "end" },
+      countryName(code)));
   };
   const biggest = Math.max(1, ...hosts.flatMap(h => h.lines.map(l => l.max ?? l.min ?? 0)));
   const drawn = new Set();
