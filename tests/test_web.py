@@ -246,7 +246,7 @@ def test_map_renders_with_shaded_countries(server, browser):
     fill = page.locator("#map path.host").first.evaluate("p => getComputedStyle(p).fill")
     assert fill not in ("rgb(236, 239, 241)", "")  # shaded, not the base grey
     assert page.locator("#map .arrow").count() >= 3
-    labels = page.locator("#map .label").all_inner_texts()
+    labels = page.locator("#map .label").evaluate_all("ts => ts.map(t => t.textContent)")
     assert "Poland" in labels and "United States" in labels  # by name, senders too
     assert page.locator("#map .label.offmap").count() >= 1  # a sender beyond the map, at its edge
     page.locator("#map path.host[data-code='POL']").click()  # a host filters the arrows and the table

@@ -150,8 +150,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/static/{name}", include_in_schema=False)
     def asset(name: str):
         allowed = {"app.js": "text/javascript", "table.js": "text/javascript", "provenance.js": "text/javascript",
-                   "style.css": "text/css",
-                   "docs.js": "text/javascript"}
+                   "docs.js": "text/javascript", "style.css": "text/css"}
         if name not in allowed:
             raise HTTPException(404, "no such file")
         return FileResponse(str(static / name), media_type=allowed[name])
