@@ -4,7 +4,9 @@
     python scripts/screenshots_web.py --db /tmp/web.db [--out docs/img]
 
 desktop (1440×900): the map and timeline, an event's evidence with its article in context, the events
-table filtered by a facet; phone (390×844): the stacked page.
+table filtered by a facet; phone (390×844): the stacked page. Views that show article text (evidence,
+table) belong in the docs only when taken on a ledger of the project's own texts (the bundled sample,
+`newsledger --db /tmp/sample.db demo`), never on third-party articles.
 """
 
 from __future__ import annotations
