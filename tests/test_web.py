@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 
 import os
 import shutil
@@ -16,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, SHARED, needs_shared, run_cli
 
 SAMPLE = ROOT / "src" / "newsledger" / "sample"
 SHOTS = ROOT / "out" / "screenshots"
@@ -43,7 +45,7 @@ def server(tmp_path_factory):
     assert run_cli("ingest", str(SAMPLE), str(crafted), db=db).returncode == 0
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "newsledger", "--db", db, "serve", "--port", str(port),
-                             "--allow-write", "--token", TOKEN], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             "--allow-write", "--token", TOKEN, "--allowed-host", "ledger.example"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
@@ -107,12 +109,81 @@ def test_write_needs_token_and_size_is_limited(server):
                           "Lithuania on Tuesday, the defence ministry said in a short statement."}]}
     assert httpx.post(server + "/api/ingest", json=body).status_code == 401
     assert httpx.post(server + "/api/ingest", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
-    ok = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"},
-                    timeout=300)  # loads the model and extracts: slow on a busy machine
-    assert ok.status_code == 200 and ok.json()["added"] == 1, ok.text
+    ok = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 202 and ok.json()["state"] in ("queued", "running"), ok.text
+    job = _wait_for_job(server, ok.json()["status_url"])
+    assert job["state"] == "done" and job["result"]["added"] == 1, job
     big = httpx.post(server + "/api/ingest", content=b"x" * 6_000_001,
                      headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
     assert big.status_code == 413
+
+
+def _wait_for_job(server: str, status_url: str, seconds: float = 300) -> dict:
+    """Poll an ingest job until it ends (it loads the model and extracts: slow on a busy machine)."""
+    for _ in range(int(seconds * 4)):
+        job = httpx.get(server + status_url).json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.25)
+    pytest.fail(f"ingest job still {job['state']} after {seconds} s")
+
+
+@pytest.mark.slow
+@needs_shared
+def test_readers_keep_answering_while_an_ingest_job_runs(server):
+    lines = (SHARED / "corpus" / "ukraine-news-2022" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(x) for x in lines[:40]]
+    r = httpx.post(server + "/api/ingest", json={"articles": records}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 202, r.text
+    status_url, answered_while_running, seen = r.json()["status_url"], 0, set()
+    for _ in range(2400):
+        before = httpx.get(server + status_url).json()
+        seen.add((before["stage"], before["done"] > 0))
+        if before["state"] in ("done", "failed"):
+            break
+        reader = httpx.get(server + "/api/events?limit=20", timeout=5)  # a reader never waits for the batch
+        assert reader.status_code == 200
+        answered_while_running += httpx.get(server + status_url).json()["state"] == "running"
+    assert before["state"] == "done", before
+    assert before["result"]["read"] == 40 and before["total"] >= 1
+    assert answered_while_running >= 3, seen
+    assert httpx.get(server + "/api/jobs/0123456789abcdef").status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("host, status", [("evil.example", 400), ("evil.example:80", 400), ("127.0.0.1", 200),
+                                          ("localhost:8000", 200), ("ledger.example", 200), ("", 400)])
+def test_host_header_is_validated(server, host, status):
+    r = httpx.get(server + "/api/stats", headers={"Host": host})
+    assert r.status_code == status, r.text
+    if status == 400:
+        assert "allowed-host" in r.json()["error"]["message"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["/api/countries", "/api/timeline", "/api/posture", "/static/vendor/redoc.standalone.js"])
+def test_responses_are_compressed(server, path):
+    with httpx.stream("GET", server + path, headers={"Accept-Encoding": "gzip"}, timeout=60) as r:
+        raw = b"".join(r.iter_raw())
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+    assert len(raw) < len(gzip.decompress(raw)) / 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage, status", [("garbage", 503), ("none", 200)])
+def test_store_faults_are_5xx_and_bad_input_4xx(tmp_path, damage, status):
+    from fastapi.testclient import TestClient
+
+    from newsledger.web.app import Settings, create_app
+
+    db = tmp_path / "fault.db"
+    client = TestClient(create_app(Settings(str(db))), raise_server_exceptions=False)
+    if damage == "garbage":
+        for p in tmp_path.glob("fault.db*"):
+            p.write_bytes(b"this is not a database" * 500)
+    r = client.get("/api/events")
+    assert r.status_code == status, r.text
+    assert client.get("/api/events?date_from=2022-99-99").status_code == 422  # bad input stays 4xx
 
 
 @pytest.mark.slow
@@ -155,8 +226,8 @@ def browser():
         b.close()
 
 
-def _page(browser, url):
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+def _page(browser, url, viewport=(1440, 1000)):
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.on("dialog", lambda d: (page.errors.append("dialog: " + d.message), d.dismiss()))
@@ -175,6 +246,14 @@ def test_map_renders_with_shaded_countries(server, browser):
     fill = page.locator("#map path.host").first.evaluate("p => getComputedStyle(p).fill")
     assert fill not in ("rgb(236, 239, 241)", "")  # shaded, not the base grey
     assert page.locator("#map .arrow").count() >= 3
+    labels = page.locator("#map .label").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert "Poland" in labels and "United States" in labels  # by name, senders too
+    assert page.locator("#map .label.offmap").count() >= 1  # a sender beyond the map, at its edge
+    page.locator("#map path.host[data-code='POL']").click()  # a host filters the arrows and the table
+    page.wait_for_selector(".facet[data-facet='host'] button.chosen")
+    hosts = page.locator("#map .arrow:not(.dim)").evaluate_all("a => [...new Set(a.map(x => x.dataset.host))]")
+    assert hosts == ["POL"] and page.locator("#map .arrow.dim").count() >= 1
+    assert set(page.locator("#eventsTable tr.row td:nth-child(4)").all_inner_texts()) == {"POL"}
     page.screenshot(path=str(SHOTS / "map-and-timeline.png"), full_page=True)
     assert not page.errors
     page.close()
@@ -185,10 +264,34 @@ def test_map_renders_with_shaded_countries(server, browser):
 def test_clicking_an_event_opens_its_evidence(server, browser):
     page = _page(browser, server + "/")
     page.locator("#timeline circle").last.click()
-    page.wait_for_selector("#evidenceBody .mention mark")
+    page.wait_for_selector("#evidenceBody .mention mark, #evidenceBody ul.day-events")
+    if page.locator("#evidenceBody ul.day-events").count():  # several events that day: pick one
+        page.locator("#evidenceBody ul.day-events button").first.click()
+        page.wait_for_selector("#evidenceBody .mention mark")
     assert page.locator("#evidenceBody .mention").count() >= 1
     assert page.locator("#evidenceBody mark.trigger").count() >= 1
     page.screenshot(path=str(SHOTS / "evidence.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_page_loads_aggregates_not_every_event(server, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    urls = []
+    page.on("request", lambda r: urls.append(r.url))
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    api = [u.split(server, 1)[1].split("?")[0] for u in urls if "/api/" in u]
+    assert sorted(api) == ["/api/countries", "/api/posture", "/api/stats", "/api/table", "/api/timeline"], api
+    marks = page.locator("#timeline circle").count()
+    days = len(httpx.get(server + "/api/timeline").json())
+    assert days <= marks
+    page.locator("#day").evaluate("s => { s.value = Number(s.max) - 3; s.dispatchEvent(new Event('input')); }")
+    page.wait_for_function("() => document.body.dataset.postureDay !== undefined")
+    page.locator("#day").evaluate("s => { s.value = Number(s.max); s.dispatchEvent(new Event('input')); }")
+    page.wait_for_timeout(300)
+    assert sum("/api/posture" in u for u in urls) == 2  # the last day again comes from the page's cache
     page.close()
 
 
@@ -205,6 +308,11 @@ def test_slider_changes_the_map(server, browser):
     page.wait_for_selector("body[data-posture-day='2022-01-01']")
     early = shaded()
     assert early != late and len(early) < len(late)
+    page.locator("#timelinePanel strong").click()  # focus off the slider, then replay by keyboard
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("body[data-posture-day='2022-01-02']")
+    page.click("#stepBack")
+    page.wait_for_selector("body[data-posture-day='2022-01-01']")
     page.screenshot(path=str(SHOTS / "replay-2022-01-01.png"), full_page=True)
     page.close()
 
@@ -224,6 +332,12 @@ def test_crafted_article_shows_as_text_and_runs_nothing(server, browser):
     text = page.locator("#evidenceBody").inner_text()
     assert "<script>window.__pwned = 1</script>" in text and 'onerror="window.__pwned = 2"' in text
     assert page.evaluate("window.__pwned") is None
+    other = next(e["id"] for e in events if e["id"] != event_id)
+    page.evaluate(f"location.hash = '#event={other}'")  # a deep link followed after load
+    page.wait_for_function("() => !document.getElementById('evidenceBody').innerText.includes('__pwned')")
+    assert page.locator("#evidenceBody .mention").count() >= 1
+    page.evaluate(f"location.hash = '#event={event_id}'")
+    page.wait_for_function("() => document.getElementById('evidenceBody').innerText.includes('__pwned = 1')")
     assert page.locator("#evidenceBody script, #evidenceBody img").count() == 0
     assert not page.errors
     page.screenshot(path=str(SHOTS / "crafted-article.png"), full_page=True)
@@ -251,5 +365,183 @@ def test_question_box_answers_with_links_to_evidence(server, browser):
     page.wait_for_selector("#evidenceBody .event-head")
     assert page.locator("#evidenceBody mark").count() >= 1
     page.screenshot(path=str(SHOTS / "question.png"), full_page=True)
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("path, rendered", [("/docs", ".opblock"), ("/redoc", "[data-section-id]")])
+def test_api_docs_render_with_the_network_blocked(server, browser, path, rendered):
+    context = browser.new_context()
+    outside, problems = [], []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
+                  else (outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(server + path)
+    page.wait_for_selector(rendered, timeout=30_000)
+    assert "/api/stats" in page.locator("body").inner_text()
+    assert not outside, outside
+    # ReDoc's footer always asks its CDN for a logo; the policy blocks it, nothing is fetched, nothing breaks
+    blocked = [p for p in problems if ("Content Security Policy" in p or "Refused" in p) and "redoc.ly/" not in p]
+    assert not blocked, problems
+    context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("facet", ["type", "status", "actor", "host", "month"])
+def test_table_facets_count_what_they_filter(server, facet):
+    whole = httpx.get(server + "/api/table", params={"limit": 5}).json()
+    assert whole["total"] == httpx.get(server + "/api/stats").json()["events"]
+    top = whole["facets"][facet][0]
+    narrowed = httpx.get(server + "/api/table", params={facet: top["value"], "limit": 500}).json()
+    assert narrowed["total"] == top["count"] and len(narrowed["rows"]) == min(500, top["count"])
+    column = {"type": "type", "status": "status", "host": "host", "month": "day"}.get(facet)
+    for row in narrowed["rows"]:
+        assert (top["value"] in row["actors"]) if facet == "actor" else row[column].startswith(top["value"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sort, key", [("sources", "n_sources"), ("day", "day")])
+def test_table_sorts_and_pages(server, sort, key):
+    first = httpx.get(server + "/api/table", params={"sort": sort, "desc": "true", "limit": 10}).json()
+    second = httpx.get(server + "/api/table", params={"sort": sort, "desc": "true", "limit": 10, "offset": 10}).json()
+    values = [r[key] or "" for r in first["rows"] + second["rows"]]
+    assert values == sorted(values, reverse=True)
+    assert not {r["id"] for r in first["rows"]} & {r["id"] for r in second["rows"]}
+    assert httpx.get(server + "/api/table", params={"sort": "id; DROP TABLE events"}).status_code == 422
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_events_table_facets_search_and_rows(server, browser):
+    page = _page(browser, server + "/")
+    page.wait_for_selector("body[data-table-total]")
+    total = int(page.evaluate("document.body.dataset.tableTotal"))
+    value = page.locator(".facet[data-facet='type'] button.facet-value").first
+    name, count = value.get_attribute("data-value"), value.locator("xpath=..").locator(".count").inner_text()
+    value.click()
+    page.wait_for_function(f"() => document.body.dataset.tableTotal === '{int(count.replace(',', ''))}'")
+    types = page.locator("#eventsTable tr.row td:nth-child(2)").all_inner_texts()
+    assert types and all(t.split("/")[0] == name for t in types)
+    assert int(count.replace(",", "")) < total
+    page.locator(".facet[data-facet='type'] button.chosen").click()  # remove the filter
+    page.wait_for_function(f"() => document.body.dataset.tableTotal === '{total}'")
+    page.locator("#eventsTable th[data-sort='sources'] button").click()
+    page.wait_for_selector("#eventsTable th[data-sort='sources'][aria-sort='descending']")
+    sources = [int(x) for x in page.locator("#eventsTable tr.row td:nth-child(7)").all_inner_texts()]
+    assert sources == sorted(sources, reverse=True)
+    assert total > 25
+    page.locator("#tableNext").click()
+    page.wait_for_function("() => document.getElementById('tablePage').textContent.startsWith('26')")
+    page.fill("#tableQ", "troops")
+    page.press("#tableQ", "Enter")
+    page.wait_for_function(f"() => document.body.dataset.tableTotal !== '{total}'")
+    summaries = page.locator("#eventsTable td.summary").all_inner_texts()
+    assert summaries and all("troops" in s.lower() for s in summaries)
+    page.locator("#eventsTable tr.row").first.click()
+    page.wait_for_selector("#evidenceBody .mention mark")
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_provenance_outlet_context_and_citation(server, browser):
+    event_id = httpx.get(server + "/api/table", params={"sort": "sources", "limit": 1}).json()["rows"][0]["id"]
+    ev = httpx.get(server + f"/api/events/{event_id}").json()
+    page = _page(browser, server + f"/#event={event_id}")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.wait_for_selector("#evidenceBody .mention .outlet")
+    first = page.locator("#evidenceBody .mention").first
+    assert first.locator(".published").inner_text() == (ev["mentions"][0]["published"] or "undated")
+    first.locator("button.open-article").click()
+    page.wait_for_selector("#evidenceBody .article-text mark.evidence")
+    m = ev["mentions"][0]
+    article = httpx.get(server + f"/api/articles/{m['article_id']}").json()
+    assert first.locator("mark.evidence").inner_text() == article["text"][m["start"]:m["end"]]
+    assert len(first.locator(".article-text").inner_text()) > len(m["sentence"])  # the sentence in its context
+    first.locator("button.copy-citation").click()
+    page.wait_for_selector("#evidenceBody button.copy-citation[data-copied]")
+    cited = first.locator("button.copy-citation").get_attribute("data-copied")
+    assert m["sentence"] in cited and first.locator(".outlet").inner_text() in cited
+    outlet = page.evaluate("outletOf('https://www.example-news.com/world/2022/troops.html')")
+    assert outlet == {"name": "example-news.com", "url": "https://www.example-news.com/world/2022/troops.html"}
+    link = page.evaluate("provenanceMeta({source: 'https://www.example-news.com/a', published: '2022-02-01', "
+                         "sentence: 's', status: null}).querySelector('a.outlet').href")
+    assert link == "https://www.example-news.com/a"
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("kind", ["csv", "geojson"])
+def test_export_of_the_current_view(server, browser, kind, tmp_path):
+    import csv
+
+    page = _page(browser, server + "/")
+    page.wait_for_selector("body[data-table-total]")
+    page.locator(".facet[data-facet='type'] button.facet-value[data-value='MOBILIZE']").click()
+    page.wait_for_selector(".facet[data-facet='type'] button.chosen")
+    total = int(page.evaluate("document.body.dataset.tableTotal"))
+    with page.expect_download() as d:
+        page.click("#exportCsv" if kind == "csv" else "#exportGeo")
+    path = tmp_path / f"view.{kind}"
+    d.value.save_as(path)
+    if kind == "csv":
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        assert len(rows) == total and {r["type"] for r in rows} == {"MOBILIZE"}
+    else:
+        features = json.loads(path.read_text())["features"]
+        assert 0 < len(features) <= total and all(f["properties"]["type"] == "MOBILIZE" for f in features)
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_phone_layout_stacks_and_never_scrolls_sideways(server, browser):
+    page = _page(browser, server + "/", viewport=(390, 844))
+    page.wait_for_selector("body[data-table-total]")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.evaluate("window.innerWidth"), width
+    box = {k: page.locator(sel).bounding_box() for k, sel in
+           (("header", "header"), ("map", "#mapPanel"), ("legend", "#legend"), ("evidence", "#evidence"))}
+    assert box["map"]["height"] > 200  # not a strip
+    assert box["legend"]["y"] >= box["header"]["y"] + box["header"]["height"]  # docked, not over the header
+    assert box["evidence"]["y"] >= box["map"]["y"] + box["map"]["height"] - 1  # stacked under the map
+    assert box["map"]["width"] <= 390
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "phone.png"))
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_brushing_dates_filters_table_timeline_and_map(server, browser):
+    page = _page(browser, server + "/")
+    page.wait_for_selector("body[data-table-total]")
+    total = int(page.evaluate("document.body.dataset.tableTotal"))
+    box = page.locator("#timeline").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.keyboard.down("Shift")
+    page.mouse.move(box["x"] + box["width"] * 0.55, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.75, y, steps=5)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    page.wait_for_function("() => document.body.dataset.range")
+    lo, hi = page.evaluate("document.body.dataset.range").split("/")
+    page.wait_for_function(f"() => document.body.dataset.tableTotal !== '{total}'")
+    days = page.locator("#eventsTable tr.row td:first-child").all_inner_texts()
+    assert all(lo <= d <= hi for d in days) and int(page.evaluate("document.body.dataset.tableTotal")) < total
+    marks = page.locator("#timeline circle").evaluate_all("cs => cs.map(c => c.dataset.day)")
+    assert marks and all(lo <= d <= hi for d in marks)
+    page.wait_for_selector(f"body[data-posture-day='{hi}']")  # the map shows the range's last day
+    page.click("#clearRange")
+    page.wait_for_function(f"() => document.body.dataset.tableTotal === '{total}'")
     assert not page.errors
     page.close()

@@ -357,9 +357,11 @@ def stats(ctx, as_json):
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--allow-write", is_flag=True, help="Enable POST /api/ingest (needs a bearer token).")
 @click.option("--token", envvar="NEWSLEDGER_TOKEN", help="Bearer token for POST /api/ingest ($NEWSLEDGER_TOKEN).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Another name the Host header may carry (repeatable); localhost, 127.0.0.1 and --host always are.")
 @click.pass_context
 @handle_errors
-def serve(ctx, host, port, allow_write, token):
+def serve(ctx, host, port, allow_write, token, allowed_hosts):
     """Start the web app and HTTP API (OpenAPI docs at /docs) over the ledger. Read-only unless
     --allow-write is given together with a token."""
     import uvicorn
@@ -368,7 +370,7 @@ def serve(ctx, host, port, allow_write, token):
 
     if allow_write and not token:
         raise click.BadParameter("--allow-write needs --token (or $NEWSLEDGER_TOKEN)", param_hint="--token")
-    app = create_app(Settings(ctx.obj["db"], allow_write, token))
+    app = create_app(Settings(ctx.obj["db"], allow_write, token, (host, *allowed_hosts)))
     err.print(f"newsledger web app on http://{host}:{port}/ (API docs /docs; ledger {ctx.obj['db']}; "
               f"{'writable' if allow_write else 'read-only'})", highlight=False)
     import gc

