@@ -63,6 +63,9 @@ def test_timeml_values_and_spans(text, expected):
     ("Prices will be cut in February.", "future", "2022-02"),
     ("Prices were cut in February.", "past", "2021-02"),
     ("The inspectors have worked since Friday.", "future", "2021-11-05"),  # "since" wins over a wrong hint
+    ("The loan runs through January.", None, "2022-01"),  # three months ahead: the coming January
+    ("The depot reopens in March.", None, "2021-03"),  # four months ahead: the last one
+    ("The depot reopened in December.", "past", "2021-12"),
 ])
 def test_the_tense_of_the_verb_places_weekdays_and_months(text, tense, value):
     (tx,) = find_timexes(text, PUB, tense=lambda start, end: tense)
@@ -74,6 +77,9 @@ def test_the_tense_of_the_verb_places_weekdays_and_months(text, tense, value):
     ("The ministers met on Friday.", "2021-11-05"),
     ("The ministers plan to meet on Friday.", "2021-11-12"),
     ("The ministers said on Friday that they would meet.", "2021-11-05"),
+    ("The grain would be shipped in January.", "2022-01"),  # a passive participle is not a past
+    ("The grain was shipped in January.", "2021-01"),
+    ("The grain has been shipped since January.", "2021-01"),
 ])
 def test_tense_from_the_parse(text, value):
     import spacy

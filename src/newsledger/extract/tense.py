@@ -13,6 +13,7 @@ from .timex import TenseOf
 
 _FUTURE = frozenset({"will", "'ll", "shall", "wo"})  # not "would", "could": often the future of a past report
 _PAST = frozenset({"had", "did", "was", "were", "'d"})
+_PERFECT = frozenset({"has", "have", "'ve"})
 _PROGRESSIVE = frozenset({"is", "are", "am", "'s", "'re", "'m"})
 _STATIVE = frozenset({"be", "have", "say", "know", "think", "believe", "seem", "remain", "show", "report", "tell"})
 
@@ -44,8 +45,9 @@ def _tense(verb: Token) -> str | None:
         return "future"
     if verb.tag_ == "VB" and "to" in aux:  # "plans to meet Monday", "is scheduled to close Monday"
         return "future"
-    if verb.tag_ == "VBD" or verb.tag_ == "VBN" and aux or aux & _PAST:  # (a bare participle,
-        # "followed by a session on Jan. 12", says nothing of when)
+    if verb.tag_ == "VBD" or verb.tag_ == "VBN" and aux & _PERFECT or aux & _PAST:  # (a bare participle,
+        # "followed by a session on Jan. 12", or a passive one, "would be paid in January", "is
+        # expected in December", says nothing of when)
         return "past"
     if verb.tag_ == "VBG" and aux & _PROGRESSIVE:
         return "future"  # "is meeting on Monday": arranged

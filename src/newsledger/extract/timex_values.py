@@ -131,16 +131,15 @@ class Reader:
         return _dated(dt.date(self.pub.year + _STEP[g["rel"].lower()], month, 1), "month")
 
     def _year_for(self, month: int, tense: str | None) -> int | None:
-        """The year of a month named without one: this year's, unless it is more than two months
-        ahead (then last year's) or it is past and the verb is in the future, or it is at most two
-        months ahead across the new year and the verb is not in the past (then next year's)."""
+        """The year of a month named without one: the nearer one, where a month at most three months
+        ahead is the coming one ("through January" in an October article) unless the verb is past;
+        a past month with a verb in the future is next year's."""
         if self.pub is None:
             return None
-        if tense == "future" and month < self.pub.month:
-            return self.pub.year + 1
-        if tense != "past" and month < self.pub.month and (month - self.pub.month) % 12 <= 2:
-            return self.pub.year + 1  # "on Jan. 10" in a late-December article: the coming January
-        return self.pub.year - (month - self.pub.month > 2)
+        ahead = (month - self.pub.month) % 12
+        if tense == "future" and month < self.pub.month or tense != "past" and 0 < ahead <= 3:
+            return self.pub.year + (month < self.pub.month)
+        return self.pub.year - (month - self.pub.month > 3)
 
     def _year(self, g, tense):
         return _dated(dt.date(int(g["year"]), 1, 1), "year")
