@@ -367,7 +367,26 @@ class Reader:
         return Reading(f"{y}-{code}", date=dt.date(y, 1, 1), precision="year")
 
     def _decade(self, g, tense):
-        return Reading(g["dec"])
+        return Reading(g["dec"] if "dec" in g else f"19{g['dec2']}")
+
+    def _spelled_year(self, g, tense):
+        """"nineteen ninety-one" -> 1991, "the year two thousand" -> 2000."""
+        if "cent" in g:
+            year = parse_number(g["cent"]) * 100 + parse_number(g["tens"]) + parse_number(g.get("ones", "zero"))
+        else:
+            year = 2000 + parse_number(g.get("ones2", "zero"))
+        return _dated(dt.date(year, 1, 1), "year")
+
+    def _every(self, g, tense):
+        """"each July" -> XXXX-07, "every Monday" -> XXXX-WXX-1, "each year" -> P1Y: a set of times."""
+        if "unit" in g:
+            return Reading(f"P1{g['unit'][0].upper()}", "SET")
+        if "wd" in g:
+            return Reading(f"XXXX-WXX-{WEEKDAYS[g['wd'].lower()] + 1}", "SET")
+        return Reading(f"XXXX-{MONTHS[g['mon'].lower().rstrip('.')]:02d}", "SET")
+
+    def _oneday(self, g, tense):
+        return Reading("FUTURE_REF")  # "will one day be"
 
     def _decade_word(self, g, tense):
         return Reading(f"19{self.words.decades[g['decw'].lower()]}")
