@@ -56,6 +56,7 @@ PUB = dt.date(2021, 11, 10)  # a Wednesday in the fourth quarter
      [("every month", "SET", "P1M"), ("every Friday", "SET", "XXXX-WXX-5")]),
     ("The port will one day take larger ships.", [("one day", "DATE", "FUTURE_REF")]),
     ("The strike lasted one day.", [("one day", "DURATION", "P1D")]),
+    ("Net for the year-earlier nine months fell.", [("nine months", "DURATION", "P9M")]),
     # not time expressions, or nothing to refer back to
     ("The guard fled soon after the raid.", []),
     ("They argued about the future of the alliance.", []),
@@ -90,6 +91,8 @@ def test_the_tense_of_the_verb_places_weekdays_and_months(text, tense, value):
     ("The ministers met on Friday.", "2021-11-05"),
     ("The ministers plan to meet on Friday.", "2021-11-12"),
     ("The ministers said on Friday that they would meet.", "2021-11-05"),
+    ("The strike follows Monday's vote by the union.", "2021-11-08"),  # the vote's day, not a timetable
+    ("The ministers meet on Friday.", "2021-11-12"),  # a timetable
     ("The grain would be shipped in January.", "2022-01"),  # a passive participle is not a past
     ("The grain was shipped in January.", "2021-01"),
     ("The grain has been shipped since January.", "2021-01"),

@@ -25,7 +25,10 @@ def verb_tense(doc: Doc, offset: int = 0) -> TenseOf:
         if span is None or not len(span):
             return None
         verb = _governing_verb(span.root)
-        return _tense(verb) if verb is not None else None
+        if verb is None:
+            return None
+        # "follows Tuesday's declaration": the day of a noun's event, no timetable for the verb
+        return _tense(verb, timetable=span.root.dep_ != "poss")
     return tense
 
 
@@ -39,7 +42,7 @@ def _governing_verb(tok: Token) -> Token | None:
     return None
 
 
-def _tense(verb: Token) -> str | None:
+def _tense(verb: Token, *, timetable: bool = True) -> str | None:
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if aux & _FUTURE:
         return "future"
@@ -51,6 +54,6 @@ def _tense(verb: Token) -> str | None:
         return "past"
     if verb.tag_ == "VBG" and aux & _PROGRESSIVE:
         return "future"  # "is meeting on Monday": arranged
-    if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ not in _STATIVE:
+    if timetable and verb.tag_ in ("VBZ", "VBP") and verb.lemma_ not in _STATIVE:
         return "future"  # "the leaders meet Monday": a timetable
     return None

@@ -131,7 +131,7 @@ def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
                     rf"(?:\s+of\s+(?:(?:{yearmods})\s+)?(?:(?P<year2>(?:19|20)\d\d)|(?P<yref2>this|last|next)\s+year))?\b"),
         ("quarter_ref", rf"\b(?:(?P<det>the|its|this|that|last|next)|(?P<yref>this|last|next)\s+year's)\s+(?P<mods>(?:{_QMODS}\s+)*)(?P<unit>quarter|period)\b"
                         r"(?P<back>\s+(?:a year (?:ago|earlier|before)|(?:of\s+)?last year))?"),
-        ("yearago", r"\b(?:the\s+)?year-(?:earlier|ago)\b"),
+        ("yearago", rf"\b(?:the\s+)?year-(?:earlier|ago)\b(?!\s+(?:{_NUM})\s+(?:month|week|day)s?\b)"),  # not "the year-earlier nine months"
         ("decade", r"(?<![\w'])(?:(?:the\s+)?(?:first|second|last|latter)\s+half\s+of\s+)?(?:the\s+)?(?:(?:early|mid|late)[- ]?)?"
                    r"(?:(?P<dec>(?:1[89]|20)\d)0|'(?P<dec2>\d)0)'?s\b"),
         ("decade_word", rf"\bthe\s+(?:(?:early|mid|late)[- ]?)?(?P<decw>{decades})\b"),
