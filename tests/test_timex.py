@@ -86,6 +86,12 @@ def test_the_tense_of_the_verb_places_weekdays_and_months(text, tense, value):
     assert tx.value == value
 
 
+@pytest.mark.parametrize("tense, value", [("future", "2021-08"), ("past", "2020-08"), (None, "2020-08")])
+def test_a_month_five_months_ahead(tense, value):
+    (tx,) = find_timexes("The plant reopens in August.", dt.date(2021, 3, 10), tense=lambda start, end: tense)
+    assert tx.value == value
+
+
 @pytest.mark.parametrize("text, value", [
     ("The ministers will meet on Friday.", "2021-11-12"),
     ("The ministers met on Friday.", "2021-11-05"),

@@ -200,7 +200,7 @@ def find_timexes(text: str, published: dt.date | None, *, offset: int = 0, futur
 
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)  # "since Jan. 13": before publication, whatever the verb
 _CLOCK_BEFORE = re.compile(r"(?:\b(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|\b(?P<word>noon|midnight)"
-                           r"|\b(?:(?:early|late|mid)[- ]?)?(?P<part>morning|afternoon|evening))"
+                           r"|\b(?:early|late|mid)[- ]?(?P<part>morning|afternoon|evening))"
                            r"(?:\s+(?:EST|EDT|CST|CDT|PST|PDT|GMT|local time))?,?\s+$", re.IGNORECASE)
 
 

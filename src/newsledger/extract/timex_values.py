@@ -131,13 +131,14 @@ class Reader:
         return _dated(dt.date(self.pub.year + _STEP[g["rel"].lower()], month, 1), "month")
 
     def _year_for(self, month: int, tense: str | None) -> int | None:
-        """The year of a month named without one: the nearer one, where a month at most three months
-        ahead is the coming one ("through January" in an October article) unless the verb is past;
-        a past month with a verb in the future is next year's."""
+        """The year of a month named without one: the coming one for a verb in the future; else this
+        year's unless it is more than three months ahead (then last year's), and without a past verb
+        a month at most three months ahead across the new year is the coming one ("through January"
+        in an October article)."""
         if self.pub is None:
             return None
         ahead = (month - self.pub.month) % 12
-        if tense == "future" and month < self.pub.month or tense != "past" and 0 < ahead <= 3:
+        if tense == "future" or tense != "past" and 0 < ahead <= 3:
             return self.pub.year + (month < self.pub.month)
         return self.pub.year - (month - self.pub.month > 3)
 
