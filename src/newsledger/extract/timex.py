@@ -3,15 +3,16 @@
 "Monday" -> that day (the last one on or before publication, the next one when the verb it belongs
 to is in the future), "last week" -> that week, "this month" -> month, "Feb. 14" / "January 10,
 2022" -> day, "the third quarter" -> 2022-Q3, "this summer" -> 2022-SU, "the 1990s" -> 199,
-"now" -> PRESENT_REF, "a year earlier" -> a year before the last date named in the same text,
-"over the last four months" -> an interval ending on the publication date. Spans are TimeML's: no
-leading preposition ("on Monday" -> "Monday"). Relative expressions need a publication date;
-without one they resolve to nothing.
+"nineteen ninety-one" -> 1991, "each July" -> the SET XXXX-07, "now" -> PRESENT_REF, "a year
+earlier" -> a year before the last date named in the same text, "over the last four months" -> an
+interval ending on the publication date. Spans are TimeML's: no leading preposition ("on Monday"
+-> "Monday"). Relative expressions need a publication date; without one they resolve to nothing.
 
 Each Timex carries the ledger's reading (a date and a precision of day, week, month or year, or no
 date at all) and TimeML's (type and value). Quarters, halves and seasons give the ledger their year;
-decades, PRESENT_REF / PAST_REF / FUTURE_REF and expressions that refer back to a date not named in
-the same text give it no date. Words live in data/timex.yaml; the readings in timex_values.py.
+decades, sets, PRESENT_REF / PAST_REF / FUTURE_REF and expressions that refer back to a date not
+named in the same text give it no date. Names ("VOA Today") are not time expressions. Words live
+in data/timex.yaml; the readings in timex_values.py.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Timex:
     precision: str | None  # day, week, month, year (None when date is None)
     end_date: dt.date | None = None  # last day of an interval ("over the last four months")
     value: str = ""  # TimeML value: 2022-02-14, 2022-W07, 2022-Q3, 2022-SU, 199, PRESENT_REF, P4M ...
-    type: str = "DATE"  # TimeML type: DATE, TIME (a part of a day), DURATION
+    type: str = "DATE"  # TimeML type: DATE, TIME (a part of a day), DURATION, SET ("every Monday")
 
 
 @dataclass(frozen=True, slots=True)
