@@ -47,7 +47,21 @@ PUB = dt.date(2021, 11, 10)  # a Wednesday in the fourth quarter
     ("Shops were busy over the weekend.", [("the weekend", "DATE", "2021-W44-WE")]),
     ("Troops have massed since autumn last year.", [("autumn last year", "DATE", "2020-FA")]),
     ("Drills are planned for the next month.", [("the next month", "DATE", "2021-12")]),
+    ("The mill was built in nineteen seventy-nine.", [("nineteen seventy-nine", "DATE", "1979")]),
+    ("Fears grew ahead of the year two thousand.", [("the year two thousand", "DATE", "2000")]),
+    ("Songs of the '80s filled the hall.", [("the '80s", "DATE", "198")]),
+    ("Trading slowed by mid-afternoon Tuesday.", [("mid-afternoon Tuesday", "TIME", "2021-11-09TAF")]),
+    ("The fair returns to the town each July.", [("each July", "SET", "XXXX-07")]),
+    ("Fees are paid every month and audits held every Friday.",
+     [("every month", "SET", "P1M"), ("every Friday", "SET", "XXXX-WXX-5")]),
+    ("The port will one day take larger ships.", [("one day", "DATE", "FUTURE_REF")]),
+    ("The strike lasted one day.", [("one day", "DURATION", "P1D")]),
+    ("Net for the year-earlier nine months fell.", [("nine months", "DURATION", "P9M")]),
     # not time expressions, or nothing to refer back to
+    ("The guard fled soon after the raid.", []),
+    ("They argued about the future of the alliance.", []),
+    ("Engineers of tomorrow will need other skills.", []),
+    ("The clip ran on Europe Today and on the show \"This Week With Ann Lee\".", []),
     ("The fall of the regime surprised him.", []),
     ("He paid $1995 for 1,990 shares.", []),
     ("The pilot is 37 years old.", []),
@@ -63,9 +77,18 @@ def test_timeml_values_and_spans(text, expected):
     ("Prices will be cut in February.", "future", "2022-02"),
     ("Prices were cut in February.", "past", "2021-02"),
     ("The inspectors have worked since Friday.", "future", "2021-11-05"),  # "since" wins over a wrong hint
+    ("The loan runs through January.", None, "2022-01"),  # three months ahead: the coming January
+    ("The depot reopens in March.", None, "2021-03"),  # four months ahead: the last one
+    ("The depot reopened in December.", "past", "2021-12"),
 ])
 def test_the_tense_of_the_verb_places_weekdays_and_months(text, tense, value):
     (tx,) = find_timexes(text, PUB, tense=lambda start, end: tense)
+    assert tx.value == value
+
+
+@pytest.mark.parametrize("tense, value", [("future", "2021-08"), ("past", "2020-08"), (None, "2020-08")])
+def test_a_month_five_months_ahead(tense, value):
+    (tx,) = find_timexes("The plant reopens in August.", dt.date(2021, 3, 10), tense=lambda start, end: tense)
     assert tx.value == value
 
 
@@ -74,6 +97,11 @@ def test_the_tense_of_the_verb_places_weekdays_and_months(text, tense, value):
     ("The ministers met on Friday.", "2021-11-05"),
     ("The ministers plan to meet on Friday.", "2021-11-12"),
     ("The ministers said on Friday that they would meet.", "2021-11-05"),
+    ("The strike follows Monday's vote by the union.", "2021-11-08"),  # the vote's day, not a timetable
+    ("The ministers meet on Friday.", "2021-11-12"),  # a timetable
+    ("The grain would be shipped in January.", "2022-01"),  # a passive participle is not a past
+    ("The grain was shipped in January.", "2021-01"),
+    ("The grain has been shipped since January.", "2021-01"),
 ])
 def test_tense_from_the_parse(text, value):
     import spacy

@@ -3,15 +3,16 @@
 "Monday" -> that day (the last one on or before publication, the next one when the verb it belongs
 to is in the future), "last week" -> that week, "this month" -> month, "Feb. 14" / "January 10,
 2022" -> day, "the third quarter" -> 2022-Q3, "this summer" -> 2022-SU, "the 1990s" -> 199,
-"now" -> PRESENT_REF, "a year earlier" -> a year before the last date named in the same text,
-"over the last four months" -> an interval ending on the publication date. Spans are TimeML's: no
-leading preposition ("on Monday" -> "Monday"). Relative expressions need a publication date;
-without one they resolve to nothing.
+"nineteen ninety-one" -> 1991, "each July" -> the SET XXXX-07, "now" -> PRESENT_REF, "a year
+earlier" -> a year before the last date named in the same text, "over the last four months" -> an
+interval ending on the publication date. Spans are TimeML's: no leading preposition ("on Monday"
+-> "Monday"). Relative expressions need a publication date; without one they resolve to nothing.
 
 Each Timex carries the ledger's reading (a date and a precision of day, week, month or year, or no
 date at all) and TimeML's (type and value). Quarters, halves and seasons give the ledger their year;
-decades, PRESENT_REF / PAST_REF / FUTURE_REF and expressions that refer back to a date not named in
-the same text give it no date. Words live in data/timex.yaml; the readings in timex_values.py.
+decades, sets, PRESENT_REF / PAST_REF / FUTURE_REF and expressions that refer back to a date not
+named in the same text give it no date. Names ("VOA Today") are not time expressions. Words live
+in data/timex.yaml; the readings in timex_values.py.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Timex:
     precision: str | None  # day, week, month, year (None when date is None)
     end_date: dt.date | None = None  # last day of an interval ("over the last four months")
     value: str = ""  # TimeML value: 2022-02-14, 2022-W07, 2022-Q3, 2022-SU, 199, PRESENT_REF, P4M ...
-    type: str = "DATE"  # TimeML type: DATE, TIME (a part of a day), DURATION
+    type: str = "DATE"  # TimeML type: DATE, TIME (a part of a day), DURATION, SET ("every Monday")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,8 @@ _N = rf"(?P<n>{_NUM})"
 _ORD = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last(?=[- ]half))"
 _QMODS = r"(?:latest|current|comparable|corresponding|same|year-earlier|year-ago|previous|prior|recent|most recent|just-ended|fiscal|calendar)"
 _PART = r"(?P<part>morning|afternoon|evening|night)"
+_TENS = r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ONES = r"one|two|three|four|five|six|seven|eight|nine"
 
 
 def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
@@ -129,9 +132,12 @@ def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
                     rf"(?:\s+of\s+(?:(?:{yearmods})\s+)?(?:(?P<year2>(?:19|20)\d\d)|(?P<yref2>this|last|next)\s+year))?\b"),
         ("quarter_ref", rf"\b(?:(?P<det>the|its|this|that|last|next)|(?P<yref>this|last|next)\s+year's)\s+(?P<mods>(?:{_QMODS}\s+)*)(?P<unit>quarter|period)\b"
                         r"(?P<back>\s+(?:a year (?:ago|earlier|before)|(?:of\s+)?last year))?"),
-        ("yearago", r"\b(?:the\s+)?year-(?:earlier|ago)\b"),
-        ("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[- ]?)?(?P<dec>(?:1[89]|20)\d)0'?s\b"),
+        ("yearago", rf"\b(?:the\s+)?year-(?:earlier|ago)\b(?!\s+(?:{_NUM})\s+(?:month|week|day)s?\b)"),  # not "the year-earlier nine months"
+        ("decade", r"(?<![\w'])(?:(?:the\s+)?(?:first|second|last|latter)\s+half\s+of\s+)?(?:the\s+)?(?:(?:early|mid|late)[- ]?)?"
+                   r"(?:(?P<dec>(?:1[89]|20)\d)0|'(?P<dec2>\d)0)'?s\b"),
         ("decade_word", rf"\bthe\s+(?:(?:early|mid|late)[- ]?)?(?P<decw>{decades})\b"),
+        ("spelled_year", rf"\b(?:(?P<cent>nineteen|eighteen)[- ](?P<tens>{_TENS})(?:[- ](?P<ones>{_ONES}))?"
+                         rf"|the\s+year\s+two\s+thousand(?:\s+and)?(?:[- ](?P<ones2>{_ONES}))?)\b"),
         ("century", r"\bthe\s+(?P<cent>1[5-9]|2[01])(?:st|nd|rd|th)\s+century\b"),
         ("season", rf"\b(?:(?P<rel>this past|this coming|this|last|next|the|early|late|mid)\s+)?(?:(?:early|late|mid)[- ])?"
                    rf"(?P<season>{seasons})(?:\s+(?:of\s+)?(?:{_YEAR}|(?P<yrel>last|this|next)\s+year))?\b"),
@@ -141,9 +147,11 @@ def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
         ("theyear", r"\b(?:(?P<when>later|earlier)\s+in\s+|(?:the\s+)?(?:end|beginning|start|rest)\s+of\s+)?"
                     r"the\s+(?:(?P<mod>current|full|whole|entire|current fiscal|fiscal|calendar)\s+)?year\b(?!-|\s+(?:earlier|before|ago|ended|ending|later|after)\b)"),
         ("yearend", r"\b(?:the\s+)?year[- ]end\b"),
+        ("every", rf"\b(?:each|every)\s+(?:(?P<unit>day|week|month|quarter|year)|{_WD}|{_MON})\b"),
         ("wd", rf"\b(?:(?P<rel>last|this|next|this past|this coming)\s+)?{_WD}(?:\s+{_PART})?\b"),
         ("partday", rf"\b(?P<rel>this|yesterday|tomorrow|last)\s+{_PART}\b"),
         ("weekend", r"\bthe\s+weekend\b"),
+        ("oneday", r"\bone\s+day\b"),
         ("duration", rf"\b(?:the\s+(?:(?:first|latest|past|last|next|coming|previous|full|same)\s+)?)?(?P<n>{_NUM})[- ]"
                      r"(?P<unit>year|month|week|day|hour|minute)s?\b(?!-old|\s+old\b)"),  # not ages
         ("rel", r"\b(?:the\s+)?(?P<when>(?:earlier|later|late|early)\s+)?(?P<rel>last|this|next|past|coming)\s+(?P<unit>week|month|year|weekend)\b"),
@@ -192,11 +200,14 @@ def find_timexes(text: str, published: dt.date | None, *, offset: int = 0, futur
 
 
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)  # "since Jan. 13": before publication, whatever the verb
-_CLOCK_BEFORE = re.compile(r"(?:\b(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|\b(?P<word>noon|midnight))"
+_CLOCK_BEFORE = re.compile(r"(?:\b(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|\b(?P<word>noon|midnight)"
+                           r"|\b(?:early|late|mid)[- ]?(?P<part>morning|afternoon|evening))"
                            r"(?:\s+(?:EST|EDT|CST|CDT|PST|PDT|GMT|local time))?,?\s+$", re.IGNORECASE)
 
 
 def _clock(m: re.Match) -> str:
+    if m.group("part"):  # "mid-afternoon Tuesday"
+        return {"morning": "MO", "afternoon": "AF", "evening": "EV"}[m.group("part").lower()]
     if m.group("word"):
         return "12:00" if m.group("word").lower() == "noon" else "24:00"
     h = int(m.group("h")) % 12 + (12 if m.group("ap").lower().startswith("p") else 0)
@@ -225,6 +236,12 @@ _BEFORE_SEASON = re.compile(r"\b(?:in|during|by|until|since|over|through|through
 
 def _plausible(name: str, m: re.Match, text: str) -> bool:
     g = m.groupdict()
+    if name in _NAMEABLE and _is_name(m, text):
+        return False  # "USA Today", the programme "This Week"
+    if name == "oneday":
+        return bool(_MODAL_BEFORE.search(text[max(0, m.start() - 24):m.start()]))  # "will one day", not "for one day"
+    if name == "day" and g["rel"].lower() in ("today", "tomorrow"):
+        return not (re.search(r"\w\s+of\s+$", text[max(0, m.start() - 8):m.start()]) and text[m.end():m.end() + 1] != "'")
     if name == "monthyear":
         return _plausible_month(m, text)
     if name == "season":
@@ -240,8 +257,30 @@ def _plausible(name: str, m: re.Match, text: str) -> bool:
         after = text[m.end():]
         if g["ref"].lower() == "now":
             return not re.match(r"\s*[-,]|\s+that\b", after)  # "now-defunct", "now that", "Now, ..."
+        if g["ref"].lower() == "soon" and re.match(r"\s+(?:after|afterwards?|thereafter|before)\b", after, re.IGNORECASE):
+            return False  # "soon after the vote": a relation to an event, not a time
+        if g["ref"].lower().startswith("the ") and re.match(r"\s+of\b", after):
+            return False  # "the future of the alliance": a topic, not a time
         return not (g["ref"].lower().startswith("the ") and _UNIT_AFTER.match(after))  # "the past three summers"
     return True
+
+
+_NAMEABLE = frozenset({"day", "rel", "ref", "theyear", "quarter_ref", "that", "other"})
+_MODAL_BEFORE = re.compile(r"\b(?:will|would|could|might|may|can|should|shall|must|'ll)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _is_name(m: re.Match, text: str) -> bool:
+    """A relative expression written as (part of) a name: every word capitalised ("This Week With ..."),
+    or capitalised right after a capitalised word of the same sentence ("VOA Today")."""
+    words = m.group().split()
+    if not words[0][0].isupper():
+        return False
+    if len(words) > 1 and all(w[0].isupper() for w in words):
+        return True
+    before = text[max(0, m.start() - 40):m.start()]
+    toks = before.split()
+    return (before.endswith(" ") and len(toks) >= 2 and toks[-1][0].isupper() and toks[-1][-1].isalnum()
+            and toks[-2][-1] not in ".!?:;\"'")
 
 
 _UNIT_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:day|week|month|year|quarter|decade|century|spring|summer|fall|"

@@ -131,16 +131,16 @@ class Reader:
         return _dated(dt.date(self.pub.year + _STEP[g["rel"].lower()], month, 1), "month")
 
     def _year_for(self, month: int, tense: str | None) -> int | None:
-        """The year of a month named without one: this year's, unless it is more than two months
-        ahead (then last year's) or it is past and the verb is in the future, or it is at most two
-        months ahead across the new year and the verb is not in the past (then next year's)."""
+        """The year of a month named without one: the coming one for a verb in the future; else this
+        year's unless it is more than three months ahead (then last year's), and without a past verb
+        a month at most three months ahead across the new year is the coming one ("through January"
+        in an October article)."""
         if self.pub is None:
             return None
-        if tense == "future" and month < self.pub.month:
-            return self.pub.year + 1
-        if tense != "past" and month < self.pub.month and (month - self.pub.month) % 12 <= 2:
-            return self.pub.year + 1  # "on Jan. 10" in a late-December article: the coming January
-        return self.pub.year - (month - self.pub.month > 2)
+        ahead = (month - self.pub.month) % 12
+        if tense == "future" or tense != "past" and 0 < ahead <= 3:
+            return self.pub.year + (month < self.pub.month)
+        return self.pub.year - (month - self.pub.month > 3)
 
     def _year(self, g, tense):
         return _dated(dt.date(int(g["year"]), 1, 1), "year")
@@ -368,7 +368,26 @@ class Reader:
         return Reading(f"{y}-{code}", date=dt.date(y, 1, 1), precision="year")
 
     def _decade(self, g, tense):
-        return Reading(g["dec"])
+        return Reading(g["dec"] if "dec" in g else f"19{g['dec2']}")
+
+    def _spelled_year(self, g, tense):
+        """"nineteen ninety-one" -> 1991, "the year two thousand" -> 2000."""
+        if "cent" in g:
+            year = parse_number(g["cent"]) * 100 + parse_number(g["tens"]) + parse_number(g.get("ones", "zero"))
+        else:
+            year = 2000 + parse_number(g.get("ones2", "zero"))
+        return _dated(dt.date(year, 1, 1), "year")
+
+    def _every(self, g, tense):
+        """"each July" -> XXXX-07, "every Monday" -> XXXX-WXX-1, "each year" -> P1Y: a set of times."""
+        if "unit" in g:
+            return Reading(f"P1{g['unit'][0].upper()}", "SET")
+        if "wd" in g:
+            return Reading(f"XXXX-WXX-{WEEKDAYS[g['wd'].lower()] + 1}", "SET")
+        return Reading(f"XXXX-{MONTHS[g['mon'].lower().rstrip('.')]:02d}", "SET")
+
+    def _oneday(self, g, tense):
+        return Reading("FUTURE_REF")  # "will one day be"
 
     def _decade_word(self, g, tense):
         return Reading(f"19{self.words.decades[g['decw'].lower()]}")
