@@ -70,12 +70,29 @@ def test_fallback_shows_best_sentences(sample_store, semantic, monkeypatch):
     from newsledger import search
 
     if not semantic:
-        monkeypatch.setattr(search, "_model", lambda: None)  # as without the optional extra
-    elif search._model() is None:
+        monkeypatch.setattr(search, "_model", lambda wait: None)  # as without the optional extra
+    elif search._model(None) is None:
         pytest.skip("the semantic extra is not installed")
     a = ask(sample_store, "Patriot air defence batteries for Slovakia")
     assert not a.answered and a.search_method == ("semantic" if semantic else "bm25")
     assert a.citations and any("Patriot" in c.sentence for c in a.citations)
+
+
+@pytest.mark.slow
+def test_a_server_never_waits_for_the_semantic_model(sample_store):
+    """`model_wait=0` (what /api/ask passes): while the model is still loading the answer ranks by BM25 at once."""
+    code = ("import sys; from newsledger.store import open_store; from newsledger.ask import ask\n"
+            "with open_store(sys.argv[1], readonly=True) as s:\n"
+            "    a = ask(s, 'Patriot air defence batteries for Slovakia', model_wait=0)\n"
+            "    b = ask(s, 'Patriot air defence batteries for Slovakia')\n"
+            "print(a.search_method, b.search_method)")
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", code, sample_store.path], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    first, later = r.stdout.split()
+    assert first == "bm25" and later in ("semantic", "bm25")  # bm25 later only without the optional extra
 
 
 @pytest.mark.slow

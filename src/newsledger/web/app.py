@@ -251,7 +251,7 @@ def create_app(settings: Settings) -> FastAPI:
     def ask_question(q: Annotated[str, Query(min_length=1, max_length=300)], s=Depends(store)):
         from ..ask import ask
 
-        return serialize.answer_json(ask(s, q))
+        return serialize.answer_json(ask(s, q, model_wait=0))  # BM25 until the model has loaded
 
     @app.get("/api/countries", summary="Country shapes (GeoJSON) and capitals, for the map")
     def countries(request: Request):
