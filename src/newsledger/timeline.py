@@ -35,6 +35,7 @@ class TimelineEntry:
     sources: list[str] = field(default_factory=list)    # the first CAP, in order
     n_sources: int = 0
     best_event: str = ""
+    sentences: list[str] = field(default_factory=list)  # with --sentences K: up to K, the first is `summary`
 
     @property
     def types(self) -> list[str]:
@@ -109,7 +110,7 @@ def _from_events(store: Store, f: MentionFilter, dates: int | None) -> list[Time
 
 def write_news_tls(entries: list[TimelineEntry], path: str | Path) -> None:
     """One timeline in the news-tls `timelines.jsonl` format: a JSON list of [date, [sentences]]."""
-    items = [[dt.datetime(e.date.year, e.date.month, e.date.day).isoformat(), [e.summary]] for e in entries]
+    items = [[dt.datetime(e.date.year, e.date.month, e.date.day).isoformat(), e.sentences or [e.summary]] for e in entries]
     Path(path).write_text(json.dumps(items, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
