@@ -1,30 +1,16 @@
-"""Views of the ledger: timeline (and its news-tls output and metrics), force posture, pictures."""
+"""Views of the ledger: timeline (and its news-tls output), force posture, pictures."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
-
-from newsledger.tls_metrics import score_timeline
 
 from conftest import ROOT, SHARED, run_cli
 
 SAMPLE = ROOT / "src" / "newsledger" / "sample"
 D = dt.date
-
-
-def test_tls_metrics_identical_and_shifted():
-    ref = {D(2022, 2, 2): ["The United States ordered 2,000 troops to Poland and Germany."],
-           D(2022, 2, 24): ["Russia launched a full-scale invasion of Ukraine."]}
-    same = score_timeline(ref, ref)
-    assert same.date_f1 == 1.0 and same.ar1_f1 == 1.0 and same.ar2_f1 == 1.0
-    shifted = score_timeline({d + dt.timedelta(days=1): s for d, s in ref.items()}, ref)
-    assert shifted.date_f1 == 0.0 and 0.0 < shifted.ar1_f1 < 1.0
-    assert score_timeline({}, ref).date_f1 == 0.0
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +48,8 @@ def test_timeline_dates_salience_and_sources(ledger):
     entries = json.loads(r.stdout)
     assert len(entries) == 6
     assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
-    assert all(e["summary"] and e["sources"] and e["events"] for e in entries)
-    everything = json.loads(run_cli("timeline", "--json", db=ledger).stdout)
-    top = sorted(everything, key=lambda e: -e["salience"])[:6]
-    assert min(e["salience"] for e in entries) >= min(e["salience"] for e in top)
+    assert all(e["summary"] and e["sources"] for e in entries)  # days without events: lead sentences
+    assert sum(bool(e["events"]) for e in entries) >= 3
     only = json.loads(run_cli("timeline", "--json", "--type", "CONSULT", db=ledger).stdout)
     assert only and all(e["types"] == ["CONSULT"] for e in only)
 
@@ -83,9 +67,6 @@ def test_topic_folder_in_news_tls_layout(tmp_path):
     (tl,) = [json.loads(l) for l in (tmp_path / "tl.jsonl").read_text().splitlines()]
     assert len(tl) == 8 and all(len(item) == 2 and isinstance(item[1], list) for item in tl)
     dt.datetime.fromisoformat(tl[0][0])
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "tls_eval.py"), str(tmp_path / "tl.jsonl"),
-                          str(tmp_path / "tl.jsonl")], capture_output=True, text=True)
-    assert out.returncode == 0 and "mean" in out.stdout and "1.000" in out.stdout
 
 
 @pytest.mark.slow

@@ -435,3 +435,4 @@ from . import cli_views  # noqa: E402,F401  (registers mentions, events, export,
 from . import cli_measure  # noqa: E402,F401  (registers eval, eval-merge, ask-eval and bench on `main`)
 from . import cli_learn  # noqa: E402,F401  (registers labels and train on `main`)
 from . import cli_admin  # noqa: E402,F401  (registers rejected and check on `main`)
+from . import cli_tls  # noqa: E402,F401  (registers eval-tls on `main`)

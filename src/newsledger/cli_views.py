@@ -139,7 +139,10 @@ def export(ctx, level, fmt, output, type_, actor, recipient, location, status, d
 @click.option("--type", "type_", type=click.Choice(PLOVER_TYPES, case_sensitive=False))
 @click.option("--from", "date_from", callback=_date, help="First day (YYYY-MM-DD).")
 @click.option("--to", "date_to", callback=_date, help="Last day (YYYY-MM-DD).")
-@click.option("--dates", type=click.IntRange(min=1), help="Keep only the N most salient dates.")
+@click.option("--dates", type=click.IntRange(min=1), help="Keep only the N most salient dates (articles published "
+              "that day, texts referring to it, events on it); N dates whenever the range has that many.")
+@click.option("--sentences", type=click.IntRange(min=1), help="Sum each date up by K distinct sentences (about the "
+              "day's most reported event, else leads) instead of its best event's sentence.")
 @click.option("--topic", type=click.Path(exists=True, file_okay=False),
               help="A news-tls topic folder (articles.jsonl): build its timeline in a fresh ledger.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="With --topic: where to write the timeline "
@@ -149,12 +152,14 @@ def export(ctx, level, fmt, output, type_, actor, recipient, location, status, d
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @handle_errors
-def timeline(ctx, actor, location, type_, date_from, date_to, dates, topic, output, png, svg, as_json):
+def timeline(ctx, actor, location, type_, date_from, date_to, dates, sentences, topic, output, png, svg, as_json):
     """Dated entries, each summed up by the best sentence of that date's events, with sources.
-    With --dates N only the N most salient dates (most articles reporting or referring to them)."""
+    With --dates N only the N most salient dates, with --sentences K each by K sentences."""
     from .timeline import build_timeline, write_news_tls
 
     f = MentionFilter(type=type_, actor=actor, location=location, date_from=date_from, date_to=date_to)
+    if dates and not sentences:
+        sentences = 1  # the N most salient days are chosen from the texts as well as the events
     if topic:
         import tempfile
         from pathlib import Path
@@ -170,13 +175,13 @@ def timeline(ctx, actor, location, type_, date_from, date_to, dates, topic, outp
             run_ingest(store, [str(articles)])
             extract_pending(store, workers=0)
             merge_pending(store)
-            entries = build_timeline(store, f, dates)
+            entries = build_timeline(store, f, dates, sentences)
         target = output or str(Path(topic) / "newsledger.timelines.jsonl")
         write_news_tls(entries, target)
         err.print(f"{len(entries)} dates written to {target}", highlight=False)
     else:
         with _reader(ctx) as store:
-            entries = build_timeline(store, f, dates)
+            entries = build_timeline(store, f, dates, sentences)
     for path, fmt in ((png, "png"), (svg, "svg")):
         if path:
             from .charts import timeline_chart
@@ -184,14 +189,15 @@ def timeline(ctx, actor, location, type_, date_from, date_to, dates, topic, outp
             timeline_chart(entries, path, fmt=fmt)
             err.print(f"timeline drawn to {path}", highlight=False)
     if as_json:
-        click.echo(json.dumps([{"date": e.date.isoformat(), "summary": e.summary, "salience": e.salience,
+        click.echo(json.dumps([{"date": e.date.isoformat(), "summary": e.summary, "sentences": e.sentences or [e.summary],
+                                "salience": e.salience,
                                 "types": e.types, "type_counts": e.type_counts, "n_events": e.n_events,
                                 "events": e.event_ids, "sources": e.sources, "n_sources": e.n_sources}
                                for e in entries], indent=2, ensure_ascii=False))
         return
     table = Table("date", "events", "summary", "sources", title=f"timeline: {len(entries)} dates")
     for e in entries:
-        table.add_row(e.date.isoformat(), f"{e.n_events} ({', '.join(e.types)})", e.summary,
+        table.add_row(e.date.isoformat(), f"{e.n_events} ({', '.join(e.types)})", "\n".join(e.sentences or [e.summary]),
                       "\n".join(_short(s) for s in e.sources[:3]) + (f"\n+{e.n_sources - 3} more" if e.n_sources > 3 else ""))
     out.print(table)
 

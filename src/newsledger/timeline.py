@@ -7,6 +7,8 @@ summarisation systems do: a date's salience is the number of distinct articles t
 Timelines of everything, of one type or of one actor (with a date range) are read from the
 `timeline_days` view that each merge keeps in step (rollups.py); other filters are computed from
 the events, with the same result. An entry keeps the first CAP event ids and sources with their totals.
+With a number of sentences per date, days and sentences are chosen by timeline_select instead, from
+the texts' date references as well as the events (the news-tls task; scored by evaluate_tls).
 """
 
 from __future__ import annotations
@@ -56,9 +58,15 @@ def _key(f: MentionFilter) -> str | None:
     return "*"
 
 
-def build_timeline(store: Store, f: MentionFilter = MentionFilter(), dates: int | None = None) -> list[TimelineEntry]:
+def build_timeline(store: Store, f: MentionFilter = MentionFilter(), dates: int | None = None,
+                   sentences: int | None = None) -> list[TimelineEntry]:
     """One entry per day with events matching `f` (days in its date range), or the `dates` most
-    salient days. Answered from the `timeline_days` view when it covers the filter."""
+    salient days. Answered from the `timeline_days` view when it covers the filter. With `sentences`,
+    the days and their `sentences` sentences are chosen from the texts as well (timeline_select)."""
+    if sentences is not None:
+        from .timeline_select import select_timeline
+
+        return select_timeline(store, f, dates=dates, sentences=sentences)
     key = _key(f)
     if key is not None:
         return _from_view(store, key, f, dates)

@@ -62,6 +62,7 @@ class _Sentence:
     text: str
     words: frozenset[str]
     lead: bool
+    source: str
 
 
 @dataclass(slots=True)
@@ -96,16 +97,17 @@ def select_timeline(store: Store, f: MentionFilter = MentionFilter(), *, date_fr
             _read_article(rec.article, days, inside, weights)
     by_day = _events_by_day(details, days, inside, weights)
     score = {d: (weights.published * len(v.published) + weights.referred * len(v.referring) + v.events)
-             for d, v in days.items() if v.sentences}
+             for d, v in days.items() if (v.published or v.referring) and any(s.words for s in v.sentences.values())}
     chosen = sorted(score, key=lambda d: (-score[d], d))[:dates] if dates is not None else list(score)
     entries = []
     for day in sorted(chosen):
         evs = sorted(by_day.get(day, []), key=lambda d: (-len({r.article.id for _, r in d.mentions}), d.event.id))
         picked = _pick_sentences(days[day], evs[0] if evs else None, max(1, sentences), weights)
-        sources = sorted({rec.article.source for d in evs for _, rec in d.mentions})
+        sources = sorted({rec.article.source for d in evs for _, rec in d.mentions} or {s.source for s in picked})
+        texts = [s.text for s in picked]
         entries.append(TimelineEntry(
-            day, picked[0], round(score[day]), len(evs), dict(sorted(Counter(d.event.type for d in evs).items())),
-            [d.event.id for d in evs[:CAP]], sources[:CAP], len(sources), evs[0].event.id if evs else "", picked))
+            day, texts[0], round(score[day]), len(evs), dict(sorted(Counter(d.event.type for d in evs).items())),
+            [d.event.id for d in evs[:CAP]], sources[:CAP], len(sources), evs[0].event.id if evs else "", texts))
     return entries
 
 
@@ -118,15 +120,15 @@ def _read_article(article, days: dict[dt.date, _Day], inside, w: Weights) -> Non
         n = len(s.split())
         ok = w.min_words <= n <= w.max_words
         if ok:
-            days[pub].sentences.setdefault(s, _Sentence(s, words_of(s), i < 3))
+            days[pub].sentences.setdefault(s, _Sentence(s, words_of(s), i < 3, article.source))
             if i < 2 and inside(pub - dt.timedelta(days=1)):
-                days[pub - dt.timedelta(days=1)].sentences.setdefault(s, _Sentence(s, words_of(s), True))
+                days[pub - dt.timedelta(days=1)].sentences.setdefault(s, _Sentence(s, words_of(s), True, article.source))
         for t in find_timexes(s, pub):
             if t.precision != "day" or t.date is None or not inside(t.date) or t.date == pub:
                 continue
             days[t.date].referring.add(article.id)
             if ok:
-                days[t.date].sentences.setdefault(s, _Sentence(s, words_of(s), False))
+                days[t.date].sentences.setdefault(s, _Sentence(s, words_of(s), False, article.source))
 
 
 def _events_by_day(details, days: dict[dt.date, _Day], inside, w: Weights) -> dict[dt.date, list]:
@@ -146,7 +148,7 @@ def _events_by_day(details, days: dict[dt.date, _Day], inside, w: Weights) -> di
     return by_day
 
 
-def _pick_sentences(day: _Day, top_event, k: int, w: Weights) -> list[str]:
+def _pick_sentences(day: _Day, top_event, k: int, w: Weights) -> list[_Sentence]:
     cands = list(day.sentences.values())
     df: Counter = Counter(x for s in cands for x in s.words)
     n = len(cands)
@@ -173,4 +175,4 @@ def _pick_sentences(day: _Day, top_event, k: int, w: Weights) -> list[str]:
             kept.append(s)
         if len(kept) == k:
             break
-    return [s.text for s in kept] or [""]
+    return kept
