@@ -33,6 +33,9 @@ from .timeline import TimelineEntry
 
 _SENTENCE = re.compile(r"\n+|(?<=[.!?])\s+(?=[A-Z\"“])")
 _WORD = re.compile(r"[a-z0-9]+")
+# Only these sentences can name another day to the day ("March 19", "19/3", "Monday", "yesterday",
+# "tomorrow"): the date finder is run on them alone, which makes reading every sentence affordable.
+_MAY_NAME_A_DAY = re.compile(r"\d|day\b|tomorrow", re.IGNORECASE)
 _STOP = frozenset("""a an the of to in on at for from by with and or but is are was were be been has have had
 it its this that these those as he she they we you i his her their our not no s said says will would
 could can may after before over into than then there which who what when where while also about""".split())
@@ -44,7 +47,7 @@ class Weights:
     topics only; see docs/EVALUATION.md)."""
 
     published: float = 1.0      # an article published that day
-    referred: float = 1.0       # an article referring to that day
+    referred: float = 0.5       # an article referring to that day
     dated_event: float = 0.5    # an article reporting an event with its own date that day
     undated_event: float = 0.1  # the same, for an event placed on its first report's day
     history: float = 0.2        # multiplier for an event dated long before its first report
@@ -123,7 +126,7 @@ def _read_article(article, days: dict[dt.date, _Day], inside, w: Weights) -> Non
             days[pub].sentences.setdefault(s, _Sentence(s, words_of(s), i < 3, article.source))
             if i < 2 and inside(pub - dt.timedelta(days=1)):
                 days[pub - dt.timedelta(days=1)].sentences.setdefault(s, _Sentence(s, words_of(s), True, article.source))
-        for t in find_timexes(s, pub):
+        for t in (find_timexes(s, pub) if _MAY_NAME_A_DAY.search(s) else ()):
             if t.precision != "day" or t.date is None or not inside(t.date) or t.date == pub:
                 continue
             days[t.date].referring.add(article.id)
