@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .exceptions import InputError
+from .exceptions import InputError, SystemFailure
 from .timeline import read_news_tls
 
 Timeline = dict[dt.date, list[str]]
@@ -159,8 +159,12 @@ def top_articles_baseline(articles: list[TopicArticle], l: int, k: int) -> Timel
 
 def score_pair(system: Timeline, reference: Timeline) -> tuple[PRF, PRF, PRF]:
     """Date P/R and tilse's AR1, AR2 (align, date-content costs, many-to-one) of one system timeline."""
-    from tilse.data.timelines import GroundTruth, Timeline as TilseTimeline
-    from tilse.evaluation.rouge import TimelineRougeEvaluator
+    try:
+        from tilse.data.timelines import GroundTruth, Timeline as TilseTimeline
+        from tilse.evaluation.rouge import TimelineRougeEvaluator
+    except ImportError as e:
+        raise SystemFailure(f"eval-tls scores with tilse, which is not installed ({e})",
+                            hint="pip install 'newsledger[tls]' (tilse's ROUGE also needs perl and libxml-parser-perl)") from e
 
     sys_dates, ref_dates = set(system), set(reference)
     hit = len(sys_dates & ref_dates)
