@@ -39,6 +39,7 @@ class Cues:
     total_after: tuple[str, ...]
     includes: tuple[str, ...]
     border: tuple[str, ...]
+    increment: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +56,13 @@ class Rules:
 
 _PLAUSIBILITY = "data/plausibility.yaml"
 _CUES = "data/posture_cues.yaml"
+_CUE_KEYS = ("readiness", "total_after", "includes", "border", "increment")
 
 
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
     plaus = _mapping(_compose(_PLAUSIBILITY), _PLAUSIBILITY, {"alliances", "ceilings", "theatres"})
-    cues = _mapping(_compose(_CUES), _CUES, {"readiness", "total_after", "includes", "border"})
+    cues = _mapping(_compose(_CUES), _CUES, set(_CUE_KEYS))
     alliances = tuple(_alliance(name, node) for name, node in
                       _mapping(plaus["alliances"], _PLAUSIBILITY, None).items())
     ceilings = {unit: {k: _int(v, _PLAUSIBILITY) for k, v in _mapping(node, _PLAUSIBILITY, None).items()}
@@ -68,7 +70,7 @@ def load_rules() -> Rules:
     theatres = tuple(_theatre(name, node) for name, node in
                      _mapping(plaus["theatres"], _PLAUSIBILITY, None).items())
     return Rules(alliances, ceilings, theatres,
-                 Cues(*(_words(cues[k], _CUES) for k in ("readiness", "total_after", "includes", "border"))))
+                 Cues(*(_words(cues[k], _CUES) for k in _CUE_KEYS)))
 
 
 def _compose(name: str) -> yaml.Node:

@@ -239,6 +239,10 @@ def create_app(settings: Settings) -> FastAPI:
         return cache.get_or_compute(change_stamp(s), ("posture", at, host, lines),
                                     lambda: _posture_json(s, _day(at), host, lines))
 
+    @app.get("/api/review", summary="Deployment lines kept off the map and the totals, each with why")
+    def review(s=Depends(store), at: Day = None, limit: Annotated[int | None, Query(ge=1, le=10000)] = 100):
+        return cache.get_or_compute(change_stamp(s), ("review", at, limit), lambda: _review_json(s, _day(at), limit))
+
     @app.get("/api/search", summary="Full-text search over articles and event sentences")
     def search(q: Annotated[str, Query(min_length=1, max_length=200)], s=Depends(store), limit: Limit = 20,
                offset: Offset = 0):
@@ -292,13 +296,13 @@ def create_app(settings: Settings) -> FastAPI:
 def _posture_json(s, at: dt.date | None, host: str | None, lines: int | None) -> list[dict]:
     from ..posture import build_posture
 
-    return [{"host": hp.host, "n_lines": hp.n_lines,
-             "totals": [{"mode": t.mode, "min": t.min, "max": t.max, "uncertain": t.uncertain} for t in hp.totals],
-             "lines": [{"senders": l.senders, "mode": l.mode, "min": l.min, "max": l.max, "approx": l.approx,
-                        "unit": l.unit, "status": l.status, "event_id": l.event_id,
-                        "last_reported": l.last_reported.isoformat() if l.last_reported else None,
-                        "shared_with": l.shared_with, "sources": l.sources} for l in hp.lines]}
-            for hp in build_posture(s, at, host, lines)]
+    return serialize.posture_json(build_posture(s, at, host, lines))
+
+
+def _review_json(s, at: dt.date | None, limit: int | None) -> list[dict]:
+    from ..posture import build_review
+
+    return [serialize.posture_line_json(l) for l in build_review(s, at, limit)]
 
 
 def _article_id(article_id: str) -> str:
