@@ -432,6 +432,7 @@ def _clip(s: str, n: int) -> str:
 
 
 from . import cli_views  # noqa: E402,F401  (registers mentions, events, export, timeline, posture and ask)
+from . import cli_review  # noqa: E402,F401  (registers review)
 from . import cli_measure  # noqa: E402,F401  (registers eval, eval-merge, ask-eval and bench on `main`)
 from . import cli_learn  # noqa: E402,F401  (registers labels and train on `main`)
 from . import cli_admin  # noqa: E402,F401  (registers rejected and check on `main`)
