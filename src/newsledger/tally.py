@@ -105,7 +105,11 @@ def _in_force(chain) -> tuple[dict[str, Range], bool]:
         if l.increment and l.total_after is None:
             state[stage].add(fig)
             continue
-        if l.shared_with and l.total_after is None:
+        if l.total_after is not None:  # "bringing the total to N": everything in force, at every stage
+            state = {s: Range() for s in _ORDER}
+            state[stage] = fig
+            continue
+        if l.shared_with:
             known = state[stage]
             fig = Range(min(known.min, fig.max) if fig.max is not None else known.min, fig.max)
         upto = _ORDER[:_ORDER.index(stage) + 1]
