@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from newsledger.exceptions import DataFileError
-from newsledger.plausibility import judge
+from newsledger.plausibility import figure_words, judge
 from newsledger.posture import build_posture, build_review
 from newsledger.posture_rules import _mapping, load_rules
 from newsledger.store import open_store
@@ -194,3 +194,13 @@ def test_shared_corpus_review_and_totals(tmp_path):
     assert review and all(l.review and l.sources for l in review)
     odd = {("RUS", "AUS"), ("RUS", "USA"), ("RUS", "UZB"), ("NATO", "RUS"), ("UKR", "BLR")}
     assert not any((s_, h.host) in odd for h in hosts for l in h.lines for s_ in l.senders)
+
+
+@pytest.mark.parametrize("text,figure,layer", [
+    ("About 8,500 troops are being put on alert for possible deployment.", "8,500", "readiness"),
+    ("The Dutch are sending two jets to Bulgaria, and are putting a ship on standby.", "two", "reinforcement"),
+    ("The Dutch are sending two jets to Bulgaria, with more troops on standby.", "two", "reinforcement"),
+])
+def test_readiness_cue_near_the_figure(text, figure, layer):
+    assert judge("BGR", ["NLD"], 2, "aircraft", D, text, figure_text=(figure,)).layer == layer
+    assert figure in figure_words(8500 if figure == "8,500" else 2)

@@ -11,6 +11,7 @@ Ukraine) or `reinforcement` (forces a host receives).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from .posture_rules import Rules, load_rules
@@ -25,13 +26,15 @@ class Verdict:
 
 
 def judge(host: str, senders: list[str], figure: int | None, unit: str | None, on: dt.date | None,
-          evidence: str, rules: Rules | None = None) -> Verdict:
+          evidence: str, rules: Rules | None = None, figure_text: tuple[str, ...] = ()) -> Verdict:
     """The layer of a deployment line from `senders` to `host` of `figure` `unit` reported `on`, and why
-    it goes to review (if it does), read from the evidence sentence."""
+    it goes to review (if it does), read from the evidence sentence. With `figure_text` (the ways the figure
+    may be written: figure_words), readiness cues count only near it ("8,500 troops on alert", not "... and French
+    troops on standby" later in the sentence)."""
     rules = rules or load_rules()
     text = evidence.lower()
     on = on or dt.date.today()
-    layer = _layer(rules, host, senders, on, text)
+    layer = _layer(rules, host, senders, on, text, _near(text, figure_text))
     if not senders:
         return Verdict(layer, "no sender")
     odd = [s for s in senders if not _host_plausible(rules, s, host, on, text)]
@@ -44,8 +47,32 @@ def judge(host: str, senders: list[str], figure: int | None, unit: str | None, o
     return Verdict(layer, "")
 
 
-def _layer(rules: Rules, host: str, senders: list[str], on: dt.date, text: str) -> str:
-    if any(c in text for c in rules.cues.readiness):
+_CLAUSE_ENDS = ("; ", " while ", ", and ", ", with ", ", but ", " and is ", " and are ")
+
+
+def figure_words(n: int | None) -> tuple[str, ...]:
+    """How a figure may be written in the evidence: '8,500', '8500', 'two'."""
+    if n is None:
+        return ()
+    from .extract.quantities import _UNITS
+
+    words = tuple(w for w, v in _UNITS.items() if v == n and " " not in w)
+    return (f"{n:,}", str(n), *words)
+
+
+def _near(text: str, figures: tuple[str, ...]) -> str:
+    """The clause of the sentence around the first of `figures` found (the whole sentence if none is)."""
+    for fig in figures:
+        m = re.search(rf"(?<![\w,]){re.escape(fig.lower())}(?![\w,])", text)
+        if m:
+            start = max([text.rfind(e, 0, m.start()) for e in _CLAUSE_ENDS] + [0])
+            ends = [i for e in _CLAUSE_ENDS if (i := text.find(e, m.end())) >= 0]
+            return text[start: min(ends, default=len(text))]
+    return text
+
+
+def _layer(rules: Rules, host: str, senders: list[str], on: dt.date, text: str, near: str) -> str:
+    if any(c in near for c in rules.cues.readiness):
         return "readiness"
     if not senders:
         return "reinforcement"
@@ -75,4 +102,4 @@ def _host_plausible(rules: Rules, sender: str, host: str, on: dt.date, text: str
                and (not t.named or any(w in text for w in t.named)) for t in rules.theatres)
 
 
-__all__ = ["LAYERS", "Verdict", "judge"]
+__all__ = ["LAYERS", "Verdict", "figure_words", "judge"]

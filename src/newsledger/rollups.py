@@ -69,7 +69,7 @@ def posture_rows(ev: Event, undated_on: dt.date | None = None) -> list[tuple]:
     `undated_on`: the date an event from undated articles counts from (their ingest order)."""
     if ev.type != "MOBILIZE" or ev.status == "negated":
         return []
-    from .plausibility import judge
+    from .plausibility import figure_words, judge
     from .posture_rules import load_rules
     from .tally import counting_of
 
@@ -81,7 +81,8 @@ def posture_rows(ev: Event, undated_on: dt.date | None = None) -> list[tuple]:
     for h in hosts:
         senders = [a for a in ev.actors if a != h]
         figure = q.max if q and q.max is not None else (q.min if q else None)
-        verdict = judge(h, senders, counting.total_after or figure, q.unit if q else None, on, ev.summary)
+        verdict = judge(h, senders, counting.total_after or figure, q.unit if q else None, on, ev.summary,
+                        figure_text=figure_words(q.min if q else None))
         rows.append((h, ev.id, json.dumps(senders), ev.mode or "forces",
                      q.min if q else None, q.max if q else None, int(q.approx) if q else 0, q.unit if q else None,
                      ev.status, on.isoformat() if on else "", json.dumps([o for o in hosts if o != h]), ev.summary,

@@ -3,8 +3,10 @@ reported total plus the increments reported after it; pledged, under way and arr
 
 A line restates the total in force unless its evidence marks it as an increment ("3,000 more",
 "an additional 350"); "bringing the total to 10,500" sets the total to that figure, and a total at a stage
-absorbs what earlier reports had at that stage or before it (the 1,700 and 3,000 that later arrived are in
-the 10,500). A figure shared with other hosts ("5,000 to Poland and Romania") bounds the host's figure from
+absorbs what earlier reports had at that stage or before it when it is at least as large (the 1,700 and
+3,000 that later arrived are in the 10,500). A figure reported at a later stage that an earlier stage holds
+is that contingent moving on (pledged 3,000, then 3,000 under way); one at an earlier stage that a later
+stage already holds is a restatement and adds nothing. A figure shared with other hosts ("5,000 to Poland and Romania") bounds the host's figure from
 above: it counts from what was known for the host alone (or 0) up to the shared figure.
 """
 
@@ -95,19 +97,18 @@ def _in_force(chain) -> tuple[dict[str, Range], bool]:
     uncertain = False
     for l in sorted(chain, key=lambda l: (l.last_reported or dt.date.min, l.event_id)):
         stage = STAGES[l.status]
-        if l.total_after is not None:
-            fig = Range(l.total_after, l.total_after)
-        else:
-            fig = Range(l.min if l.min is not None else 0, l.max)
         uncertain = uncertain or l.approx or bool(l.shared_with)
-        if l.shared_with and l.total_after is None:
-            fig = Range(0, fig.max)
-        if l.increment and l.total_after is None:
-            state[stage].add(fig)
-            continue
         if l.total_after is not None:  # "bringing the total to N": everything in force, at every stage
             state = {s: Range() for s in _ORDER}
-            state[stage] = fig
+            state[stage] = Range(l.total_after, l.total_after)
+            continue
+        fig = Range(0 if l.shared_with or l.min is None else l.min, l.max)
+        later = _ORDER[_ORDER.index(stage) + 1:]
+        if fig.min and any(state[s].min >= fig.min for s in later):
+            continue  # a contingent already reported further along ("1,700 to be sent" after they arrived)
+        _moved_on(state, stage, fig)
+        if l.increment:
+            state[stage].add(fig)
             continue
         if l.shared_with:
             known = state[stage]
@@ -118,6 +119,17 @@ def _in_force(chain) -> tuple[dict[str, Range], bool]:
                 state[earlier] = Range()  # absorbed: they are in the total reported at a later stage
         state[stage] = fig
     return state, uncertain
+
+
+def _moved_on(state: dict[str, Range], stage: str, fig: Range) -> None:
+    """The same figure at an earlier stage is the contingent moving on (pledged 3,000, then 3,000 under way)."""
+    if not fig.min:
+        return
+    for earlier in _ORDER[:_ORDER.index(stage)]:
+        r = state[earlier]
+        if r.min >= fig.min and r.max is not None and fig.max is not None and r.max >= fig.max:
+            state[earlier] = Range(r.min - fig.min, r.max - fig.max)
+            return
 
 
 __all__ = ["Counting", "Range", "STAGES", "Total", "counting_of", "totals"]
