@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from .ledger import events_with_detail
 from .merge import build_event
 from .model import Quantity, Span
-from .rollups import POSTURE_COLUMNS, ingest_date, posture_rows
+from .rollups import posture_rows
 from .store import MentionFilter, Store
+from .store import posture_views as views
 from .tally import Range, Total, totals
 
 
@@ -79,11 +80,9 @@ def build_posture(store: Store, at: dt.date | None = None, host: str | None = No
 def build_review(store: Store, at: dt.date | None = None, limit: int | None = None) -> list[PostureLine]:
     """The deployment lines kept off the map and the totals, most recently reported first, each with why."""
     if at is None:
-        sql = f"SELECT {POSTURE_COLUMNS} FROM posture_lines WHERE review <> '' ORDER BY last_reported DESC, event_id"
-        found = [_line(r) for r in store.conn.execute(sql)]
-    else:
-        found = [l for l in _lines_at(store, at) if l.review]
-        found.sort(key=lambda l: (l.last_reported or dt.date.min, l.event_id), reverse=True)
+        return [_line(r) for r in views.review_lines(store, limit)]
+    found = sorted((l for l in _lines_at(store, at) if l.review),
+                   key=lambda l: (l.last_reported or dt.date.min, l.event_id), reverse=True)
     return found[:limit] if limit is not None else found
 
 
@@ -96,7 +95,7 @@ def _lines_at(store: Store, at: dt.date) -> list[PostureLine]:
             day = r.article.published
             if day is None:
                 if r.article.id not in dates:
-                    dates[r.article.id] = ingest_date(store.conn, r.article.id)
+                    dates[r.article.id] = views.ingest_date(store.conn, r.article.id)
                 day = dates[r.article.id]
             if day is not None and day <= at:
                 known.append((m, r))
@@ -122,28 +121,13 @@ def _assemble(by_host: dict[str, list[PostureLine]], n: int | None) -> list[Host
 
 
 def _from_view(store: Store, host: str | None, lines: int | None) -> list[HostPosture]:
-    if host:
-        hosts = list(store.conn.execute("SELECT host, n_lines FROM posture_hosts WHERE host = ?", (host.upper(),)))
-    else:
-        hosts = list(store.conn.execute("SELECT host, n_lines FROM posture_hosts"))
     out = []
-    for code, n in sorted(hosts, key=lambda h: (-h[1], h[0])):
+    for code, n in sorted(views.posture_hosts(store, host), key=lambda h: (-h[1], h[0])):
         hp = HostPosture(code, n_lines=n)
         hp.totals = [Total(m, lo, hi, bool(u), layer, Range(p0, p1), Range(u0, u1), Range(a0, a1))
-                     for layer, m, lo, hi, u, p0, p1, u0, u1, a0, a1 in store.conn.execute(
-            "SELECT layer, mode, min, max, uncertain, pledged_min, pledged_max, underway_min, underway_max, "
-            "arrived_min, arrived_max FROM posture_totals WHERE host = ? AND layer <> 'readiness' "
-            "ORDER BY layer, mode", (code,))]
-        sql = (f"SELECT {POSTURE_COLUMNS} FROM posture_lines WHERE host = ? AND review = '' AND layer <> 'readiness' "
-               "ORDER BY last_reported DESC, event_id DESC")
-        args: tuple = (code,)
-        if lines is not None:
-            sql += " LIMIT ?"
-            args = (code, lines)
-        hp.lines = _recent([_line(r) for r in store.conn.execute(sql, args)], None)
-        hp.readiness = _recent([_line(r) for r in store.conn.execute(
-            f"SELECT {POSTURE_COLUMNS} FROM posture_lines WHERE host = ? AND review = '' AND layer = 'readiness'",
-            (code,))], None)
+                     for layer, m, lo, hi, u, p0, p1, u0, u1, a0, a1 in views.posture_totals(store, code)]
+        hp.lines = _recent([_line(r) for r in views.posture_lines(store, code, False, lines)], None)
+        hp.readiness = _recent([_line(r) for r in views.posture_lines(store, code, True)], None)
         out.append(hp)
     return out
 

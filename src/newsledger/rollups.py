@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Event
+from .store.posture_views import LINE_COLUMNS, ingest_date
 from .tally import Total, totals
 
 CAP = 100  # event ids and sources kept per timeline row (their totals are kept too)
@@ -91,8 +92,7 @@ def posture_rows(ev: Event, undated_on: dt.date | None = None) -> list[tuple]:
     return rows
 
 
-POSTURE_COLUMNS = ("host, event_id, senders, mode, min, max, approx, unit, status, last_reported, shared_with, "
-                   "summary, sources, layer, review, increment, total_after, undated")
+POSTURE_COLUMNS = LINE_COLUMNS
 _N_POSTURE = len(POSTURE_COLUMNS.split(","))
 
 
@@ -107,16 +107,6 @@ def undated_dates(conn, events: Iterable[Event]) -> dict[str, dt.date]:
         if days:
             out[ev.id] = max(days)
     return out
-
-
-def ingest_date(conn, article_id: str) -> dt.date | None:
-    """The date an undated article counts from: that of the last dated article ingested before it (the
-    ledger's first date when none was)."""
-    row = conn.execute("SELECT p.published FROM articles a JOIN articles p ON p.seq < a.seq "
-                       "WHERE a.id = ? AND p.published IS NOT NULL ORDER BY p.seq DESC LIMIT 1", (article_id,)).fetchone()
-    if not (row and row[0]):  # none before it: the ledger's first date
-        row = conn.execute("SELECT MIN(published) FROM articles").fetchone()
-    return dt.date.fromisoformat(str(row[0])[:10]) if row and row[0] else None
 
 
 # -- keeping them in step -------------------------------------------------------------------------
