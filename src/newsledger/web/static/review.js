@@ -25,5 +25,13 @@
       table.appendChild(tr);
     }
   }
-  document.addEventListener("DOMContentLoaded", () => { load().catch(() => {}); });
+  // fetched when the panel is first opened, so the page's first load asks for nothing more
+  document.addEventListener("DOMContentLoaded", () => {
+    const panel = document.querySelector("#reviewPanel details");
+    if (!panel) return;
+    let loaded = false;
+    panel.addEventListener("toggle", () => {
+      if (panel.open && !loaded) { loaded = true; load().catch(() => { loaded = false; }); }
+    });
+  });
 })();
