@@ -150,6 +150,7 @@ def test_ledger_counts_like_an_analyst(ledger):
     assert _tot(on_feb, "POL") == (5050, 5050)  # 1,700 + 3,000 more + 350 (undated, counts from ingest order)
     pol = next(h for h in now if h.host == "POL")
     assert any(l.undated for l in pol.lines)
+    assert all(h.n_lines == len(h.lines) for hosts in (now, later, on_feb) for h in hosts)  # readiness apart
     assert not any(h.host == "AUS" for h in now)  # implausible: not on the map, not in the totals
     assert any(l.host == "AUS" and l.review.startswith("host implausible") and l.sources for l in review)
     assert not any(l.mode == "troops" and (l.min or 0) == 8500 for h in now for l in h.lines)  # readiness

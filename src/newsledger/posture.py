@@ -56,7 +56,7 @@ class HostPosture:
     host: str
     lines: list[PostureLine] = field(default_factory=list)  # reinforcements and build-ups (the map's arrows)
     totals: list[Total] = field(default_factory=list)  # per layer and mode
-    n_lines: int = 0  # all of the host's lines, also when only the most recent are listed
+    n_lines: int = 0  # all of the host's lines (readiness apart), also when only the most recent are listed
     readiness: list[PostureLine] = field(default_factory=list)  # forces put on alert for it: not received
 
     def __post_init__(self):
@@ -113,7 +113,7 @@ def _assemble(by_host: dict[str, list[PostureLine]], n: int | None) -> list[Host
         ok = [l for l in found if not l.review]
         if not ok:
             continue
-        hp = HostPosture(code, totals=[t for t in totals(ok) if t.layer != "readiness"], n_lines=len(ok))
+        hp = HostPosture(code, totals=[t for t in totals(ok) if t.layer != "readiness"], n_lines=sum(l.layer != "readiness" for l in ok))
         hp.lines = _recent([l for l in ok if l.layer != "readiness"], n)
         hp.readiness = _recent([l for l in ok if l.layer == "readiness"], None)
         out.append(hp)

@@ -150,7 +150,8 @@ def _refresh_host(conn, host: str) -> None:
     conn.execute("DELETE FROM posture_hosts WHERE host = ?", (host,))
     if not lines:
         return
-    conn.execute("INSERT INTO posture_hosts (host, n_lines) VALUES (?, ?)", (host, len(lines)))
+    conn.execute("INSERT INTO posture_hosts (host, n_lines) VALUES (?, ?)",
+                 (host, sum(l.layer != "readiness" for l in lines)))  # readiness lines are listed apart
     conn.executemany("INSERT INTO posture_totals (host, layer, mode, min, max, uncertain, pledged_min, pledged_max, "
                      "underway_min, underway_max, arrived_min, arrived_max) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                      [(host, t.layer, t.mode, t.min, t.max, int(t.uncertain), t.pledged.min, t.pledged.max,
