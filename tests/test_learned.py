@@ -141,6 +141,10 @@ def test_numpy_heads_equal_the_torch_heads():
     act = torch.nn.GELU(approximate="tanh")
     want_roles = torch.sigmoid(act(x @ w["role1_w"].T + w["role1_b"]) @ w["role2_w"].T + w["role2_b"])
     assert np.allclose(heads.roles(u.numpy(), ps.numpy(), 2), want_roles.numpy(), atol=1e-5)
+    xs = torch.cat([ps, pa, w["type_emb"][2].expand(3, e)], -1)
+    status, mode = heads.status_mode(ps.numpy(), pa.numpy(), 2)
+    assert np.allclose(status, torch.softmax(xs @ w["status_w"].T + w["status_b"], -1).numpy(), atol=1e-5)
+    assert np.allclose(mode, torch.softmax(xs @ w["mode_w"].T + w["mode_b"], -1).numpy(), atol=1e-5)
 
 
 def test_an_unknown_extractor_is_a_clear_error():
