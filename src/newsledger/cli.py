@@ -20,7 +20,7 @@ from rich.table import Table
 
 from . import serialize
 from .exceptions import NewsledgerError, SystemFailure
-from .extract.base import DEFAULT_EXTRACTOR, EXTRACTORS
+from .extract.base import DEFAULT_EXTRACTOR, EXTRACTORS, available_cores
 from .ingest import DEFAULT_BATCH
 from .readers import DEFAULT_MAX_BYTES, ReadOptions
 from .store import ENV_VAR, ArticleFilter, default_db, open_reader, open_store
@@ -128,10 +128,11 @@ def _engine_options(fn):
     """--extractor, --workers, --engine and --address, shared by ingest and extract."""
     opts = [
         _extractor_option,
-        click.option("--workers", default=1, show_default=True,
+        click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
                      help="Extraction workers, each with its own spaCy pipeline: processes on this machine "
-                          "(local engine) or Ray actors of one CPU (ray engine); 0 = one per core (of the cluster, "
-                          "with ray)."),
+                          "(local engine) or Ray actors of one CPU (ray engine); 0 = one per core available "
+                          f"({available_cores()} here; every CPU of the cluster with ray), never more than there "
+                          "are chunks of 16 articles."),
         click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
                      help="Where extraction runs: processes on this machine, or Ray Data batches on a Ray cluster "
                           "(needs: pip install 'newsledger[ray]'). Results are written to this ledger either way."),
@@ -251,7 +252,8 @@ def _print_renamed(report) -> None:
 @click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.05, 3600),
               help="Seconds between looks at the folder; a file is taken once unchanged for one interval.")
 @click.option("--date", "date", callback=_date, help="Publication date for plain text without one (YYYY-MM-DD).")
-@click.option("--workers", default=1, show_default=True, help="Processes for extraction (0 = one per core).")
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
+              help=f"Processes for extraction: 0 = one per core available ({available_cores()} here).")
 @click.pass_context
 @handle_errors
 def watch(ctx, folder, interval, date, workers):

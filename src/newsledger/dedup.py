@@ -1,4 +1,8 @@
-"""Exact and near-duplicate detection (MinHash LSH over word 5-shingles)."""
+"""Exact and near-duplicate detection (MinHash LSH over word 5-shingles).
+
+datasketch (and numpy and scipy with it) is imported when a signature is first made, not with this
+module: the CLI imports `ingest` to build its options, and `newsledger --help` must stay light.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 64
 SHINGLE = 5
@@ -30,6 +35,8 @@ def normalise(text: str) -> list[str]:
 
 
 def minhash_of(words: list[str]) -> MinHash:
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     if len(words) < SHINGLE:
         shingles = {" ".join(words)}
@@ -56,6 +63,8 @@ class Deduplicator:
     """
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD):
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.signatures: dict[str, MinHash] = {}
@@ -98,4 +107,7 @@ class Deduplicator:
 
 
 def _from_bytes(blob: bytes) -> MinHash:
+    import numpy as np
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype="<u8").astype(np.uint64))

@@ -19,7 +19,7 @@ from ..exceptions import NewsledgerError
 from ..model import DEPLOYMENT_TYPES, Article, Entity, Mention, Span
 from . import memo
 from .arguments import SentenceContext
-from .base import DEFAULT_EXTRACTOR, Extractor, make_extractor
+from .base import DEFAULT_EXTRACTOR, Extractor, available_cores, make_extractor
 from .events import sentence_mentions
 from .gazetteer import ActorHit, load_actors, load_places
 from .guard import Result, guarded
@@ -224,9 +224,9 @@ def _shared(name: str, _model_dir: str) -> Extractor:
 def extract_articles(articles: Iterable[Article], *, workers: int = 1, extractor: str = DEFAULT_EXTRACTOR,
                      chunk: int = 16, guard: bool = False) -> Iterator[Result]:
     """(article id, mentions) for every article, in input order, by the named extractor
-    (`rules` or `learned`). workers=0 means one per core. With `guard` an article the extractor
+    (`rules` or `learned`). workers=0 means one per core available. With `guard` an article the extractor
     fails on comes out as a `guard.Failure` instead of stopping the run."""
-    workers = workers or (os.cpu_count() or 1)
+    workers = workers or available_cores()
     if workers <= 1:
         one = shared_extractor(extractor)
         if not guard:
