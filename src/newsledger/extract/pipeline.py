@@ -203,7 +203,24 @@ _WORKER: Extractor | None = None
 
 def _init_worker(name: str) -> None:
     global _WORKER  # one extractor per worker process, never shared
+    _exit_with_parent()
     _WORKER = make_extractor(name)
+
+
+def _exit_with_parent(every: float = 1.0) -> None:
+    """End this worker when the process that started it is gone (killed with -9, it cannot tell its
+    pool): a forked worker holds its own end of the task pipe, so it would wait on it for ever."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _work(articles: list[Article], guard: bool = False) -> list:
