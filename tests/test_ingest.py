@@ -174,3 +174,45 @@ def test_shared_corpora_and_seeds(tmp_path, db):
     with open_store(db) as s:
         st = s.stats()
     assert st.unique_articles + st.duplicates == report["read"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger(request, tmp_path) -> str:
+    """An empty ledger (schema made) on each backend: an SQLite file, or a fresh PostgreSQL database."""
+    location = str(tmp_path / "shared.db") if request.param == "sqlite" else request.getfixturevalue("pg_db")
+    open_store(location).close()
+    return location
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", ["near", "exact"])
+def test_concurrent_ingests_of_copies_record_the_duplicates(tmp_path, ledger, change):
+    """Two `newsledger ingest` processes started at once on copies of the same articles (one word more
+    in each, or the same text under other ids): each text is stored once as an original, its other
+    copy as a duplicate of it, whichever process got there first."""
+    n = 150
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    write_jsonl(first, n)
+    with open(second, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = article_text(i) + (" More details were not given." if change == "near" else "")
+            fh.write(json.dumps({"id": f"copy{i}", "time": "2022-02-01", "text": text}) + "\n")
+    procs = [subprocess.Popen([sys.executable, "-m", "newsledger", "--db", ledger, "ingest", "--no-extract",
+                               "--batch-size", "5", "--json", str(f)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for f in (first, second)]
+    reports = []
+    for p in procs:
+        out, errs = p.communicate(timeout=600)
+        assert p.returncode == 0, errs.decode()
+        reports.append(json.loads(out))
+    with open_store(ledger) as store:
+        stats = store.stats()
+        recs = store.articles(ArticleFilter(duplicates=True))
+    assert stats.articles == 2 * n
+    assert stats.unique_articles == n and stats.duplicates == n
+    number = lambda aid: aid.removeprefix("copy").removeprefix("a")  # noqa: E731  (a12 and copy12: one text)
+    originals = {r.article.id for r in recs if r.duplicate_of is None}
+    for r in recs:
+        if r.duplicate_of is not None:  # the other copy of the same text is its original
+            assert r.duplicate_of in originals and number(r.duplicate_of) == number(r.article.id)
+    assert sum(len(rep["duplicates"]) for rep in reports) == n  # each run says which ones it found

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,6 +60,8 @@ class Deduplicator:
     """Remembers every unique article seen (stored or in this run) and judges new ones.
 
     `exact(hash)` is asked of the store first, so the first copy ever stored stays the original.
+    `loaded` is the highest store seq loaded: `load` again with what was stored after it (by other
+    writers, too) brings it up to date.
     """
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD):
@@ -69,11 +71,13 @@ class Deduplicator:
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.signatures: dict[str, MinHash] = {}
         self.hashes: dict[str, str] = {}
+        self.loaded = 0
 
-    def load(self, rows) -> None:
-        """Rows of (article id, minhash bytes) of unique stored articles."""
-        for aid, blob in rows:
+    def load(self, rows: Iterable[tuple[int, str, bytes]]) -> None:
+        """Rows of (seq, article id, minhash bytes) of unique stored articles, in seq order."""
+        for seq, aid, blob in rows:
             self._remember(aid, _from_bytes(blob))
+            self.loaded = max(self.loaded, seq)
 
     def judge(self, article_id: str, text: str, stored: Callable[[str], str | None] | None = None,
               words: list[str] | None = None) -> Verdict:

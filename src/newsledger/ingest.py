@@ -1,7 +1,10 @@
 """Ingest: read inputs, drop what is already stored, mark duplicates, commit in batches.
 
 A batch is one transaction, so a run killed at any point leaves only whole batches behind, and
-running the same command again completes the work with no duplicate rows.
+running the same command again completes the work with no duplicate rows. What is already stored
+and what is a duplicate are decided inside that transaction, under the store's write lock, so
+ingests running at the same time (processes, machines sharing a PostgreSQL ledger) see each other's
+articles and record the second copy of a text as a duplicate.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import dataclasses
 from .dedup import DEFAULT_THRESHOLD, Deduplicator, normalise, text_hash
 from .model import Article, Rejection
 from .readers import ReadOptions, read_paths
-from .store import Store
+from .store import ArticleRow, Store
 
 DEFAULT_BATCH = 200
 
@@ -62,16 +65,21 @@ def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(),
     batch: list[Article] = []
     rejections: list[Rejection] = []
 
-    def flush() -> None:
-        if not batch and not rejections:
-            return
+    def decide() -> list[ArticleRow]:
+        # under the write lock: first learn what other ingests stored since, then judge against it
+        dedup.load(store.minhashes(after=dedup.loaded))
         rows = []
         for art, words in _own_ids(store, batch, report):
             verdict = dedup.judge(art.id, art.text, store.id_for_hash, words)
             if verdict.duplicate_of:
                 report.duplicates.append(Duplicate(art.id, art.source, verdict.duplicate_of, verdict.similarity))
-            rows.append((art, verdict.text_hash, verdict.minhash, verdict.duplicate_of, verdict.similarity))
-        report.added += store.add_articles(rows, rejections)
+            rows.append(ArticleRow(art, verdict.text_hash, verdict.minhash, verdict.duplicate_of, verdict.similarity))
+        return rows
+
+    def flush() -> None:
+        if not batch and not rejections:
+            return
+        report.added += store.add_decided(decide, rejections)
         batch.clear()
         rejections.clear()
 
