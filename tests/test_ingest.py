@@ -216,3 +216,16 @@ def test_concurrent_ingests_of_copies_record_the_duplicates(tmp_path, ledger, ch
         if r.duplicate_of is not None:  # the other copy of the same text is its original
             assert r.duplicate_of in originals and number(r.duplicate_of) == number(r.article.id)
     assert sum(len(rep["duplicates"]) for rep in reports) == n  # each run says which ones it found
+
+
+@pytest.mark.parametrize("line,reason", [
+    ('{"id": "x", "text": "unterminated', "bad JSON: Unterminated string starting at column 21"),
+    ('{"id": "x" "text": "a"}', "bad JSON: Expecting ',' delimiter at column 12"),
+    ('{"id": "x", "text": 12345}', "'text' is not a string (a JSON number)"),
+    ('{"id": "x"}', "no 'text' field (or it is empty)"),
+])
+def test_bad_jsonl_lines_say_what_is_wrong(tmp_path, store, line, reason):
+    src = tmp_path / "bad.jsonl"
+    src.write_text(line + "\n", encoding="utf-8")
+    report = ingest(store, [str(src)])
+    assert [(r.line, r.reason) for r in report.rejected] == [(1, reason)]

@@ -243,7 +243,7 @@ def _read_jsonl(fh, source: str, options: ReadOptions) -> Iterator[Item]:
             yield Rejection(source, f"line is {len(raw):,} bytes, over the limit of {options.max_bytes:,}", lineno)
             continue
         try:
-            obj = json.loads(decode(raw))
+            obj = json.loads(decode(raw).rstrip("\r\n"))  # an unterminated string is not a "control character"
         except json.JSONDecodeError as exc:
             at = "" if exc.msg.endswith(" at") else " at"  # "Unterminated string starting at"
             yield Rejection(source, f"bad JSON: {exc.msg}{at} column {exc.colno}", lineno)
