@@ -223,9 +223,15 @@ def test_concurrent_ingests_of_copies_record_the_duplicates(tmp_path, ledger, ch
     ('{"id": "x" "text": "a"}', "bad JSON: Expecting ',' delimiter at column 12"),
     ('{"id": "x", "text": 12345}', "'text' is not a string (a JSON number)"),
     ('{"id": "x"}', "no 'text' field (or it is empty)"),
+    ('{"id": "x", "time": "2022-02-01", "text": "ab"}', "text too short (2 characters)"),
+    ('{"id": "x", "time": "0001-01-01T00:00:00Z", "text": "Germany will send 300 troops to Lithuania."}',
+     "publication date 0001-01-01 is outside the plausible range"),
 ])
 def test_bad_jsonl_lines_say_what_is_wrong(tmp_path, store, line, reason):
     src = tmp_path / "bad.jsonl"
-    src.write_text(line + "\n", encoding="utf-8")
+    src.write_text('{"id": "ok", "time": "2022-02-01", "text": "Britain will send 500 soldiers to Estonia."}\n'
+                   + line + "\n", encoding="utf-8")
     report = ingest(store, [str(src)])
-    assert [(r.line, r.reason) for r in report.rejected] == [(1, reason)]
+    (r,) = report.rejected
+    assert r.line == 2 and r.reason.startswith(reason)
+    assert str(r).startswith(f"{src}:2: {reason}")  # the file and line, once

@@ -249,7 +249,7 @@ def _read_jsonl(fh, source: str, options: ReadOptions) -> Iterator[Item]:
             yield Rejection(source, f"bad JSON: {exc.msg}{at} column {exc.colno}", lineno)
             continue
         item = _record_to_article(obj, source, lineno)
-        yield item if isinstance(item, Rejection) else _checked(item, options, lineno)
+        yield item if isinstance(item, Rejection) else _checked(item, options, lineno, source)
 
 
 def _record_to_article(obj: object, source: str, lineno: int) -> Item:
@@ -280,22 +280,25 @@ def _json_kind(value: object) -> str:
     return {bool: "boolean", int: "number", float: "number", list: "array", dict: "object"}.get(type(value), "value")
 
 
-def _checked(item: Item, options: ReadOptions, line: int | None = None) -> Item:
+def _checked(item: Item, options: ReadOptions, line: int | None = None, file: str | None = None) -> Item:
+    """`item` if it may be stored, else why not; a rejection names `file` (the article's source names its
+    line already, "file:line", when it is a JSON Lines record without a url) and `line`."""
     if isinstance(item, Rejection):
         return item
+    where = file or item.source
     if "\x00" in item.text or (item.title and "\x00" in item.title):  # from a "\u0000" in JSON
         item = Article(id=item.id, source=item.source, text=item.text.replace("\x00", ""), published=item.published,
                        title=item.title.replace("\x00", "") if item.title else None, lang=item.lang)
     why = implausible_date(item.published)
     if why:
-        return Rejection(item.source, f"publication {why} (a placeholder, such as an unset time?): "
-                                      "fix the date or leave it out", line)
+        return Rejection(where, f"publication {why} (a placeholder, such as an unset time?): "
+                                 "fix the date or leave it out", line)
     if len(item.text) < MIN_TEXT_CHARS:
-        return Rejection(item.source, f"text too short ({len(item.text)} characters)", line)
+        return Rejection(where, f"text too short ({len(item.text)} characters)", line)
     lang, confidence = detect_language(item.text)
     if lang != "en" and confidence > 0.9:
         if options.english_only:
-            return Rejection(item.source, f"not English (detected '{lang}'); newsledger reads English text", line)
+            return Rejection(where, f"not English (detected '{lang}'); newsledger reads English text", line)
         item = Article(id=item.id, source=item.source, text=item.text, published=item.published,
                        title=item.title, lang=lang)
     return item
