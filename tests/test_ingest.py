@@ -235,3 +235,34 @@ def test_bad_jsonl_lines_say_what_is_wrong(tmp_path, store, line, reason):
     (r,) = report.rejected
     assert r.line == 2 and r.reason.startswith(reason)
     assert str(r).startswith(f"{src}:2: {reason}")  # the file and line, once
+
+
+@pytest.mark.parametrize("fmt", ["txt", "jsonl"])
+def test_lines_not_in_utf8_are_read_and_said(tmp_path, db, fmt):
+    """A Windows-1252 line in a UTF-8 file is decoded as such, and the user is told which line."""
+    good = "Ukraine\u2019s president said on Monday that talks with the envoys would go on."
+    odd = "Zelenskyy\u2019s office said that 300 more troops would arrive within a week."
+    path = tmp_path / f"mixed.{fmt}"
+    if fmt == "txt":
+        path.write_bytes(f" date 2022-02-01\n{good}\n".encode() + f"{odd}\n".encode("cp1252"))
+        line = 3
+    else:
+        rec = lambda i, t: json.dumps({"id": f"m{i}", "time": "2022-02-01", "text": t}, ensure_ascii=False)  # noqa: E731
+        path.write_bytes(f"{rec(1, good)}\n".encode() + f"{rec(2, odd)}\n".encode("cp1252"))
+        line = 2
+    r = run_cli("ingest", "--no-extract", str(path), db=db)
+    assert r.returncode == 0, r.stderr
+    assert f"1 line not in UTF-8, read as Windows-1252 (line {line})" in " ".join(r.stderr.decode().split())
+    with open_store(db) as store:
+        texts = [rec.article.text for rec in store.articles()]
+    assert any(odd in t for t in texts) and any(good in t for t in texts)
+    again = run_cli("ingest", "--no-extract", "--json", str(path), db=str(tmp_path / "other.db"))
+    assert json.loads(again.stdout)["notices"] == [
+        {"source": str(path.resolve()), "message": f"1 line not in UTF-8, read as Windows-1252 (line {line}); "
+                                                   "check it if the text looks garbled"}]
+
+
+def test_utf8_input_gives_no_notice(tmp_path, store):
+    src = tmp_path / "clean.jsonl"
+    write_jsonl(src, 3)
+    assert ingest(store, [str(src)]).notices == []

@@ -201,11 +201,12 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
     if address and engine != "ray":
         raise click.BadParameter("--address is for --engine ray", param_hint="--address")
     with _store(ctx) as store:
-        with progress_bar("ingesting") as advance:
-            report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes),
+        with progress_bar("ingesting") as advance:  # rejections and notices shown as read: a failure later
+            report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes),  # cannot hide them
                                 batch_size=batch_size, progress=advance,
-                                on_rejection=None if as_json else _print_rejection)  # as read: a failure
-        if not as_json:                                                               # later cannot hide them
+                                on_rejection=None if as_json else _print_rejection,
+                                on_notice=None if as_json else _print_notice)
+        if not as_json:
             _print_renamed(report)
         extracted = merged = None
         if not no_extract:
@@ -218,6 +219,7 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
                             "similarity": d.similarity} for d in report.duplicates],
             "renamed": [{"article_id": r.article_id, "source": r.source, "new_id": r.new_id} for r in report.renamed],
             "rejected": [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected],
+            "notices": [{"source": n.source, "message": n.message} for n in report.notices],
             "extracted_articles": extracted.articles if extracted else 0,
             "mentions": extracted.mentions if extracted else 0,
             "quarantined": [{"article_id": q.article_id, "source": q.source, "stage": q.stage, "reason": q.reason}
@@ -239,6 +241,10 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
 
 def _print_rejection(r) -> None:
     err.print(f"[yellow]rejected[/] {r}", highlight=False)
+
+
+def _print_notice(n) -> None:
+    err.print(f"[yellow]decoded[/] {escape(str(n))}", highlight=False)
 
 
 def _print_renamed(report) -> None:
@@ -265,6 +271,8 @@ def watch(ctx, folder, interval, date, workers):
         r = rnd.report
         for rej in r.rejected:
             err.print(f"[yellow]rejected[/] {rej}", highlight=False)
+        for n in r.notices:
+            _print_notice(n)
         out.print(f"{dt.datetime.now():%H:%M:%S} {len(rnd.files)} file(s): {r.added - len(r.duplicates)} new articles, "
                   f"{len(r.duplicates)} duplicates, {len(r.rejected)} rejected; {rnd.mentions} mentions", highlight=False)
 

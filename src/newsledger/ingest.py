@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import dataclasses
 
 from .dedup import DEFAULT_THRESHOLD, Deduplicator, normalise, text_hash
-from .model import Article, Rejection
+from .model import Article, Notice, Rejection
 from .readers import ReadOptions, read_paths
 from .store import ArticleRow, Store
 
@@ -47,6 +47,7 @@ class IngestReport:
     duplicates: list[Duplicate] = field(default_factory=list)
     renamed: list[Renamed] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # inputs read with a repair (lines not in UTF-8)
 
     @property
     def ok(self) -> bool:
@@ -56,10 +57,18 @@ class IngestReport:
 def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(), *,
            batch_size: int = DEFAULT_BATCH, threshold: float = DEFAULT_THRESHOLD,
            progress: Callable[[int], None] | None = None,
-           on_rejection: Callable[[Rejection], None] | None = None) -> IngestReport:
+           on_rejection: Callable[[Rejection], None] | None = None,
+           on_notice: Callable[[Notice], None] | None = None) -> IngestReport:
     """Read `paths` (files, folders, globs, '-') into `store`. Bad items are reported, never fatal; each
-    is also given to `on_rejection` as it is read (so it is shown even if a later write fails)."""
+    is also given to `on_rejection` as it is read (so it is shown even if a later write fails), and
+    each repair of an input (lines not in UTF-8) to `on_notice`."""
     report = IngestReport()
+
+    def notice(n: Notice) -> None:
+        report.notices.append(n)
+        if on_notice:
+            on_notice(n)
+
     dedup = Deduplicator(threshold)
     dedup.load(store.minhashes())
     batch: list[Article] = []
@@ -83,7 +92,7 @@ def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(),
         batch.clear()
         rejections.clear()
 
-    for item in read_paths(paths, options):
+    for item in read_paths(paths, options, notice):
         if isinstance(item, Rejection):
             report.rejected.append(item)
             rejections.append(item)
