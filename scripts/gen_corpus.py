@@ -93,7 +93,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("n", type=int)
     ap.add_argument("out", help="output file (.jsonl is added if missing)")
-    ap.add_argument("--source", type=Path, default=None, help=f"JSON Lines corpus to draw from (default: {default_source()})")
+    ap.add_argument("--source", type=Path, default=None,
+                    help=f"JSON Lines corpus to draw from (default: {default_source()})")
     ap.add_argument("--seed", type=int, default=2022)
     ap.add_argument("--sentences", type=int, default=14, help="sentences per article")
     args = ap.parse_args()

@@ -177,9 +177,9 @@ def _decoding_notice(source: str, odd: dict[int, str]) -> Notice | None:
     lines = sorted(odd)
     shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
     encodings = " or ".join(sorted({_ENCODING_NAMES[e] for e in odd.values()}))
-    return Notice(source, f"{len(lines)} line{'s' if len(lines) > 1 else ''} not in UTF-8, read as {encodings} "
-                          f"(line{'s' if len(lines) > 1 else ''} {shown}); check {'them' if len(lines) > 1 else 'it'} if the text "
-                          "looks garbled")
+    s, them = ("s", "them") if len(lines) > 1 else ("", "it")
+    return Notice(source, f"{len(lines)} line{s} not in UTF-8, read as {encodings} (line{s} {shown}); "
+                          f"check {them} if the text looks garbled")
 
 
 _UTF16_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),

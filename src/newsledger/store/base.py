@@ -13,8 +13,8 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import NamedTuple
 from importlib import resources
+from typing import NamedTuple
 
 from .. import rollups
 from ..exceptions import StaleSchemaError, StoreError
@@ -254,7 +254,8 @@ class Store(QuarantineStore):
                                      "AND minhash IS NOT NULL ORDER BY seq", (after,))
 
     def add_articles(self, rows: list[ArticleRow], rejections: list[Rejection] = ()) -> int:
-        """Insert `rows` and `rejections` in one transaction; rows whose id is already stored are skipped. Returns the number inserted."""
+        """Insert `rows` and `rejections` in one transaction; rows whose id is already stored are skipped.
+        Returns the number inserted."""
         return self.add_decided(lambda: rows, rejections)
 
     def add_decided(self, decide: Callable[[], list[ArticleRow]], rejections: list[Rejection] = ()) -> int:
