@@ -50,6 +50,15 @@ def test_workers_default_to_the_cores_available(cmd):
     assert "[default: 0; x>=0]" in text
 
 
+@pytest.mark.parametrize("asked,articles,started", [(0, 1, 1), (0, 10_000, None), (4, 20, 2), (3, 1000, 3), (1, 500, 1)])
+def test_workers_started(asked, articles, started):
+    """0 is one per core available; never more processes than chunks of 16 articles."""
+    from newsledger.extract.run import worker_count
+
+    cores = len(os.sched_getaffinity(0))
+    assert worker_count(asked, articles) == (started if started is not None else cores)
+
+
 def test_bad_option_is_a_usage_error(db):
     r = run_cli("articles", "--from", "yesterday", db=db)
     assert r.returncode == 2 and b"not a date" in r.stderr

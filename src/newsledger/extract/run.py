@@ -75,6 +75,11 @@ def extract_pending(store: Store, *, workers: int = 1, redo: bool = False, extra
     articles = pending(store, redo=redo, retry_quarantined=retry_quarantined)
     if not articles:
         return ExtractReport(quarantined=store.quarantine_implausible_dates())
-    workers = min(workers or available_cores(), -(-len(articles) // WORKER_CHUNK))
-    return commit_results(store, extract_articles(articles, workers=workers, extractor=extractor, guard=True,
-                                                  chunk=WORKER_CHUNK), progress)
+    return commit_results(store, extract_articles(articles, workers=worker_count(workers, len(articles)),
+                                                  extractor=extractor, guard=True, chunk=WORKER_CHUNK), progress)
+
+
+def worker_count(workers: int, articles: int) -> int:
+    """The processes `extract_pending` starts for `articles` articles when asked for `workers` (0 = one per
+    core available): never more than there are chunks of work."""
+    return max(1, min(workers or available_cores(), -(-articles // WORKER_CHUNK)))
