@@ -201,7 +201,9 @@ def test_shared_corpus_review_and_totals(tmp_path):
     ("About 8,500 troops are being put on alert for possible deployment.", "8,500", "readiness"),
     ("The Dutch are sending two jets to Bulgaria, and are putting a ship on standby.", "two", "reinforcement"),
     ("The Dutch are sending two jets to Bulgaria, with more troops on standby.", "two", "reinforcement"),
+    ("The Danes send a frigate to Latvia while the Dutch keep jets on standby.", "nine", "reinforcement"),
+    ("The army put troops on alert, officials said.", "nine", "readiness"),
 ])
 def test_readiness_cue_near_the_figure(text, figure, layer):
     assert judge("BGR", ["NLD"], 2, "aircraft", D, text, figure_text=(figure,)).layer == layer
-    assert figure in figure_words(8500 if figure == "8,500" else 2)
+    assert figure in figure_words({"8,500": 8500, "two": 2, "nine": 9}[figure])

@@ -61,14 +61,15 @@ def figure_words(n: int | None) -> tuple[str, ...]:
 
 
 def _near(text: str, figures: tuple[str, ...]) -> str:
-    """The clause of the sentence around the first of `figures` found (the whole sentence if none is)."""
+    """The clause of the sentence around the first of `figures` found (the first clause if none is)."""
     for fig in figures:
         m = re.search(rf"(?<![\w,]){re.escape(fig.lower())}(?![\w,])", text)
         if m:
             start = max([text.rfind(e, 0, m.start()) for e in _CLAUSE_ENDS] + [0])
             ends = [i for e in _CLAUSE_ENDS if (i := text.find(e, m.end())) >= 0]
             return text[start: min(ends, default=len(text))]
-    return text
+    ends = [i for e in _CLAUSE_ENDS if (i := text.find(e)) >= 0]
+    return text[: min(ends, default=len(text))]
 
 
 def _layer(rules: Rules, host: str, senders: list[str], on: dt.date, text: str, near: str) -> str:
