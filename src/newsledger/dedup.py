@@ -7,8 +7,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # datasketch pulls in scipy (~1 s): imported on first use, so `newsledger serve` starts fast
+    from datasketch import MinHash
 
 NUM_PERM = 64
 SHINGLE = 5
@@ -30,6 +32,8 @@ def normalise(text: str) -> list[str]:
 
 
 def minhash_of(words: list[str]) -> MinHash:
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     if len(words) < SHINGLE:
         shingles = {" ".join(words)}
@@ -56,6 +60,8 @@ class Deduplicator:
     """
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD):
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.signatures: dict[str, MinHash] = {}
@@ -98,4 +104,7 @@ class Deduplicator:
 
 
 def _from_bytes(blob: bytes) -> MinHash:
+    import numpy as np
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype="<u8").astype(np.uint64))

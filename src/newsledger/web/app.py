@@ -12,6 +12,7 @@ import datetime as dt
 import hmac
 import json
 import threading
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from enum import Enum
 from functools import lru_cache
@@ -87,9 +88,8 @@ def _page(items: list, limit: int, offset: int, more: bool) -> dict:
 def create_app(settings: Settings) -> FastAPI:
     with open_store(settings.db):  # create or upgrade the schema once, before any reader connects
         pass
-    app = FastAPI(title="newsledger", version="0.1.0", docs_url=None, redoc_url=None,
+    app = FastAPI(title="newsledger", version="0.1.0", docs_url=None, redoc_url=None, lifespan=_warm_shapes,
                   description="A source-linked ledger of PLOVER events from dated news articles.")
-    threading.Thread(target=_countries_gzip, name="warm-shapes", daemon=True).start()  # the map's first load
     hosts = frozenset(h.lower() for h in LOCAL_HOSTS + settings.allowed_hosts)
     cache = ResponseCache()
     jobs = JobBoard(settings.db) if settings.allow_write else None
@@ -287,6 +287,14 @@ def create_app(settings: Settings) -> FastAPI:
             return job.as_json()
 
     return app
+
+
+@asynccontextmanager
+async def _warm_shapes(app: FastAPI):
+    """The map's shapes are built on a thread once the server starts, not before: building them while
+    the app is still being set up would hold the interpreter and delay the first accepted connection."""
+    threading.Thread(target=_countries_gzip, name="warm-shapes", daemon=True).start()
+    yield
 
 
 def _posture_json(s, at: dt.date | None, host: str | None, lines: int | None) -> list[dict]:
