@@ -150,6 +150,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/static/{name}", include_in_schema=False)
     def asset(name: str):
         allowed = {"app.js": "text/javascript", "table.js": "text/javascript", "provenance.js": "text/javascript",
+                   "layers.js": "text/javascript", "mapview.js": "text/javascript", "hashstate.js": "text/javascript",
                    "docs.js": "text/javascript", "style.css": "text/css"}
         if name not in allowed:
             raise HTTPException(404, "no such file")

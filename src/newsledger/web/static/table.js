@@ -32,8 +32,9 @@ function tableQuery(extra = {}) {
   return p;
 }
 
-async function loadTable() {
-  const data = await getJSON(`/api/table?${tableQuery()}`);
+async function loadTable() {  // filters can change faster than answers come: only the latest is drawn
+  const seq = table.seq = (table.seq || 0) + 1, data = await getJSON(`/api/table?${tableQuery()}`);
+  if (seq !== table.seq) return;
   table.last = data;
   drawFacets(data.facets);
   drawRows(data);
