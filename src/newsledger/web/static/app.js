@@ -96,7 +96,10 @@ function atEdge(p, towards) {  // a sender off the map starts its arrow at the m
 const POSTURE_LINES = 60;  // per host, the most recent (the totals still count every line)
 function postureOn(day) {
   if (!state.posture.has(day)) {
-    const p = getJSON(`/api/posture?at=${day}&lines=${POSTURE_LINES}`);
+    // on or after the last publication the posture "as known" is the ledger's whole posture, read from its
+    // view (fast at any size) instead of rebuilt from the articles published by then
+    const at = state.knownTo && day >= state.knownTo ? "" : `at=${day}&`;
+    const p = getJSON(`/api/posture?${at}lines=${POSTURE_LINES}`);
     p.catch(() => state.posture.delete(day));  // a failed fetch is tried again next time
     state.posture.set(day, p);
   }
@@ -505,14 +508,16 @@ function wireReplay() {
 // the posture of the last day is fetched once, when the day range is known.
 async function start() {
   state.mapReady = getJSON("/api/countries").then(c => { state.countries = c; drawCountries(); });
-  getJSON("/api/stats").then(stats => {
+  const counted = getJSON("/api/stats").then(stats => {
     document.getElementById("stats").textContent =
       `${stats.unique_articles} articles · ${stats.mentions} mentions · ${stats.events} events · reported ${stats.first_published || "?"} to ${stats.last_published || "?"}`;
+    return stats;
   });
   state.timeline = await getJSON("/api/timeline");
+  state.knownTo = ((await counted.catch(() => ({}))).last_published || "").slice(0, 10) || null;
   const dates = state.timeline.map(e => e.date);
   const first = dates.length ? dates[0] : new Date().toISOString().slice(0, 10);
-  const last = dates.length ? dates[dates.length - 1] : first;
+  const last = [dates[dates.length - 1] || first, state.knownTo || first].sort()[1];  // the replay ends when all is known
   for (let d = Date.parse(first); d <= Date.parse(last); d += DAY) state.days.push(new Date(d).toISOString().slice(0, 10));
   const slider = document.getElementById("day");
   slider.max = Math.max(0, state.days.length - 1);

@@ -61,11 +61,12 @@ function legendRamp(layer) {
   return r;
 }
 
-function toggleBox(kind, value, label, set, onChange) {
+function toggleBox(kind, value, label, onChange) {  // kind: "layer" or "status"
   const id = `toggle-${kind}-${value.replace(/\W/g, "_")}`, lab = el("label", { for: id });
   const box = el("input", { type: "checkbox", id, "data-kind": kind, "data-value": value });
-  box.checked = set.has(value);
-  box.onchange = () => { if (box.checked) set.add(value); else set.delete(value); onChange(); };
+  const set = () => mapFilter[kind === "layer" ? "layers" : "statuses"];  // a deep link replaces the sets
+  box.checked = set().has(value);
+  box.onchange = () => { if (box.checked) set().add(value); else set().delete(value); onChange(); };
   lab.append(box, document.createTextNode(" " + label));
   return lab;
 }
@@ -76,13 +77,13 @@ function drawToggles(onChange) {
   const layers = el("div", { class: "toggle-row" }, null), statuses = el("div", { class: "toggle-row" });
   layers.appendChild(el("span", { class: "muted" }, "layers"));
   for (const [layer, spec] of Object.entries(LAYERS)) {
-    const t = toggleBox("layer", layer, spec.label, mapFilter.layers, onChange), sw = el("span", { class: "swatch" });
+    const t = toggleBox("layer", layer, spec.label, onChange), sw = el("span", { class: "swatch" });
     sw.style.background = layerColour(layer, 1);
     t.insertBefore(sw, t.lastChild);
     layers.appendChild(t);
   }
   statuses.appendChild(el("span", { class: "muted" }, "status"));
-  for (const group of Object.keys(STATUS_GROUPS)) statuses.appendChild(toggleBox("status", group, group, mapFilter.statuses, onChange));
+  for (const group of Object.keys(STATUS_GROUPS)) statuses.appendChild(toggleBox("status", group, group, onChange));
   box.replaceChildren(layers, statuses);
 }
 
