@@ -73,6 +73,15 @@ def test_endpoints_answer(server, path):
 
 
 @pytest.mark.slow
+def test_timeline_counts_only_is_the_same_days_without_ids(server):
+    full = httpx.get(server + "/api/timeline").json()
+    counts = httpx.get(server + "/api/timeline", params={"counts_only": "true"}).json()
+    assert [(e["date"], e["type_counts"], e["n_events"]) for e in counts] == [
+        (e["date"], e["type_counts"], e["n_events"]) for e in full]
+    assert full and "events" in full[0] and not any("events" in e or "sources" in e for e in counts)
+
+
+@pytest.mark.slow
 def test_pagination_and_filters(server):
     first = httpx.get(server + "/api/events?limit=5").json()
     second = httpx.get(server + f"/api/events?limit=5&offset={first['next_offset']}").json()

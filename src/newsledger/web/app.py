@@ -225,14 +225,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/api/timeline", summary="Dated entries with the best sentence and sources")
     def timeline(s=Depends(store), actor: Code = None, location: Place = None, type: EventType | None = None,
-                 date_from: Day = None, date_to: Day = None, dates: Annotated[int | None, Query(ge=1, le=1000)] = None):
-        from ..timeline import build_timeline
-
+                 date_from: Day = None, date_to: Day = None, dates: Annotated[int | None, Query(ge=1, le=1000)] = None,
+                 counts_only: Annotated[bool, Query(description="Per-day counts and the best sentence only, without "
+                                                    "each day's event ids and sources (what the page draws)")] = False):
         f = MentionFilter(type=type.value if type else None, actor=actor, location=location,
                           date_from=_day(date_from), date_to=_day(date_to))
-        return [{"date": e.date.isoformat(), "summary": e.summary, "salience": e.salience, "types": e.types,
-                 "type_counts": e.type_counts, "n_events": e.n_events, "events": e.event_ids, "sources": e.sources,
-                 "n_sources": e.n_sources} for e in build_timeline(s, f, dates)]
+        body = cache.get_or_compute(change_stamp(s), ("timeline", f, dates, counts_only),
+                                    lambda: _timeline_json(s, f, dates, counts_only))
+        return Response(body, media_type="application/json")
 
     @app.get("/api/posture", summary="Force posture per host country, as known on a date")
     def posture(s=Depends(store), at: Day = None, host: Code = None,
@@ -288,6 +288,20 @@ def create_app(settings: Settings) -> FastAPI:
             return job.as_json()
 
     return app
+
+
+def _timeline_json(s, f: MentionFilter, dates: int | None, counts_only: bool) -> bytes:
+    """Serialised once per filter and ledger state: at 100k events the whole timeline is megabytes."""
+    from ..timeline import build_timeline
+
+    out = []
+    for e in build_timeline(s, f, dates):
+        entry = {"date": e.date.isoformat(), "summary": e.summary, "salience": e.salience, "types": e.types,
+                 "type_counts": e.type_counts, "n_events": e.n_events, "n_sources": e.n_sources}
+        if not counts_only:
+            entry |= {"events": e.event_ids, "sources": e.sources}
+        out.append(entry)
+    return json.dumps(out, separators=(",", ":")).encode()
 
 
 @asynccontextmanager

@@ -402,7 +402,10 @@ function drawTimeline(brushing = null) {
 async function showDay(entry, type) {  // the day's events of one type, as the timeline placed them
   state.selected = `${entry.date}|${type}`;
   for (const c of document.querySelectorAll("#timeline circle")) c.classList.toggle("selected", `${c.dataset.day}|${c.dataset.type}` === state.selected);
-  const all = await Promise.all(entry.events.slice(0, 60).map(id => getJSON(`/api/events/${encodeURIComponent(id)}`).catch(() => null)));
+  const day = encodeURIComponent(entry.date);  // the page holds counts only: the day's ids come on demand
+  const [one] = await getJSON(`/api/timeline?type=${type}&date_from=${day}&date_to=${day}`).catch(() => []);
+  const ids = one && one.date === entry.date ? one.events.slice(0, 60) : [];
+  const all = await Promise.all(ids.map(id => getJSON(`/api/events/${encodeURIComponent(id)}`).catch(() => null)));
   const items = all.filter(ev => ev && ev.type === type);
   if (items.length === 1) return showEvent(items[0].id);
   const body = document.getElementById("evidenceBody");
@@ -513,7 +516,7 @@ async function start() {
       `${stats.unique_articles} articles · ${stats.mentions} mentions · ${stats.events} events · reported ${stats.first_published || "?"} to ${stats.last_published || "?"}`;
     return stats;
   });
-  state.timeline = await getJSON("/api/timeline");
+  state.timeline = await getJSON("/api/timeline?counts_only=true");
   state.knownTo = ((await counted.catch(() => ({}))).last_published || "").slice(0, 10) || null;
   const dates = state.timeline.map(e => e.date);
   const first = dates.length ? dates[0] : new Date().toISOString().slice(0, 10);
