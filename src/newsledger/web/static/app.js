@@ -94,17 +94,22 @@ function atEdge(p, towards) {  // a sender off the map starts its arrow at the m
 }
 
 const POSTURE_LINES = 60;  // per host, the most recent (the totals still count every line)
-function postureOn(day) {
-  if (!state.posture.has(day)) {
-    // on or after the last publication the posture "as known" is the ledger's whole posture, read from its
-    // view (fast at any size) instead of rebuilt from the articles published by then
-    const at = state.knownTo && day >= state.knownTo ? "" : `at=${day}&`;
-    const p = getJSON(`/api/posture?${at}lines=${POSTURE_LINES}`);
-    p.catch(() => state.posture.delete(day));  // a failed fetch is tried again next time
-    state.posture.set(day, p);
+const LATEST_POSTURE = `/api/posture?lines=${POSTURE_LINES}`;
+
+// On or after the last publication the posture "as known" is the ledger's whole posture, read from its
+// view (fast at any size) instead of rebuilt from the articles published by then.
+const postureUrl = day => state.knownTo && day >= state.knownTo ? LATEST_POSTURE : `/api/posture?at=${day}&lines=${POSTURE_LINES}`;
+
+function fetchPosture(url) {  // each posture is fetched once (replay reads the page's cache)
+  if (!state.posture.has(url)) {
+    const p = getJSON(url);
+    p.catch(() => state.posture.delete(url));  // a failed fetch is tried again next time
+    state.posture.set(url, p);
   }
-  return state.posture.get(day);
+  return state.posture.get(url);
 }
+
+const postureOn = day => fetchPosture(postureUrl(day));
 
 async function showPosture(day) {
   const [hosts] = await Promise.all([postureOn(day), state.mapReady]);
@@ -470,7 +475,7 @@ function onDay() {
   document.getElementById("dayLabel").textContent = day || "—";
   drawTimeline();
   clearTimeout(pending);
-  pending = setTimeout(() => day && showPosture(day), state.posture.has(day) ? 0 : 60);
+  pending = setTimeout(() => day && showPosture(day), state.posture.has(postureUrl(day)) ? 0 : 60);
   writeHash();
 }
 
@@ -507,9 +512,10 @@ function wireReplay() {
 }
 
 // -- start ----------------------------------------------------------------------------------------
-// The shapes, the counts and the per-day timeline load in parallel and each is drawn when it arrives;
-// the posture of the last day is fetched once, when the day range is known.
+// The shapes, the counts, the per-day timeline and the latest posture load in parallel and each is drawn
+// when it arrives; the events table (below the fold) loads once the map is shaded.
 async function start() {
+  if (!/[#&]day=/.test(location.hash)) fetchPosture(LATEST_POSTURE);  // the map's first fetch, at once
   state.mapReady = getJSON("/api/countries").then(c => { state.countries = c; drawCountries(); });
   const counted = getJSON("/api/stats").then(stats => {
     document.getElementById("stats").textContent =
@@ -528,7 +534,6 @@ async function start() {
   state.full = [Date.parse(first) - 2 * DAY, Date.parse(last) + 2 * DAY];
   state.view = state.full.slice();
   const lastDay = state.days[state.days.length - 1];
-  if (lastDay && !/[#&]day=/.test(location.hash)) postureOn(lastDay);  // the map's first fetch, early
   wireTimeline();
   wireReplay();
   wireTable();
@@ -544,6 +549,7 @@ async function start() {
   await state.mapReady;
   const day = applyHash();
   if (day) await showPosture(day);
+  if (!table.seq) loadTable();  // unless a deep link's filters loaded it already
   window.addEventListener("hashchange", applyHash);  // deep links work after load too
   document.body.dataset.ready = "1";
 }

@@ -137,5 +137,4 @@ function wireTable() {
   document.getElementById("tableNext").onclick = () => { table.offset += table.limit; loadTable(); };
   document.getElementById("exportCsv").onclick = () => exportView("csv");
   document.getElementById("exportGeo").onclick = () => exportView("geojson");
-  return loadTable();
 }
