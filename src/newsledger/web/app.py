@@ -94,6 +94,14 @@ def create_app(settings: Settings) -> FastAPI:
     cache = ResponseCache()
     jobs = JobBoard(settings.db) if settings.allow_write else None
 
+    def cached_json(s, key: tuple, compute) -> Response:
+        """A read the page repeats, computed and serialised once per ledger state (its change stamp)."""
+        def body() -> bytes:
+            value = compute()
+            return value if isinstance(value, bytes) else json.dumps(value, separators=(",", ":")).encode()
+
+        return Response(cache.get_or_compute(change_stamp(s), key, body), media_type="application/json")
+
     def store():
         s = open_store(settings.db, readonly=True)
         try:
@@ -225,7 +233,7 @@ def create_app(settings: Settings) -> FastAPI:
             return {"rows": [asdict(r) for r in t.rows], "total": t.total, "limit": limit, "offset": offset,
                     "facets": {k: [asdict(c) for c in v] for k, v in t.facets.items()}}
 
-        return cache.get_or_compute(change_stamp(s), ("table", query), compute)
+        return cached_json(s, ("table", query), compute)
 
     @app.get("/api/timeline", summary="Dated entries with the best sentence and sources")
     def timeline(s=Depends(store), actor: Code = None, location: Place = None, type: EventType | None = None,
@@ -236,14 +244,12 @@ def create_app(settings: Settings) -> FastAPI:
                           date_from=_day(date_from), date_to=_day(date_to))
         if not counts_only:  # megabytes at scale, for API clients: not kept
             return Response(_timeline_json(s, f, dates, False), media_type="application/json")
-        body = cache.get_or_compute(change_stamp(s), ("timeline", f, dates), lambda: _timeline_json(s, f, dates, True))
-        return Response(body, media_type="application/json")
+        return cached_json(s, ("timeline", f, dates), lambda: _timeline_json(s, f, dates, True))
 
     @app.get("/api/posture", summary="Force posture per host country, as known on a date")
     def posture(s=Depends(store), at: Day = None, host: Code = None,
                 lines: Annotated[int | None, Query(ge=1, le=10000)] = None):
-        return cache.get_or_compute(change_stamp(s), ("posture", at, host, lines),
-                                    lambda: _posture_json(s, _day(at), host, lines))
+        return cached_json(s, ("posture", at, host, lines), lambda: _posture_json(s, _day(at), host, lines))
 
     @app.get("/api/search", summary="Full-text search over articles and event sentences")
     def search(q: Annotated[str, Query(min_length=1, max_length=200)], s=Depends(store), limit: Limit = 20,
