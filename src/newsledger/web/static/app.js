@@ -365,10 +365,21 @@ function setRange(range, moveDay = true) {
     const i = state.days.indexOf(state.range[1]), slider = document.getElementById("day");
     slider.value = i >= 0 ? i : state.range[1] > state.days[state.days.length - 1] ? slider.max : 0;
   }
+  drawTimeline();
   onDay();
 }
 
 const inRange = day => !state.range || (state.range[0] <= day && day <= state.range[1]);
+
+const timeX = ms => 90 + (ms - state.view[0]) / (state.view[1] - state.view[0]) * (1400 - 90 - 10);
+
+function moveNowLine() {  // the replay's day on the timeline, moved without redrawing the marks
+  const line = document.querySelector("#timeline line.now"), day = state.days[Number(document.getElementById("day").value)];
+  if (!line || !day) return;
+  const x = timeX(Date.parse(day)).toFixed(1);
+  line.setAttribute("x1", x);
+  line.setAttribute("x2", x);
+}
 
 function drawTimeline(brushing = null) {
   const t = document.getElementById("timeline");
@@ -376,9 +387,9 @@ function drawTimeline(brushing = null) {
   const entries = state.timeline.filter(e => (!state.type || e.type_counts[state.type]) && (brushing || inRange(e.date)));
   const types = Object.keys(TYPE_COLOURS).filter(k => (!state.type || k === state.type) && entries.some(e => e.type_counts[k]));
   const [v0, v1] = state.view, W = 1400, left = 90, H = 260, laneH = Math.min(22, (H - 30) / Math.max(types.length, 1));
-  const x = d => left + (Date.parse(d) - v0) / (v1 - v0) * (W - left - 10);
+  const x = d => timeX(Date.parse(d));
   for (const [d, label, month] of timeTicks(v0, v1)) {
-    const xx = left + (d - v0) / (v1 - v0) * (W - left - 10);
+    const xx = timeX(d);
     if (xx < left) continue;
     t.append(svg("line", { x1: xx, x2: xx, y1: 0, y2: H - 18, class: month ? "grid month" : "grid" }),
       svg("text", { x: xx, y: H - 4, class: month ? "tick month" : "tick", "text-anchor": month ? "start" : "middle" }, label));
@@ -473,7 +484,7 @@ let pending = null;
 function onDay() {
   const day = state.days[Number(document.getElementById("day").value)];
   document.getElementById("dayLabel").textContent = day || "—";
-  drawTimeline();
+  moveNowLine();
   clearTimeout(pending);
   pending = setTimeout(() => day && showPosture(day), state.posture.has(postureUrl(day)) ? 0 : 60);
   writeHash();
