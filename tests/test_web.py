@@ -522,6 +522,14 @@ def test_phone_layout_stacks_and_never_scrolls_sideways(server, browser):
     assert box["legend"]["y"] >= box["header"]["y"] + box["header"]["height"]  # docked, not over the header
     assert box["evidence"]["y"] >= box["map"]["y"] + box["map"]["height"] - 1  # stacked under the map
     assert box["map"]["width"] <= 390
+    toggles = page.locator("#mapToggles").bounding_box()
+    assert toggles["x"] >= 0 and toggles["x"] + toggles["width"] <= 390
+    event_id = httpx.get(server + "/api/table", params={"sort": "sources", "limit": 1}).json()["rows"][0]["id"]
+    page.evaluate(f"location.hash = 'event={event_id}'")  # evidence with its long source links, then its article
+    page.wait_for_selector("#evidenceBody .mention")
+    page.locator("#evidenceBody button.open-article").first.click()
+    page.wait_for_selector("#evidenceBody .article-text")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "phone.png"))
     assert not page.errors

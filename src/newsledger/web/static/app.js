@@ -13,7 +13,7 @@ const MODE_COLOURS = { troops: "#1f77b4", aircraft: "#2ca02c", naval: "#17becf",
   armor: "#8c564b", equipment: "#7f7f7f", mixed: "#ff7f0e", forces: "#1f77b4" };
 
 const state = { countries: null, capitals: {}, timeline: [], days: [], view: null, type: "", selected: null, timer: null,
-  posture: new Map() };  // posture: day -> Promise of /api/posture?at=day (replay reads each day once)
+  posture: new Map() };  // posture: URL -> Promise of its /api/posture answer (replay reads each day once)
 
 function el(tag, attrs = {}, text = null, ns = null) {
   const node = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
