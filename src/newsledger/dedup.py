@@ -7,10 +7,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # datasketch pulls in scipy (~1 s): imported on first use, so `newsledger serve` starts fast
-    from datasketch import MinHash
+import numpy as np
+from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 64
 SHINGLE = 5
@@ -32,8 +30,6 @@ def normalise(text: str) -> list[str]:
 
 
 def minhash_of(words: list[str]) -> MinHash:
-    from datasketch import MinHash
-
     mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     if len(words) < SHINGLE:
         shingles = {" ".join(words)}
@@ -60,8 +56,6 @@ class Deduplicator:
     """
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD):
-        from datasketch import MinHashLSH
-
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.signatures: dict[str, MinHash] = {}
@@ -104,7 +98,4 @@ class Deduplicator:
 
 
 def _from_bytes(blob: bytes) -> MinHash:
-    import numpy as np
-    from datasketch import MinHash
-
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype="<u8").astype(np.uint64))
