@@ -588,7 +588,8 @@ def test_layer_and_status_toggles_change_what_is_drawn(server, browser):
     arrived = arrows("[data-status='arrived']")
     assert arrived
     page.uncheck("#mapToggles input[data-value='arrived']")
-    page.wait_for_function(f"() => document.querySelectorAll('#map .arrow').length === {total - built - arrived}")
+    page.wait_for_function("() => !document.querySelector(\"#map .arrow[data-status='arrived']\")")
+    assert 0 < arrows() < total - built  # (a sender's other line to the same host may now be drawn instead)
     page.wait_for_function("() => location.hash.includes('layers=') && location.hash.includes('status=')")
     page.check("#mapToggles input[data-value='build-up']")
     page.check("#mapToggles input[data-value='arrived']")
