@@ -650,12 +650,15 @@ def test_replay_from_the_keyboard(server, browser):
 @needs_chromium
 @pytest.mark.parametrize("on_load", [True, False])
 def test_deep_link_sets_day_filters_and_layers(server, browser, on_load):
-    link = "#day=2022-02-10&type=MOBILIZE&host=POL&layers=reinforcement&status=pledged,under%20way"
+    link = ("#day=2022-02-10&type=MOBILIZE&host=POL&from=2022-01-15&to=2022-03-01&layers=reinforcement"
+            "&status=pledged,under%20way")
     page = _page(browser, server + "/" + (link if on_load else ""))
     if not on_load:
         page.evaluate(f"location.hash = '{link}'")  # followed after load: hashchange
     page.wait_for_selector("body[data-posture-day='2022-02-10']")
-    want = httpx.get(server + "/api/table", params={"type": "MOBILIZE", "host": "POL", "limit": 1}).json()["total"]
+    want = httpx.get(server + "/api/table", params={"type": "MOBILIZE", "host": "POL", "date_from": "2022-01-15",
+                                                    "date_to": "2022-03-01", "limit": 1}).json()["total"]
+    assert page.evaluate("document.body.dataset.range") == "2022-01-15/2022-03-01"
     page.wait_for_function(f"() => document.body.dataset.tableTotal === '{want}'")
     assert page.locator("#typeFilter").input_value() == "MOBILIZE"
     assert set(page.locator("#timeline circle").evaluate_all("cs => cs.map(c => c.dataset.type)")) == {"MOBILIZE"}
