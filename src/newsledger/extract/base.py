@@ -17,7 +17,7 @@ from ..exceptions import QueryError
 from ..model import Article, Mention
 
 EXTRACTORS: tuple[str, ...] = ("rules", "learned", "model")
-DEFAULT_EXTRACTOR = "rules"  # the one that scores higher on held-out (docs/EVALUATION.md)
+DEFAULT_EXTRACTOR = "learned"  # the one that scores higher on held-out (docs/EVALUATION.md)
 
 
 def available_cores() -> int:
