@@ -575,23 +575,23 @@ def test_layer_and_status_toggles_change_what_is_drawn(server, browser):
     page = _page(browser, server + "/")
     layer = lambda code: page.locator(f"#map path.country[data-code='{code}']").get_attribute("data-layer")  # noqa: E731
     fill = lambda code: _rgb(page.locator(f"#map path.country[data-code='{code}']").evaluate("p => p.style.fill"))  # noqa: E731
-    assert layer("BLR") == "build-up" and layer("POL") == "reinforcement"  # Russia in Belarus is not a reinforcement
+    assert layer("BLR") == "buildup" and layer("POL") == "reinforcement"  # Russia in Belarus is not a reinforcement
     blr, pol = fill("BLR"), fill("POL")
     assert blr[2] > blr[0] and pol[0] > pol[2]  # two ramps: purple for build-up, orange-red for reinforcements
     assert page.locator("#legend .row[data-layer]").count() == 2
     arrows = lambda sel="": page.locator(f"#map .arrow{sel}").count()  # noqa: E731
-    total, built = arrows(), arrows("[data-layer='build-up']")
+    total, built = arrows(), arrows("[data-layer='buildup']")
     assert 0 < built < total
-    page.uncheck("#mapToggles input[data-value='build-up']")
-    page.wait_for_function("() => !document.querySelector(\"#map .arrow[data-layer='build-up']\")")
-    assert arrows() == total - built and page.locator("#map path.host[data-layer='build-up']").count() == 0
+    page.uncheck("#mapToggles input[data-value='buildup']")
+    page.wait_for_function("() => !document.querySelector(\"#map .arrow[data-layer='buildup']\")")
+    assert arrows() == total - built and page.locator("#map path.host[data-layer='buildup']").count() == 0
     arrived = arrows("[data-status='arrived']")
     assert arrived
     page.uncheck("#mapToggles input[data-value='arrived']")
     page.wait_for_function("() => !document.querySelector(\"#map .arrow[data-status='arrived']\")")
     assert 0 < arrows() < total - built  # (a sender's other line to the same host may now be drawn instead)
     page.wait_for_function("() => location.hash.includes('layers=') && location.hash.includes('status=')")
-    page.check("#mapToggles input[data-value='build-up']")
+    page.check("#mapToggles input[data-value='buildup']")
     page.check("#mapToggles input[data-value='arrived']")
     page.wait_for_function(f"() => document.querySelectorAll('#map .arrow').length === {total}")
     assert not page.errors
@@ -662,15 +662,15 @@ def test_deep_link_sets_day_filters_and_layers(server, browser, on_load):
     page.wait_for_function(f"() => document.body.dataset.tableTotal === '{want}'")
     assert page.locator("#typeFilter").input_value() == "MOBILIZE"
     assert set(page.locator("#timeline circle").evaluate_all("cs => cs.map(c => c.dataset.type)")) == {"MOBILIZE"}
-    assert not page.is_checked("#mapToggles input[data-value='build-up']")
+    assert not page.is_checked("#mapToggles input[data-value='buildup']")
     assert not page.is_checked("#mapToggles input[data-value='arrived']")
-    assert page.locator("#map .arrow[data-layer='build-up'], #map .arrow[data-status='arrived']").count() == 0
+    assert page.locator("#map .arrow[data-layer='buildup'], #map .arrow[data-status='arrived']").count() == 0
     assert page.locator("#map path.country.chosen").get_attribute("data-code") == "POL"
     event_id = httpx.get(server + "/api/table", params={"limit": 1}).json()["rows"][0]["id"]
     page.evaluate(f"location.hash = '#event={event_id}'")  # back to the defaults, with an event open
     page.wait_for_selector("#evidenceBody .mention")
     page.wait_for_function(f"() => document.body.dataset.tableTotal === '{httpx.get(server + '/api/stats').json()['events']}'")
-    assert page.is_checked("#mapToggles input[data-value='build-up']")
+    assert page.is_checked("#mapToggles input[data-value='buildup']")
     assert page.locator("#typeFilter").input_value() == ""
     assert not page.errors
     page.close()

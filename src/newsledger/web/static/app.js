@@ -165,7 +165,7 @@ function drawArrows(hosts) {  // one arrow per sender, host and mode of the line
     labels.appendChild(svg("text", { x, y: y + 14, class: cls, "text-anchor": !edge ? "middle" : x < a + w / 2 ? "start" : "end" },
       countryName(code)));
   };
-  const shown = hosts.map(h => ({ host: h.host, lines: h.lines.filter(l => lineShown(l, h.host)) })).filter(h => h.lines.length);
+  const shown = hosts.map(h => ({ host: h.host, lines: h.lines.filter(l => lineShown(l)) })).filter(h => h.lines.length);
   const biggest = Math.max(1, ...shown.flatMap(h => h.lines.map(l => l.max ?? l.min ?? 0)));
   const drawn = new Set();
   for (const h of shown) {
@@ -179,7 +179,7 @@ function drawArrows(hosts) {  // one arrow per sender, host and mode of the line
       const [x2, y2] = project(to), [x1, y1] = atEdge(project(from), [x2, y2]);
       label(s, [x1, y1], onMap(project(from)) ? "label sender" : "label sender offmap");
       const mx = (x1 + x2) / 2 - (y2 - y1) * 0.15, my = (y1 + y2) / 2 + (x2 - x1) * 0.15, fig = l.max ?? l.min ?? 0;
-      const group = statusGroup(l.status), layer = layerOf(l, h.host);
+      const group = statusGroup(l.status), layer = layerOf(l);
       const path = svg("path", { d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}`, class: `arrow status-${group.replace(" ", "-")} layer-${layer}`,
         stroke: MODE_COLOURS[l.mode] || "#1f77b4", "stroke-width": (1 + 7 * Math.sqrt(fig / biggest)).toFixed(2),
         "marker-end": `url(#head-${MODE_COLOURS[l.mode] ? l.mode : "forces"})`, "data-host": h.host, "data-layer": layer,

@@ -1,5 +1,5 @@
 // newsledger web app: the view in the address, as a deep link:
-//   #day=2022-02-20&type=MOBILIZE&host=POL&from=2022-02-01&to=2022-02-28&layers=build-up&status=arrived&event=ID
+//   #day=2022-02-20&type=MOBILIZE&host=POL&from=2022-02-01&to=2022-02-28&layers=buildup&status=arrived&event=ID
 // read on load and on every hashchange (a link followed after load, back and forward), written (replaced,
 // not pushed) as the view changes. Keys left out mean the default: last day, all types, hosts, dates, layers.
 "use strict";

@@ -6,21 +6,15 @@
 
 const LAYERS = {
   reinforcement: { label: "allied reinforcements", ramp: [[253, 224, 197], [227, 74, 51]] },
-  "build-up": { label: "build-up (own soil or an ally's)", ramp: [[222, 214, 238], [84, 39, 143]] },
+  buildup: { label: "build-up (own soil or an ally's)", ramp: [[222, 214, 238], [84, 39, 143]] },
   readiness: { label: "readiness (on alert)", ramp: [[214, 240, 220], [35, 132, 67]] },
 };
 const STATUS_GROUPS = { pledged: ["considered", "announced"], "under way": ["underway"], arrived: ["completed"] };
-// Stand-in until /api/posture gives each line its `layer` (the posture stage owns alliances and borders):
-// states whose forces on each other's soil are one build-up, not reinforcements.
-const BUILD_UP_BLOCS = [["RUS", "BLR"]];
 const mapFilter = { layers: new Set(Object.keys(LAYERS)), statuses: new Set(Object.keys(STATUS_GROUPS)) };
 
-// The one place the page decides a posture line's layer: the server's field when it gives one, else
-// derived (the sender is the host, or in a build-up bloc with it).
-function layerOf(line, host) {
-  if (line.layer && LAYERS[line.layer]) return line.layer;
-  const own = s => s === host || BUILD_UP_BLOCS.some(b => b.includes(s) && b.includes(host));
-  return line.senders.length && line.senders.every(own) ? "build-up" : "reinforcement";
+// A posture line's layer is the server's (the posture stage owns alliances, borders and readiness cues).
+function layerOf(line) {
+  return LAYERS[line.layer] ? line.layer : "reinforcement";
 }
 
 function statusGroup(status) {
@@ -28,7 +22,7 @@ function statusGroup(status) {
   return "pledged";
 }
 
-const lineShown = (line, host) => mapFilter.layers.has(layerOf(line, host)) && mapFilter.statuses.has(statusGroup(line.status));
+const lineShown = line => mapFilter.layers.has(layerOf(line)) && mapFilter.statuses.has(statusGroup(line.status));
 
 function layerColour(layer, t) {  // t in 0..1 along the layer's own ramp
   const [a, b] = LAYERS[layer].ramp;
@@ -40,8 +34,8 @@ function hostShading(hosts) {
   const out = new Map(), maxOf = {};
   for (const h of hosts) {
     const by = {};
-    for (const l of h.lines) if (lineShown(l, h.host)) {
-      const layer = layerOf(l, h.host);
+    for (const l of h.lines) if (lineShown(l)) {
+      const layer = layerOf(l);
       by[layer] = (by[layer] || 0) + (l.max ?? l.min ?? 0);
     }
     const layers = Object.keys(by);
