@@ -90,7 +90,7 @@ def select_timeline(store: Store, f: MentionFilter = MentionFilter(), *, date_fr
     """The `dates` most salient days between `date_from` and `date_to` (all candidate days when None),
     each with up to `sentences` distinct sentences, from the articles and events matching `f`."""
     date_from, date_to = date_from or f.date_from, date_to or f.date_to
-    details = [d for d in events_with_detail(store, dataclasses.replace(f, date_from=None, date_to=None, limit=None))]
+    details = events_with_detail(store, dataclasses.replace(f, date_from=None, date_to=None, limit=None))
     inside = lambda d: d is not None and not (date_from and d < date_from or date_to and d > date_to)  # noqa: E731
     filtered = any((f.type, f.actor, f.recipient, f.location, f.status, f.event_id, f.ids is not None, f.article_id))
     wanted = {rec.article.id for d in details for _, rec in d.mentions} if filtered else None
