@@ -199,6 +199,7 @@ def cached_ledger(folder: Path, cache_dir: Path) -> Path:
         extract_pending(store, workers=0)
         merge_pending(store)
     os.replace(tmp, path)
+    Path(f"{tmp}-clean").unlink(missing_ok=True)  # the store's clean-close stamp of the temporary name
     return path
 
 
