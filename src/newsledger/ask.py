@@ -243,18 +243,30 @@ def _when(store: Store, q: Query) -> Answer:
                       "\"When did Russia recognise the separatist republics?\"")
     details = [d for d in _events(store, q, q.type) if _at_place(d, q)
                and (not q.actors or q.actors[0] in d.event.actors)
-               and (not q.targets or set(q.targets) & set(d.event.recipients + hosts_of(d.event)))
-               and (not q.cues or any(c in m.sentence.lower() for m, _ in d.mentions for c in q.cues))]
+               and (not q.targets or set(q.targets) & set(d.event.recipients + hosts_of(d.event)))]
+    cued = [d for d in details if any(c in m.sentence.lower() for m, _ in d.mentions for c in q.cues)]
+    details = cued or details  # events whose sentences use the verb asked about, when there are any
     dated = sorted((d for d in details if _day(d.event)), key=lambda d: (_day(d.event), -d.event.n_sources))
     if not dated:
         return Answer(q.text, q, False, "The ledger records no such event.")
     days = sorted({_day(d.event) for d in dated})
-    best = max(dated, key=lambda d: (d.event.n_sources, -_day(d.event).toordinal()))
-    text = (f"On {_day(best.event)}" + (f" (first of {len(days)} dates: {', '.join(map(str, days[:6]))})"
-                                         if len(days) > 1 else "") + ":")
+    best = max(dated, key=lambda d: _when_support(d, q))
+    others = [str(x) for x in days if x != _day(best.event)]
+    text = (f"On {_day(best.event)}" + (f" (other events of that kind: {', '.join(others[:5])}"
+                                         + (f" and {len(others) - 5} more" if len(others) > 5 else "") + ")"
+                                         if others else "") + ":")
+    dated = [best] + [d for d in dated if d is not best]
     items = [f"{_day(d.event)} ({d.event.date_precision or 'first reported'}): {d.event.type} — {d.event.summary}"
              for d in dated[:10]]
     return Answer(q.text, q, True, text, items, _cite(dated[:10], 1))
+
+
+def _when_support(d: EventDetail, q: Query) -> tuple:
+    """How well an event answers "when": a stated day, then sentences using the verb, then sources."""
+    ev = d.event
+    cued = sum(any(c in m.sentence.lower() for c in q.cues) for m, _ in d.mentions
+               if m.status in ("underway", "completed")) if q.cues else 0  # said to have happened, not feared
+    return (cued, ev.date is not None and ev.date_precision == "day", ev.n_sources, -_day(ev).toordinal())
 
 
 def _names_party(d: EventDetail, party: str) -> bool:

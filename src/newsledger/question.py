@@ -120,8 +120,10 @@ def parse_question(text: str, reference: dt.date | None = None) -> Query:
 def _type(q: Query, words: list[str], low: str, cfg: dict) -> None:
     if q.shape == "when":
         for verb in load_question_verbs():
-            if any(w in words or (" " in w and w in low) for w in verb.words):
-                q.type, q.cues = verb.type, verb.cues
+            used = [w for w in verb.words if w in words or (" " in w and w in low)]
+            if used:  # the cues of the word asked about ("invade": invad-, invasion), else all the verb's
+                own = tuple(c for c in verb.cues if any(u.startswith(c) or c.startswith(u[:4]) for u in used))
+                q.type, q.cues = verb.type, own or verb.cues
                 return
     for t, names in cfg["type_words"].items():
         if any(n in words or (" " in n and n in low) for n in names):
