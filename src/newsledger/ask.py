@@ -241,9 +241,10 @@ def _when(store: Store, q: Query) -> Answer:
     if not q.type:
         return Answer(q.text, q, False, "The ledger cannot tell which event is meant: name what was done, e.g. "
                       "\"When did Russia recognise the separatist republics?\"")
+    parties = [t for t in q.targets if not (q.place and t == q.place.country)]  # a place is checked by name
     details = [d for d in _events(store, q, q.type) if _at_place(d, q)
                and (not q.actors or q.actors[0] in d.event.actors)
-               and (not q.targets or set(q.targets) & set(d.event.recipients + hosts_of(d.event)))]
+               and (not parties or set(parties) & set(d.event.recipients + hosts_of(d.event)))]
     cued = [d for d in details if any(c in m.sentence.lower() for m, _ in d.mentions for c in q.cues)]
     details = cued or details  # events whose sentences use the verb asked about, when there are any
     dated = sorted((d for d in details if _day(d.event)), key=lambda d: (_day(d.event), -d.event.n_sources))
