@@ -81,13 +81,15 @@ def _day(ev: Event) -> dt.date | None:
 
 def _events(store: Store, q: Query, type_: str | None) -> list[EventDetail]:
     """Events of `type_` with every actor the question names (as actor or party), within its dates."""
-    actor = q.actors[0] if q.actors else None
+    groups = q.actor_groups or [(a,) for a in q.actors]
+    actor = groups[0][0] if groups and len(groups[0]) == 1 else None
     details = events_with_detail(store, MentionFilter(type=type_, actor=actor))
     out = []
     for d in details:
         ev = d.event
-        if q.actors and not set(q.actors) <= set(ev.actors) | set(ev.recipients):
-            continue
+        parties = set(ev.actors) | set(ev.recipients)
+        if q.actors and not all(set(g) & parties for g in q.actor_groups or [(a,) for a in q.actors]):
+            continue  # every name asked about takes part ("the West": any of its members)
         day = _day(ev)
         if q.date_from and (day is None or day < q.date_from):
             continue
@@ -109,6 +111,11 @@ def _at_place(d: EventDetail, q: Query) -> bool:
         return True
     return bool(q.place.country) and q.place.kind not in ("city", "base") and q.place.country in (
         hosts_of(ev) + ev.recipients + ([ev.location.country] if ev.location and ev.location.country else []))
+
+
+def _details_of(store: Store, event_ids: set[str], limit: int = 20) -> list[EventDetail]:
+    """The events of some posture lines with their mentions (for citations), fetched one by one."""
+    return [d for i in sorted(event_ids)[:limit] for d in events_with_detail(store, MentionFilter(event_id=i))]
 
 
 def _cite(details: list[EventDetail], per_event: int = 2) -> list[Citation]:
@@ -167,7 +174,7 @@ def _posture_lines(store: Store, q: Query) -> list[PostureLine]:
     lines = [l for hp in posture for l in hp.lines]
     return [l for l in lines
             if set(q.actors) <= set(l.senders)
-            and (not q.mode or l.mode in (q.mode, "mixed"))
+            and (not q.modes or l.mode in (*q.modes, "mixed"))
             and (not q.date_from or (l.last_reported is not None and l.last_reported >= q.date_from))]
 
 
@@ -183,14 +190,14 @@ def _how_many(store: Store, q: Query) -> Answer:
     text = (("In force" + when + ": " + "; ".join(parts) + " (each asset counted separately, from "
              f"{len(lines)} posture line(s))") if parts else "No figure is reported for the deployments found") + ":"
     used = {l.event_id for l in lines}
-    details = [d for d in events_with_detail(store, MentionFilter(type="MOBILIZE")) if d.event.id in used]
+    details = _details_of(store, used)
     return Answer(q.text, q, True, text, [_posture_item(l) for l in lines], _cite(details),
                   _deployment_caveats(details))
 
 
 def _how_many_at_sea(store: Store, q: Query) -> Answer:
     details = [d for d in _events(store, q, "MOBILIZE") if _at_place(d, q)
-               and (not q.mode or d.event.mode in (q.mode, "mixed", None))]
+               and (not q.modes or d.event.mode in (*q.modes, "mixed", None))]
     if not details:
         return Answer(q.text, q, False, f"The ledger records no such deployment to the {q.place.name}.")
     return Answer(q.text, q, True, f"Deployments to the {q.place.name} (each reported figure, not added):",
@@ -219,7 +226,7 @@ def _who_sent(store: Store, q: Query) -> Answer:
         return Answer(q.text, q, False, "The ledger records no forces sent there.")
     senders = sorted({s for l in lines for s in l.senders})
     used = {l.event_id for l in lines}
-    details = [d for d in events_with_detail(store, MentionFilter(type="MOBILIZE")) if d.event.id in used]
+    details = _details_of(store, used)
     hosts = sorted({l.host for l in lines})
     return Answer(q.text, q, True, f"{', '.join(senders)} sent or pledged forces to {', '.join(hosts)}:",
                   [_posture_item(l) for l in lines], _cite(details), _deployment_caveats(details))
@@ -248,6 +255,9 @@ def _when(store: Store, q: Query) -> Answer:
     cued = [d for d in details if any(c in m.sentence.lower() for m, _ in d.mentions for c in q.cues)]
     details = cued or details  # events whose sentences use the verb asked about, when there are any
     dated = sorted((d for d in details if _day(d.event)), key=lambda d: (_day(d.event), -d.event.n_sources))
+    if not dated and details:
+        return Answer(q.text, q, True, "The ledger records it only from undated reports: it cannot give a date.",
+                      [f"undated: {d.event.type} — {d.event.summary}" for d in details[:10]], _cite(details[:10], 1))
     if not dated:
         return Answer(q.text, q, False, "The ledger records no such event.")
     days = sorted({_day(d.event) for d in dated})
@@ -273,7 +283,7 @@ def _when_support(d: EventDetail, q: Query) -> tuple:
 def _names_party(d: EventDetail, party: str) -> bool:
     """A sentence of the event names `party` (so the demand is made of it, not of someone else)."""
     gaz = load_actors()
-    return any(party in h.entry.codes for m, _ in d.mentions for h in gaz.find(m.sentence))
+    return any(h.entry.codes == (party,) for m, _ in d.mentions for h in gaz.find(m.sentence))  # not "the West"
 
 
 def _demands(store: Store, q: Query) -> Answer:

@@ -48,6 +48,8 @@ class Query:
     cues: tuple[str, ...] = ()  # the verb's stems: the event's sentences use one of them
     place: NamedPlace | None = None
     unknown: list[str] = field(default_factory=list)  # names in the question the ledger does not know
+    actor_groups: list[tuple[str, ...]] = field(default_factory=list)  # per name: "the West" is USA or NATO ...
+    modes: list[str] = field(default_factory=list)  # every asset named ("troops and helicopters")
 
 
 _VERB_KEYS = {"type", "words", "cues", "mode"}
@@ -105,9 +107,9 @@ def parse_question(text: str, reference: dt.date | None = None) -> Query:
     lex = load_lexicon()
     for w in words:
         asset = lex.asset(w)
-        if asset and not asset.aid:
-            q.mode = asset.mode
-            break
+        if asset and not asset.aid and asset.mode not in q.modes:
+            q.modes.append(asset.mode)
+    q.mode = q.modes[0] if q.modes else None
     known = _actors(q, text, reference, set(cfg["target_preps"]))
     known |= _place(q, text, known)
     q.unknown = _unknown_names(text, known, q.shape, set(cfg.get("not_names", ())))
@@ -122,7 +124,8 @@ def _type(q: Query, words: list[str], low: str, cfg: dict) -> None:
         for verb in load_question_verbs():
             used = [w for w in verb.words if w in words or (" " in w and w in low)]
             if used:  # the cues of the word asked about ("invade": invad-, invasion), else all the verb's
-                own = tuple(c for c in verb.cues if any(u.startswith(c) or c.startswith(u[:4]) for u in used))
+                phrases = tuple(u for u in used if " " in u)  # "martial law": the phrase itself
+                own = phrases or tuple(c for c in verb.cues if any(u.startswith(c) or c.startswith(u[:3]) for u in used))
                 q.type, q.cues = verb.type, own or verb.cues
                 return
     for t, names in cfg["type_words"].items():
@@ -137,12 +140,14 @@ def _actors(q: Query, text: str, reference: dt.date | None, preps: set[str]) -> 
     seen: set[int] = set()
     for hit in load_actors().find(text, reference):
         seen.update(range(hit.start, hit.end))
-        before = re.findall(r"[A-Za-z']+", text[:hit.start])[-2:]
+        before = [w for w in re.findall(r"[A-Za-z']+", text[:hit.start]) if w.lower() not in ("the", "a", "an")][-2:]
         is_target = bool(before) and before[-1].lower() in preps and not (
             q.shape == "talks" and before[-1].lower() in ("between", "and", "with"))
         if hit.entry.kind == "person" and q.shape == "said":
             q.person = hit.text
         bucket = q.targets if is_target else q.actors
+        if not is_target:
+            q.actor_groups.append(tuple(hit.entry.codes))
         for code in hit.entry.codes:
             if code not in q.actors + q.targets:
                 bucket.append(code)

