@@ -1,9 +1,9 @@
 """Questions in plain English, answered from the ledger with the events and sentences they rest on.
 
-A question is parsed with the same gazetteer and lexicons as extraction into a structured Query
-(shape, actors, targets, type, asset, dates, person); the answer is computed from the events; when
-the ledger cannot answer, the best-matching sentences are shown instead (semantic search with the
-offline all-MiniLM-L6-v2 model when the `semantic` extra is installed, else BM25 via SQLite FTS5).
+A question is parsed (question.py) into a structured Query (shape, actors, targets, type, assets, dates,
+place, unknown names); "how many" and "who sent" read the force posture (build_posture), the other shapes
+the events; when the ledger cannot answer, the best-matching sentences are shown instead (search.py: the
+store's full-text index first, re-ranked by the offline all-MiniLM-L6-v2 model when it is installed).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from .summary import format_quantity
 __all__ = ["Answer", "Citation", "Query", "ask", "parse_question"]
 
 MAX_QUESTION = 300
-IN_FORCE = ("announced", "underway", "completed")
 
 
 @dataclass(slots=True)
