@@ -2,6 +2,10 @@
 """Browser timings of the web app over a ledger, in real headless Chromium (Playwright), not a test:
 
     python scripts/bench_web.py --db /tmp/web.db [--runs 3] [--viewport 1440x900] [--json out.json]
+    python scripts/bench_web.py --db /tmp/web100k.db --synthetic 100000   # the scale benchmark's ledger
+
+`--synthetic N` first fills the ledger with scripts/bench_queries.py's synthetic events (N events over
+three years, 60 actors, 30 hosts; reused when it already holds N events), to check the page at scale.
 
 It starts `newsledger serve` on a free port (with whatever newsledger is on PYTHONPATH, so the same
 script measures an older checkout too), waits until the server answers, then loads the page `--runs`
@@ -88,7 +92,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--viewport", default="1440x900")
     ap.add_argument("--json")
+    ap.add_argument("--synthetic", type=int, metavar="N", help="fill --db with N synthetic events first")
     a = ap.parse_args()
+    if a.synthetic:
+        from bench_queries import build
+
+        build(a.db, a.synthetic, fresh=False)
     viewport = tuple(int(x) for x in a.viewport.split("x"))
     from playwright.sync_api import sync_playwright
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -21,6 +24,39 @@ def test_help(cmd):
     r = run_cli(*cmd, "--help")
     assert r.returncode == 0
     assert b"Usage:" in r.stdout
+
+
+HEAVY = ("spacy", "onnxruntime", "numpy", "scipy", "datasketch", "fastapi", "uvicorn", "ray", "torch", "psycopg",
+         "trafilatura")
+
+
+@pytest.mark.parametrize("cmd", [[], ["stats"], ["ingest"], ["extract"], ["watch"], ["bench"], ["serve"]])
+def test_help_imports_no_heavy_module(cmd):
+    """`newsledger --help` stays light: spaCy, onnxruntime, numpy ... are imported by the commands that use them."""
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "newsledger", *cmd, "--help"], capture_output=True,
+                       env={k: v for k, v in os.environ.items() if k != "NEWSLEDGER_DB"}, timeout=120)
+    assert r.returncode == 0 and b"Usage:" in r.stdout
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in r.stderr.decode().splitlines()
+                if line.startswith("import time:")}
+    assert "click" in imported  # the import log was read
+    assert not imported & set(HEAVY), sorted(imported & set(HEAVY))
+
+
+@pytest.mark.parametrize("cmd", ["ingest", "extract", "watch", "bench"])
+def test_workers_default_to_the_cores_available(cmd):
+    r = run_cli(cmd, "--help")
+    text = " ".join(r.stdout.decode().split())
+    assert f"one per core available ({len(os.sched_getaffinity(0))} here" in text
+    assert "[default: 0; x>=0]" in text
+
+
+@pytest.mark.parametrize("asked,articles,started", [(0, 1, 1), (0, 10_000, None), (4, 20, 2), (3, 1000, 3), (1, 500, 1)])
+def test_workers_started(asked, articles, started):
+    """0 is one per core available; never more processes than chunks of 16 articles."""
+    from newsledger.extract.run import worker_count
+
+    cores = len(os.sched_getaffinity(0))
+    assert worker_count(asked, articles) == (started if started is not None else cores)
 
 
 def test_bad_option_is_a_usage_error(db):

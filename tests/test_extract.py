@@ -79,7 +79,7 @@ def _extract(text: str, published=dt.date(2022, 2, 7), context: str = _CONTEXT):
     """Mentions of `text`, read after a sentence that names the United States as the sender."""
     from newsledger.extract.pipeline import extract_articles
 
-    ((_, mentions),) = list(extract_articles([Article("t", "test", context + text, published)]))
+    ((_, mentions),) = list(extract_articles([Article("t", "test", context + text, published)], extractor="rules"))
     return [m for m in mentions if m.span.start >= len(context)]
 
 

@@ -174,3 +174,95 @@ def test_shared_corpora_and_seeds(tmp_path, db):
     with open_store(db) as s:
         st = s.stats()
     assert st.unique_articles + st.duplicates == report["read"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger(request, tmp_path) -> str:
+    """An empty ledger (schema made) on each backend: an SQLite file, or a fresh PostgreSQL database."""
+    location = str(tmp_path / "shared.db") if request.param == "sqlite" else request.getfixturevalue("pg_db")
+    open_store(location).close()
+    return location
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", ["near", "exact"])
+def test_concurrent_ingests_of_copies_record_the_duplicates(tmp_path, ledger, change):
+    """Two `newsledger ingest` processes started at once on copies of the same articles (one word more
+    in each, or the same text under other ids): each text is stored once as an original, its other
+    copy as a duplicate of it, whichever process got there first."""
+    n = 150
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    write_jsonl(first, n)
+    with open(second, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = article_text(i) + (" More details were not given." if change == "near" else "")
+            fh.write(json.dumps({"id": f"copy{i}", "time": "2022-02-01", "text": text}) + "\n")
+    procs = [subprocess.Popen([sys.executable, "-m", "newsledger", "--db", ledger, "ingest", "--no-extract",
+                               "--batch-size", "5", "--json", str(f)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for f in (first, second)]
+    reports = []
+    for p in procs:
+        out, errs = p.communicate(timeout=600)
+        assert p.returncode == 0, errs.decode()
+        reports.append(json.loads(out))
+    with open_store(ledger) as store:
+        stats = store.stats()
+        recs = store.articles(ArticleFilter(duplicates=True))
+    assert stats.articles == 2 * n
+    assert stats.unique_articles == n and stats.duplicates == n
+    number = lambda aid: aid.removeprefix("copy").removeprefix("a")  # noqa: E731  (a12 and copy12: one text)
+    originals = {r.article.id for r in recs if r.duplicate_of is None}
+    for r in recs:
+        if r.duplicate_of is not None:  # the other copy of the same text is its original
+            assert r.duplicate_of in originals and number(r.duplicate_of) == number(r.article.id)
+    assert sum(len(rep["duplicates"]) for rep in reports) == n  # each run says which ones it found
+
+
+@pytest.mark.parametrize("line,reason", [
+    ('{"id": "x", "text": "unterminated', "bad JSON: Unterminated string starting at column 21"),
+    ('{"id": "x" "text": "a"}', "bad JSON: Expecting ',' delimiter at column 12"),
+    ('{"id": "x", "text": 12345}', "'text' is not a string (a JSON number)"),
+    ('{"id": "x"}', "no 'text' field (or it is empty)"),
+    ('{"id": "x", "time": "2022-02-01", "text": "ab"}', "text too short (2 characters)"),
+    ('{"id": "x", "time": "0001-01-01T00:00:00Z", "text": "Germany will send 300 troops to Lithuania."}',
+     "publication date 0001-01-01 is outside the plausible range"),
+])
+def test_bad_jsonl_lines_say_what_is_wrong(tmp_path, store, line, reason):
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"id": "ok", "time": "2022-02-01", "text": "Britain will send 500 soldiers to Estonia."}\n'
+                   + line + "\n", encoding="utf-8")
+    report = ingest(store, [str(src)])
+    (r,) = report.rejected
+    assert r.line == 2 and r.reason.startswith(reason)
+    assert str(r).startswith(f"{src}:2: {reason}")  # the file and line, once
+
+
+@pytest.mark.parametrize("fmt", ["txt", "jsonl"])
+def test_lines_not_in_utf8_are_read_and_said(tmp_path, db, fmt):
+    """A Windows-1252 line in a UTF-8 file is decoded as such, and the user is told which line."""
+    good = "Ukraine\u2019s president said on Monday that talks with the envoys would go on."
+    odd = "Zelenskyy\u2019s office said that 300 more troops would arrive within a week."
+    path = tmp_path / f"mixed.{fmt}"
+    if fmt == "txt":
+        path.write_bytes(f" date 2022-02-01\n{good}\n".encode() + f"{odd}\n".encode("cp1252"))
+        line = 3
+    else:
+        rec = lambda i, t: json.dumps({"id": f"m{i}", "time": "2022-02-01", "text": t}, ensure_ascii=False)  # noqa: E731
+        path.write_bytes(f"{rec(1, good)}\n".encode() + f"{rec(2, odd)}\n".encode("cp1252"))
+        line = 2
+    r = run_cli("ingest", "--no-extract", str(path), db=db)
+    assert r.returncode == 0, r.stderr
+    assert f"1 line not in UTF-8, read as Windows-1252 (line {line})" in " ".join(r.stderr.decode().split())
+    with open_store(db) as store:
+        texts = [rec.article.text for rec in store.articles()]
+    assert any(odd in t for t in texts) and any(good in t for t in texts)
+    again = run_cli("ingest", "--no-extract", "--json", str(path), db=str(tmp_path / "other.db"))
+    assert json.loads(again.stdout)["notices"] == [
+        {"source": str(path.resolve()), "message": f"1 line not in UTF-8, read as Windows-1252 (line {line}); "
+                                                   "check it if the text looks garbled"}]
+
+
+def test_utf8_input_gives_no_notice(tmp_path, store):
+    src = tmp_path / "clean.jsonl"
+    write_jsonl(src, 3)
+    assert ingest(store, [str(src)]).notices == []

@@ -141,6 +141,10 @@ def test_numpy_heads_equal_the_torch_heads():
     act = torch.nn.GELU(approximate="tanh")
     want_roles = torch.sigmoid(act(x @ w["role1_w"].T + w["role1_b"]) @ w["role2_w"].T + w["role2_b"])
     assert np.allclose(heads.roles(u.numpy(), ps.numpy(), 2), want_roles.numpy(), atol=1e-5)
+    xs = torch.cat([ps, pa, w["type_emb"][2].expand(3, e)], -1)
+    status, mode = heads.status_mode(ps.numpy(), pa.numpy(), 2)
+    assert np.allclose(status, torch.softmax(xs @ w["status_w"].T + w["status_b"], -1).numpy(), atol=1e-5)
+    assert np.allclose(mode, torch.softmax(xs @ w["mode_w"].T + w["mode_b"], -1).numpy(), atol=1e-5)
 
 
 def test_an_unknown_extractor_is_a_clear_error():
@@ -211,3 +215,26 @@ def test_the_shipped_model_extracts_offline(monkeypatch, name):
     deployments = [m for m in mentions if m.type == "MOBILIZE"]
     assert deployments and "DEU" in deployments[0].actor_codes
     assert "LTU" in deployments[0].recipient_codes or (deployments[0].location and deployments[0].location.country == "LTU")
+
+
+def _restated(n: int, hosts: list[str], qty: int | None = 5000):
+    from newsledger.model import Entity, Mention, Quantity, Span
+
+    return Mention(article_id="a", type="MOBILIZE", sentence=f"sentence {n}", span=Span(100 * n, 100 * n + 50),
+                   trigger=Span(100 * n, 100 * n + 1), mode="troops", actors=[Entity("USA", "USA", Span(0, 1))],
+                   recipients=[Entity(c, c, Span(0, 1)) for c in hosts],
+                   quantity=Quantity("x", qty, qty, False, "troops", Span(0, 1)) if qty else None, status="underway")
+
+
+@pytest.mark.parametrize("first, then, restates", [
+    (["POL", "ROU"], ["POL"], True),  # "the troops to Poland": one of the two hosts named again
+    ([], ["POL", "ROU"], True),  # the first statement named no host
+    (["EST", "LVA", "LTU", "POL"], ["POL", "ROU"], False),  # the seed: 5,000 already in the Baltics and Poland,
+    (["DEU"], ["POL"], False),  # 5,000 more to Poland and Romania are another contingent
+])
+def test_a_restatement_takes_the_parties_only_when_its_places_fit(first, then, restates):
+    from newsledger.extract.learned import _corefer
+
+    a, b = _restated(1, first), _restated(2, then)
+    _corefer([a, b])
+    assert (b.recipient_codes == a.recipient_codes) == restates or (not first and b.recipient_codes == then)

@@ -4,6 +4,7 @@ run; the web app keeps answering while a large ingest runs."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import socket
@@ -85,6 +86,48 @@ def test_kill_9_during_extraction_or_merge_converges(tmp_path, phase):
     assert again.returncode == 0, again.stderr
     assert _ledger(killed) == _ledger(clean)
     assert _count(killed, "SELECT COUNT(*) FROM mentions") == _count(clean, "SELECT COUNT(*) FROM mentions")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(p) for p in fh.read().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_kill_9_of_extract_leaves_no_worker_behind(tmp_path):
+    """Extraction workers end with the run that started them, even when it is killed with -9."""
+    src = tmp_path / "syn.jsonl"
+    synthetic_corpus(src, 240)
+    db = str(tmp_path / "k.db")
+    assert run_cli("ingest", "--no-extract", str(src), db=db).returncode == 0
+    proc = subprocess.Popen([sys.executable, "-m", "newsledger", "--db", db, "extract", "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(_children(proc.pid)) < 2 and proc.poll() is None:
+        time.sleep(0.02)
+    workers = _children(proc.pid)
+    assert len(workers) == 2 and proc.poll() is None, "the run ended before its workers could be seen"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 20
+    while time.time() < deadline and any(map(_alive, workers)):
+        time.sleep(0.1)
+    left = [w for w in workers if _alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert not left, "workers outlived the killed run"
 
 
 @pytest.mark.slow

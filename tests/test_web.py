@@ -73,6 +73,15 @@ def test_endpoints_answer(server, path):
 
 
 @pytest.mark.slow
+def test_timeline_counts_only_is_the_same_days_without_ids(server):
+    full = httpx.get(server + "/api/timeline").json()
+    counts = httpx.get(server + "/api/timeline", params={"counts_only": "true"}).json()
+    assert [(e["date"], e["type_counts"], e["n_events"]) for e in counts] == [
+        (e["date"], e["type_counts"], e["n_events"]) for e in full]
+    assert full and "events" in full[0] and not any("events" in e or "sources" in e for e in counts)
+
+
+@pytest.mark.slow
 def test_pagination_and_filters(server):
     first = httpx.get(server + "/api/events?limit=5").json()
     second = httpx.get(server + f"/api/events?limit=5&offset={first['next_offset']}").json()
@@ -288,7 +297,7 @@ def test_page_loads_aggregates_not_every_event(server, browser):
     days = len(httpx.get(server + "/api/timeline").json())
     assert days <= marks
     page.locator("#day").evaluate("s => { s.value = Number(s.max) - 3; s.dispatchEvent(new Event('input')); }")
-    page.wait_for_function("() => document.body.dataset.postureDay !== undefined")
+    page.wait_for_function("() => document.body.dataset.postureDay === state.days[state.days.length - 4]")
     page.locator("#day").evaluate("s => { s.value = Number(s.max); s.dispatchEvent(new Event('input')); }")
     page.wait_for_timeout(300)
     assert sum("/api/posture" in u for u in urls) == 2  # the last day again comes from the page's cache
@@ -513,6 +522,14 @@ def test_phone_layout_stacks_and_never_scrolls_sideways(server, browser):
     assert box["legend"]["y"] >= box["header"]["y"] + box["header"]["height"]  # docked, not over the header
     assert box["evidence"]["y"] >= box["map"]["y"] + box["map"]["height"] - 1  # stacked under the map
     assert box["map"]["width"] <= 390
+    toggles = page.locator("#mapToggles").bounding_box()
+    assert toggles["x"] >= 0 and toggles["x"] + toggles["width"] <= 390
+    event_id = httpx.get(server + "/api/table", params={"sort": "sources", "limit": 1}).json()["rows"][0]["id"]
+    page.evaluate(f"location.hash = 'event={event_id}'")  # evidence with its long source links, then its article
+    page.wait_for_selector("#evidenceBody .mention")
+    page.locator("#evidenceBody button.open-article").first.click()
+    page.wait_for_selector("#evidenceBody .article-text")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "phone.png"))
     assert not page.errors
@@ -545,3 +562,147 @@ def test_brushing_dates_filters_table_timeline_and_map(server, browser):
     page.wait_for_function(f"() => document.body.dataset.tableTotal === '{total}'")
     assert not page.errors
     page.close()
+
+
+# -- layers, timeline, replay keys, deep links, touch ---------------------------------------------------
+def _rgb(fill: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in fill.strip("rgb() ").split(","))
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_layer_and_status_toggles_change_what_is_drawn(server, browser):
+    page = _page(browser, server + "/")
+    layer = lambda code: page.locator(f"#map path.country[data-code='{code}']").get_attribute("data-layer")  # noqa: E731
+    fill = lambda code: _rgb(page.locator(f"#map path.country[data-code='{code}']").evaluate("p => p.style.fill"))  # noqa: E731
+    assert layer("BLR") == "buildup" and layer("POL") == "reinforcement"  # Russia in Belarus is not a reinforcement
+    blr, pol = fill("BLR"), fill("POL")
+    assert blr[2] > blr[0] and pol[0] > pol[2]  # two ramps: purple for build-up, orange-red for reinforcements
+    assert page.locator("#legend .row[data-layer]").count() == 2
+    arrows = lambda sel="": page.locator(f"#map .arrow{sel}").count()  # noqa: E731
+    total, built = arrows(), arrows("[data-layer='buildup']")
+    assert 0 < built < total
+    page.uncheck("#mapToggles input[data-value='buildup']")
+    page.wait_for_function("() => !document.querySelector(\"#map .arrow[data-layer='buildup']\")")
+    assert arrows() == total - built and page.locator("#map path.host[data-layer='buildup']").count() == 0
+    arrived = arrows("[data-status='arrived']")
+    assert arrived
+    page.uncheck("#mapToggles input[data-value='arrived']")
+    page.wait_for_function("() => !document.querySelector(\"#map .arrow[data-status='arrived']\")")
+    assert 0 < arrows() < total - built  # (a sender's other line to the same host may now be drawn instead)
+    page.wait_for_function("() => location.hash.includes('layers=') && location.hash.includes('status=')")
+    page.check("#mapToggles input[data-value='buildup']")
+    page.check("#mapToggles input[data-value='arrived']")
+    page.wait_for_function(f"() => document.querySelectorAll('#map .arrow').length === {total}")
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_timeline_month_ticks_and_zoom_anchored_at_the_cursor(server, browser):
+    page = _page(browser, server + "/")
+    months = page.locator("#timeline text.tick.month").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert {"Jan 2022", "Feb 2022", "Mar 2022"} <= set(months), months
+    box = page.locator("#timeline").bounding_box()
+    x, y = box["x"] + box["width"] * 0.7, box["y"] + box["height"] / 2
+    before_day, before_span = page.evaluate(f"[timeAt({x}), state.view[1] - state.view[0]]")
+    page.mouse.move(x, y)
+    for _ in range(3):
+        page.mouse.wheel(0, -100)
+    page.wait_for_function(f"() => state.view[1] - state.view[0] < {before_span} * 0.7")
+    after = dt.date.fromisoformat(page.evaluate(f"timeAt({x})"))
+    assert abs((after - dt.date.fromisoformat(before_day)).days) <= 1  # the day under the cursor stays put
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_replay_from_the_keyboard(server, browser):
+    page = _page(browser, server + "/")
+    days = page.evaluate("[state.days[0], state.days[state.days.length - 1]]")
+    page.locator("#timelinePanel strong").click()  # focus off the controls
+    page.keyboard.press("Home")
+    page.wait_for_selector(f"body[data-posture-day='{days[0]}']")
+    page.keyboard.press("ArrowRight")
+    second = (dt.date.fromisoformat(days[0]) + dt.timedelta(days=1)).isoformat()
+    page.wait_for_selector(f"body[data-posture-day='{second}']")
+    page.keyboard.press("PageDown")
+    page.wait_for_selector(f"body[data-posture-day='{(dt.date.fromisoformat(second) + dt.timedelta(days=7)).isoformat()}']")
+    page.keyboard.press("]")
+    assert page.locator("#speed").input_value() == "2"
+    page.keyboard.press("[")
+    page.keyboard.press("[")
+    assert page.locator("#speed").input_value() == "0.5"
+    page.keyboard.press("End")
+    page.wait_for_selector(f"body[data-posture-day='{days[1]}']")
+    page.keyboard.press(" ")  # space plays from the start when at the end
+    page.wait_for_function(f"() => document.body.dataset.postureDay !== '{days[1]}'")
+    assert page.locator("#play").inner_text().startswith("❚❚")
+    page.keyboard.press("k")
+    assert page.locator("#play").inner_text().startswith("▶")
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("on_load", [True, False])
+def test_deep_link_sets_day_filters_and_layers(server, browser, on_load):
+    link = ("#day=2022-02-10&type=MOBILIZE&host=POL&from=2022-01-15&to=2022-03-01&layers=reinforcement"
+            "&status=pledged,under%20way")
+    page = _page(browser, server + "/" + (link if on_load else ""))
+    if not on_load:
+        page.evaluate(f"location.hash = '{link}'")  # followed after load: hashchange
+    page.wait_for_selector("body[data-posture-day='2022-02-10']")
+    want = httpx.get(server + "/api/table", params={"type": "MOBILIZE", "host": "POL", "date_from": "2022-01-15",
+                                                    "date_to": "2022-03-01", "limit": 1}).json()["total"]
+    assert page.evaluate("document.body.dataset.range") == "2022-01-15/2022-03-01"
+    page.wait_for_function(f"() => document.body.dataset.tableTotal === '{want}'")
+    assert page.locator("#typeFilter").input_value() == "MOBILIZE"
+    assert set(page.locator("#timeline circle").evaluate_all("cs => cs.map(c => c.dataset.type)")) == {"MOBILIZE"}
+    assert not page.is_checked("#mapToggles input[data-value='buildup']")
+    assert not page.is_checked("#mapToggles input[data-value='arrived']")
+    assert page.locator("#map .arrow[data-layer='buildup'], #map .arrow[data-status='arrived']").count() == 0
+    assert page.locator("#map path.country.chosen").get_attribute("data-code") == "POL"
+    event_id = httpx.get(server + "/api/table", params={"limit": 1}).json()["rows"][0]["id"]
+    page.evaluate(f"location.hash = '#event={event_id}'")  # back to the defaults, with an event open
+    page.wait_for_selector("#evidenceBody .mention")
+    page.wait_for_function(f"() => document.body.dataset.tableTotal === '{httpx.get(server + '/api/stats').json()['events']}'")
+    assert page.is_checked("#mapToggles input[data-value='buildup']")
+    assert page.locator("#typeFilter").input_value() == ""
+    assert not page.errors
+    page.close()
+
+
+def _touch(cdp, kind: str, points: list[tuple[float, float]]) -> None:
+    cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [
+        {"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]})
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_touch_pan_and_pinch_move_the_map_not_the_page(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    cdp = context.new_cdp_session(page)
+    view = lambda: [float(v) for v in page.evaluate("document.body.dataset.mapView").split()]  # noqa: E731
+    box = page.locator("#map").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    start = view()
+    _touch(cdp, "touchStart", [(cx, cy)])
+    for i in range(1, 6):
+        _touch(cdp, "touchMove", [(cx + 12 * i, cy + 6 * i)])
+    _touch(cdp, "touchEnd", [])
+    panned = view()
+    assert panned[0] < start[0] and panned[1] < start[1] and panned[2] == pytest.approx(start[2])  # dragged right/down
+    _touch(cdp, "touchStart", [(cx - 20, cy), (cx + 20, cy)])
+    for i in range(1, 6):
+        _touch(cdp, "touchMove", [(cx - 20 - 10 * i, cy), (cx + 20 + 10 * i, cy)])
+    _touch(cdp, "touchEnd", [])
+    assert view()[2] < panned[2] * 0.6  # fingers apart: zoomed in
+    assert page.evaluate("[window.scrollX, document.documentElement.scrollWidth <= window.innerWidth]") == [0, True]
+    context.close()

@@ -16,7 +16,7 @@ _WHERE = {
     "model": ["Article", "Attribution", "Entity", "Event", "Mention", "Place", "Quantity", "Rejection", "Span",
               "TimeValue"],
     "merge": ["MergeReport", "merge_pending"],
-    "posture": ["HostPosture", "build_posture"],
+    "posture": ["HostPosture", "build_posture", "build_review"],
     "readers": ["ReadOptions", "read_paths"],
     "timeline": ["TimelineEntry", "build_timeline"],
     "store": ["ArticleFilter", "MentionFilter", "open_store"],

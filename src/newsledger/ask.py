@@ -16,7 +16,8 @@ from .ledger import EventDetail, events_with_detail
 from .model import Event
 from .posture import PostureLine, build_posture
 from .question import Query, parse_question
-from .rollups import hosts_of, totals
+from .rollups import hosts_of
+from .tally import totals
 from .store import MentionFilter, Store
 from .summary import format_quantity
 
@@ -184,7 +185,8 @@ def _how_many(store: Store, q: Query) -> Answer:
     if not lines:
         return Answer(q.text, q, False, "The ledger records no such deployment.")
     sums = [t for t in totals(lines) if t.min or t.max]
-    parts = [f"{_range(t.min, t.max)} {t.mode}" + (" (uncertain)" if t.uncertain else "") for t in sums]
+    parts = [f"{_range(t.min, t.max)} {t.mode}" + (f" ({t.layer})" if t.layer != "reinforcement" else "")
+             + (" (uncertain)" if t.uncertain else "") + _stages(t) for t in sums]
     when = f" as reported by {q.date_to}" if q.date_to else ""
     text = (("In force" + when + ": " + "; ".join(parts) + " (each asset counted separately, from "
              f"{len(lines)} posture line(s))") if parts else "No figure is reported for the deployments found") + ":"
@@ -203,13 +205,21 @@ def _how_many_at_sea(store: Store, q: Query) -> Answer:
                   [_line(d.event) for d in details], _cite(details), _deployment_caveats(details))
 
 
+def _stages(t) -> str:
+    """Pledged, under way and arrived of a total, when it has more than one of them."""
+    stages = [(name, r) for name, r in (("pledged", t.pledged), ("under way", t.underway), ("arrived", t.arrived))
+              if r.min or r.max]
+    return "" if len(stages) < 2 else " [" + ", ".join(f"{n} {_range(r.min, r.max)}" for n, r in stages) + "]"
+
+
 def _range(lo: int | None, hi: int | None) -> str:
     lo = lo or 0
     return f"{lo:,}" if hi == lo else (f"{lo:,}–{hi:,}" if hi is not None else f"more than {lo:,}")
 
 
 def _posture_item(l: PostureLine) -> str:
-    when = f"last reported {l.last_reported}" if l.last_reported else "undated report"
+    when = ("undated report" + (f", counted from {l.last_reported} (ingest order)" if l.last_reported else "")
+            if l.undated or not l.last_reported else f"last reported {l.last_reported}")
     shared = f", shared with {', '.join(l.shared_with)}" if l.shared_with else ""
     figure = format_quantity(l.quantity) or "no figure"
     return (f"{', '.join(l.senders) or 'sender not stated'} → {l.host}: {figure} ({l.mode}; "

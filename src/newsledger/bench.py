@@ -45,18 +45,20 @@ def _rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
-def run_benchmark(paths: list[str], *, limit: int | None = None, workers: int = 2,
+def run_benchmark(paths: list[str], *, limit: int | None = None, workers: int = 0,
                   extractor: str | None = None) -> BenchResult:
     """Ingest + extract `paths` into a fresh temporary ledger, then run bare en_core_web_sm over the
-    same texts with nlp.pipe (one process, default settings). `extractor` names the implementation."""
+    same texts with nlp.pipe (one process, default settings). `extractor` names the implementation;
+    `workers` 0 = one extraction process per core available."""
     from .extract.pipeline import MODEL
-    from .extract.run import extract_pending
+    from .extract.run import extract_pending, worker_count
     from .ingest import ingest
     from .store import open_store
 
     texts = [a.text for a in read_paths(paths) if isinstance(a, Article)]
     if limit:
         texts = texts[:limit]
+    workers = worker_count(workers, len(texts))  # what extract_pending will start
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "bench.jsonl"
         import json

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from . import serialize
 from .exceptions import NewsledgerError, SystemFailure
-from .extract.base import DEFAULT_EXTRACTOR, EXTRACTORS
+from .extract.base import DEFAULT_EXTRACTOR, EXTRACTORS, available_cores
 from .ingest import DEFAULT_BATCH
 from .readers import DEFAULT_MAX_BYTES, ReadOptions
 from .store import ENV_VAR, ArticleFilter, default_db, open_reader, open_store
@@ -128,10 +128,11 @@ def _engine_options(fn):
     """--extractor, --workers, --engine and --address, shared by ingest and extract."""
     opts = [
         _extractor_option,
-        click.option("--workers", default=1, show_default=True,
+        click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
                      help="Extraction workers, each with its own spaCy pipeline: processes on this machine "
-                          "(local engine) or Ray actors of one CPU (ray engine); 0 = one per core (of the cluster, "
-                          "with ray)."),
+                          "(local engine) or Ray actors of one CPU (ray engine); 0 = one per core available "
+                          f"({available_cores()} here; every CPU of the cluster with ray), never more than there "
+                          "are chunks of 16 articles."),
         click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
                      help="Where extraction runs: processes on this machine, or Ray Data batches on a Ray cluster "
                           "(needs: pip install 'newsledger[ray]'). Results are written to this ledger either way."),
@@ -200,11 +201,12 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
     if address and engine != "ray":
         raise click.BadParameter("--address is for --engine ray", param_hint="--address")
     with _store(ctx) as store:
-        with progress_bar("ingesting") as advance:
-            report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes),
+        with progress_bar("ingesting") as advance:  # rejections and notices shown as read: a failure later
+            report = run_ingest(store, list(paths), ReadOptions(date=date, max_bytes=max_bytes),  # cannot hide them
                                 batch_size=batch_size, progress=advance,
-                                on_rejection=None if as_json else _print_rejection)  # as read: a failure
-        if not as_json:                                                               # later cannot hide them
+                                on_rejection=None if as_json else _print_rejection,
+                                on_notice=None if as_json else _print_notice)
+        if not as_json:
             _print_renamed(report)
         extracted = merged = None
         if not no_extract:
@@ -217,6 +219,7 @@ def ingest(ctx, paths, date, max_bytes, no_extract, extractor, workers, engine, 
                             "similarity": d.similarity} for d in report.duplicates],
             "renamed": [{"article_id": r.article_id, "source": r.source, "new_id": r.new_id} for r in report.renamed],
             "rejected": [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected],
+            "notices": [{"source": n.source, "message": n.message} for n in report.notices],
             "extracted_articles": extracted.articles if extracted else 0,
             "mentions": extracted.mentions if extracted else 0,
             "quarantined": [{"article_id": q.article_id, "source": q.source, "stage": q.stage, "reason": q.reason}
@@ -240,6 +243,10 @@ def _print_rejection(r) -> None:
     err.print(f"[yellow]rejected[/] {r}", highlight=False)
 
 
+def _print_notice(n) -> None:
+    err.print(f"[yellow]decoded[/] {escape(str(n))}", highlight=False)
+
+
 def _print_renamed(report) -> None:
     for r in report.renamed:
         err.print(f"[yellow]id taken[/] {r.source}: id {r.article_id!r} is stored with another text; "
@@ -251,7 +258,8 @@ def _print_renamed(report) -> None:
 @click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.05, 3600),
               help="Seconds between looks at the folder; a file is taken once unchanged for one interval.")
 @click.option("--date", "date", callback=_date, help="Publication date for plain text without one (YYYY-MM-DD).")
-@click.option("--workers", default=1, show_default=True, help="Processes for extraction (0 = one per core).")
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
+              help=f"Processes for extraction: 0 = one per core available ({available_cores()} here).")
 @click.pass_context
 @handle_errors
 def watch(ctx, folder, interval, date, workers):
@@ -263,6 +271,8 @@ def watch(ctx, folder, interval, date, workers):
         r = rnd.report
         for rej in r.rejected:
             err.print(f"[yellow]rejected[/] {rej}", highlight=False)
+        for n in r.notices:
+            _print_notice(n)
         out.print(f"{dt.datetime.now():%H:%M:%S} {len(rnd.files)} file(s): {r.added - len(r.duplicates)} new articles, "
                   f"{len(r.duplicates)} duplicates, {len(r.rejected)} rejected; {rnd.mentions} mentions", highlight=False)
 
@@ -432,6 +442,7 @@ def _clip(s: str, n: int) -> str:
 
 
 from . import cli_views  # noqa: E402,F401  (registers mentions, events, export, timeline, posture and ask)
+from . import cli_review  # noqa: E402,F401  (registers review)
 from . import cli_measure  # noqa: E402,F401  (registers eval, eval-merge, ask-eval and bench on `main`)
 from . import cli_learn  # noqa: E402,F401  (registers labels and train on `main`)
 from . import cli_admin  # noqa: E402,F401  (registers rejected and check on `main`)

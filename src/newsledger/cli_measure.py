@@ -9,6 +9,7 @@ from rich.table import Table
 
 from .cli import _extractor_option, handle_errors, main, out
 from .exceptions import NewsledgerError
+from .extract.base import available_cores
 
 @main.command("eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
@@ -116,7 +117,8 @@ def ask_eval(questions, texts, workers, as_json):
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--limit", type=int, help="Use only the first N articles.")
-@click.option("--workers", default=2, show_default=True, help="Extraction processes.")
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
+              help=f"Extraction processes: 0 = one per core available ({available_cores()} here).")
 @_extractor_option
 @handle_errors
 def bench(paths, limit, workers, extractor):

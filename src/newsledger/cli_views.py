@@ -210,6 +210,7 @@ def posture(ctx, at, host, lines, png, svg, as_json):
     """Force posture: for each host country, who sent or pledged what, how many, status, last report,
     sources, and totals (ranges where figures are uncertain)."""
     from .posture import build_posture
+    from .serialize import posture_json
     from .summary import format_quantity
 
     with _reader(ctx) as store:
@@ -221,28 +222,29 @@ def posture(ctx, at, host, lines, png, svg, as_json):
             posture_map(hosts, path, fmt=fmt, at=at)
             err.print(f"posture map drawn to {path}", highlight=False)
     if as_json:
-        click.echo(json.dumps([{"host": hp.host, "n_lines": hp.n_lines, "totals": [{"mode": t.mode, "min": t.min, "max": t.max,
-                                                               "uncertain": t.uncertain} for t in hp.totals],
-                                "lines": [{"senders": l.senders, "mode": l.mode, "min": l.min, "max": l.max,
-                                           "approx": l.approx, "unit": l.unit, "status": l.status,
-                                           "last_reported": l.last_reported.isoformat() if l.last_reported else None,
-                                           "shared_with": l.shared_with, "event_id": l.event_id,
-                                           "summary": l.summary, "sources": l.sources} for l in hp.lines]}
-                               for hp in hosts], indent=2, ensure_ascii=False))
+        click.echo(json.dumps(posture_json(hosts), indent=2, ensure_ascii=False))
         return
     for hp in hosts:
-        totals = "; ".join(f"{t.mode} {_range(t)}" for t in hp.totals) or "no figures"
-        table = Table("from", "what", "how many", "status", "last reported", "sources",
+        totals = "; ".join(f"{t.mode}{'' if t.layer == 'reinforcement' else ' ' + t.layer} {_range(t)}"
+                           f" ({_stages(t)})" for t in hp.totals) or "no figures"
+        table = Table("from", "what", "layer", "how many", "status", "last reported", "sources",
                       title=f"{hp.host} — in force: {totals}" + (f" (as known on {at})" if at else "")
                       + (f"; the {len(hp.lines)} latest of {hp.n_lines} deployments" if len(hp.lines) < hp.n_lines else ""))
-        for l in hp.lines:
+        for l in hp.lines + hp.readiness:
             q = format_quantity(l.quantity) or "—"
             if l.shared_with:
                 q += f" (with {', '.join(l.shared_with)})"
-            table.add_row(", ".join(l.senders), l.mode, q, l.status or "",
-                          l.last_reported.isoformat() if l.last_reported else "",
+            if l.total_after:
+                q += f" (total {l.total_after:,})"
+            table.add_row(", ".join(l.senders), l.mode, l.layer + (" +" if l.increment else ""), q, l.status or "",
+                          (l.last_reported.isoformat() if l.last_reported else "") + (" (undated)" if l.undated else ""),
                           f"{len(l.sources)}: " + ", ".join(_short(s) for s in l.sources[:2]))
         out.print(table)
+
+
+def _stages(t) -> str:
+    return ", ".join(f"{name} {_range(r)}" for name, r in (("pledged", t.pledged), ("under way", t.underway),
+                                                            ("arrived", t.arrived)) if r.min or r.max)
 
 
 def _range(t) -> str:

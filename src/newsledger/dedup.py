@@ -1,14 +1,19 @@
-"""Exact and near-duplicate detection (MinHash LSH over word 5-shingles)."""
+"""Exact and near-duplicate detection (MinHash LSH over word 5-shingles).
+
+datasketch (and numpy and scipy with it) is imported when a signature is first made, not with this
+module: the CLI imports `ingest` to build its options, and `newsledger --help` must stay light.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 64
 SHINGLE = 5
@@ -30,6 +35,8 @@ def normalise(text: str) -> list[str]:
 
 
 def minhash_of(words: list[str]) -> MinHash:
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     if len(words) < SHINGLE:
         shingles = {" ".join(words)}
@@ -53,18 +60,24 @@ class Deduplicator:
     """Remembers every unique article seen (stored or in this run) and judges new ones.
 
     `exact(hash)` is asked of the store first, so the first copy ever stored stays the original.
+    `loaded` is the highest store seq loaded: `load` again with what was stored after it (by other
+    writers, too) brings it up to date.
     """
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD):
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.signatures: dict[str, MinHash] = {}
         self.hashes: dict[str, str] = {}
+        self.loaded = 0
 
-    def load(self, rows) -> None:
-        """Rows of (article id, minhash bytes) of unique stored articles."""
-        for aid, blob in rows:
+    def load(self, rows: Iterable[tuple[int, str, bytes]]) -> None:
+        """Rows of (seq, article id, minhash bytes) of unique stored articles, in seq order."""
+        for seq, aid, blob in rows:
             self._remember(aid, _from_bytes(blob))
+            self.loaded = max(self.loaded, seq)
 
     def judge(self, article_id: str, text: str, stored: Callable[[str], str | None] | None = None,
               words: list[str] | None = None) -> Verdict:
@@ -98,4 +111,7 @@ class Deduplicator:
 
 
 def _from_bytes(blob: bytes) -> MinHash:
+    import numpy as np
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype="<u8").astype(np.uint64))

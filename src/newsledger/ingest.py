@@ -1,7 +1,10 @@
 """Ingest: read inputs, drop what is already stored, mark duplicates, commit in batches.
 
 A batch is one transaction, so a run killed at any point leaves only whole batches behind, and
-running the same command again completes the work with no duplicate rows.
+running the same command again completes the work with no duplicate rows. What is already stored
+and what is a duplicate are decided inside that transaction, under the store's write lock, so
+ingests running at the same time (processes, machines sharing a PostgreSQL ledger) see each other's
+articles and record the second copy of a text as a duplicate.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from dataclasses import dataclass, field
 import dataclasses
 
 from .dedup import DEFAULT_THRESHOLD, Deduplicator, normalise, text_hash
-from .model import Article, Rejection
+from .model import Article, Notice, Rejection
 from .readers import ReadOptions, read_paths
-from .store import Store
+from .store import ArticleRow, Store
 
 DEFAULT_BATCH = 200
 
@@ -44,6 +47,7 @@ class IngestReport:
     duplicates: list[Duplicate] = field(default_factory=list)
     renamed: list[Renamed] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # inputs read with a repair (lines not in UTF-8)
 
     @property
     def ok(self) -> bool:
@@ -53,29 +57,42 @@ class IngestReport:
 def ingest(store: Store, paths: list[str], options: ReadOptions = ReadOptions(), *,
            batch_size: int = DEFAULT_BATCH, threshold: float = DEFAULT_THRESHOLD,
            progress: Callable[[int], None] | None = None,
-           on_rejection: Callable[[Rejection], None] | None = None) -> IngestReport:
+           on_rejection: Callable[[Rejection], None] | None = None,
+           on_notice: Callable[[Notice], None] | None = None) -> IngestReport:
     """Read `paths` (files, folders, globs, '-') into `store`. Bad items are reported, never fatal; each
-    is also given to `on_rejection` as it is read (so it is shown even if a later write fails)."""
+    is also given to `on_rejection` as it is read (so it is shown even if a later write fails), and
+    each repair of an input (lines not in UTF-8) to `on_notice`."""
     report = IngestReport()
+
+    def notice(n: Notice) -> None:
+        report.notices.append(n)
+        if on_notice:
+            on_notice(n)
+
     dedup = Deduplicator(threshold)
     dedup.load(store.minhashes())
     batch: list[Article] = []
     rejections: list[Rejection] = []
 
-    def flush() -> None:
-        if not batch and not rejections:
-            return
+    def decide() -> list[ArticleRow]:
+        # under the write lock: first learn what other ingests stored since, then judge against it
+        dedup.load(store.minhashes(after=dedup.loaded))
         rows = []
         for art, words in _own_ids(store, batch, report):
             verdict = dedup.judge(art.id, art.text, store.id_for_hash, words)
             if verdict.duplicate_of:
                 report.duplicates.append(Duplicate(art.id, art.source, verdict.duplicate_of, verdict.similarity))
-            rows.append((art, verdict.text_hash, verdict.minhash, verdict.duplicate_of, verdict.similarity))
-        report.added += store.add_articles(rows, rejections)
+            rows.append(ArticleRow(art, verdict.text_hash, verdict.minhash, verdict.duplicate_of, verdict.similarity))
+        return rows
+
+    def flush() -> None:
+        if not batch and not rejections:
+            return
+        report.added += store.add_decided(decide, rejections)
         batch.clear()
         rejections.clear()
 
-    for item in read_paths(paths, options):
+    for item in read_paths(paths, options, notice):
         if isinstance(item, Rejection):
             report.rejected.append(item)
             rejections.append(item)

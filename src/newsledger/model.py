@@ -44,6 +44,17 @@ class Rejection:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """Something a reader repaired in an input it still read (lines not in UTF-8), to tell the user."""
+
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
 class Quarantined:
     """An article set aside because a stage (extract, merge) failed on it, and why; retried on request."""
 

@@ -1,7 +1,11 @@
 """The force-posture ledger: for each host country, who has sent or pledged what, how many, with what
-status, when last reported, and from which sources; totals with ranges where figures are uncertain.
+status, when last reported, and from which sources; totals per layer (reinforcements received, build-ups)
+counted like an analyst (tally.py), with pledged / under way / arrived apart. Readiness lines (forces on
+alert) are listed apart and never received; implausible lines go to the review list (plausibility.py).
 
-`at` gives the picture as it was known on that day: only articles published by then count.
+`at` gives the picture as it was known on that day: only articles published by then count; an undated
+article counts from its ingest order (the date of the last dated article ingested before it), flagged.
+This is the one function behind `newsledger posture`, `/api/posture`, the web map and `ask`.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ from dataclasses import dataclass, field
 from .ledger import events_with_detail
 from .merge import build_event
 from .model import Quantity, Span
-from .rollups import POSTURE_COLUMNS, Total, posture_rows, totals
+from .rollups import posture_rows
 from .store import MentionFilter, Store
+from .store import posture_views as views
+from .tally import Range, Total, totals
+
 
 @dataclass(slots=True)
 class PostureLine:
@@ -31,6 +38,11 @@ class PostureLine:
     event_id: str
     summary: str
     sources: list[str]
+    layer: str = "reinforcement"  # reinforcement, buildup, readiness
+    review: str = ""  # why the line is under review ('' when plausible)
+    increment: bool = False  # its figure adds to what is in force ("3,000 more")
+    total_after: int | None = None  # the total in force the evidence states ("bringing the total to 10,500")
+    undated: bool = False  # last_reported comes from the ingest order
 
     @property
     def quantity(self) -> Quantity | None:
@@ -42,9 +54,10 @@ class PostureLine:
 @dataclass(slots=True)
 class HostPosture:
     host: str
-    lines: list[PostureLine] = field(default_factory=list)
-    totals: list[Total] = field(default_factory=list)
-    n_lines: int = 0  # all of the host's lines, also when only the most recent are listed
+    lines: list[PostureLine] = field(default_factory=list)  # reinforcements and build-ups (the map's arrows)
+    totals: list[Total] = field(default_factory=list)  # per layer and mode
+    n_lines: int = 0  # all of the host's lines (readiness apart), also when only the most recent are listed
+    readiness: list[PostureLine] = field(default_factory=list)  # forces put on alert for it: not received
 
     def __post_init__(self):
         self.n_lines = self.n_lines or len(self.lines)
@@ -57,40 +70,64 @@ def build_posture(store: Store, at: dt.date | None = None, host: str | None = No
     `lines` keeps each host's most recently reported lines (totals still count them all)."""
     if at is None:
         return _from_view(store, host, lines)
-    f = MentionFilter(type="MOBILIZE")
-    out: dict[str, HostPosture] = {}
-    for detail in events_with_detail(store, f):
-        known = [(m, r) for m, r in detail.mentions if r.article.published and r.article.published <= at]
+    by_host: dict[str, list[PostureLine]] = {}
+    for line in _lines_at(store, at):
+        if host is None or line.host == host.upper():
+            by_host.setdefault(line.host, []).append(line)
+    return _assemble(by_host, lines)
+
+
+def build_review(store: Store, at: dt.date | None = None, limit: int | None = None) -> list[PostureLine]:
+    """The deployment lines kept off the map and the totals, most recently reported first, each with why."""
+    if at is None:
+        return [_line(r) for r in views.review_lines(store, limit)]
+    found = sorted((l for l in _lines_at(store, at) if l.review),
+                   key=lambda l: (l.last_reported or dt.date.min, l.event_id), reverse=True)
+    return found[:limit] if limit is not None else found
+
+
+def _lines_at(store: Store, at: dt.date) -> list[PostureLine]:
+    dates: dict[str, dt.date | None] = {}
+    out = []
+    for detail in events_with_detail(store, MentionFilter(type="MOBILIZE")):
+        known = []
+        for m, r in detail.mentions:
+            day = r.article.published
+            if day is None:
+                if r.article.id not in dates:
+                    dates[r.article.id] = views.ingest_date(store.conn, r.article.id)
+                day = dates[r.article.id]
+            if day is not None and day <= at:
+                known.append((m, r))
         if not known:
             continue
         ev = build_event(detail.event.id, known)
-        for row in posture_rows(ev):
-            if host is None or row[0] == host.upper():
-                out.setdefault(row[0], HostPosture(row[0])).lines.append(_line(row))
-    for hp in out.values():
-        hp.totals = totals(hp.lines)
-        hp.n_lines = len(hp.lines)
-        hp.lines = _recent(hp.lines, lines)
-    return sorted(out.values(), key=lambda hp: (-hp.n_lines, hp.host))
+        undated = [dates[r.article.id] for _m, r in known if r.article.published is None]
+        out += [_line(row) for row in posture_rows(ev, max(undated) if undated else None)]
+    return out
+
+
+def _assemble(by_host: dict[str, list[PostureLine]], n: int | None) -> list[HostPosture]:
+    out = []
+    for code, found in by_host.items():
+        ok = [l for l in found if not l.review]
+        if not ok:
+            continue
+        hp = HostPosture(code, totals=[t for t in totals(ok) if t.layer != "readiness"], n_lines=sum(l.layer != "readiness" for l in ok))
+        hp.lines = _recent([l for l in ok if l.layer != "readiness"], n)
+        hp.readiness = _recent([l for l in ok if l.layer == "readiness"], None)
+        out.append(hp)
+    return sorted(out, key=lambda hp: (-hp.n_lines, hp.host))
 
 
 def _from_view(store: Store, host: str | None, lines: int | None) -> list[HostPosture]:
-    if host:
-        hosts = list(store.conn.execute("SELECT host, n_lines FROM posture_hosts WHERE host = ?", (host.upper(),)))
-    else:
-        hosts = list(store.conn.execute("SELECT host, n_lines FROM posture_hosts"))
     out = []
-    for code, n in sorted(hosts, key=lambda h: (-h[1], h[0])):
+    for code, n in sorted(views.posture_hosts(store, host), key=lambda h: (-h[1], h[0])):
         hp = HostPosture(code, n_lines=n)
-        hp.totals = [Total(m, lo, hi, bool(u)) for m, lo, hi, u in store.conn.execute(
-            "SELECT mode, min, max, uncertain FROM posture_totals WHERE host = ? ORDER BY mode", (code,))]
-        sql = (f"SELECT {POSTURE_COLUMNS} FROM posture_lines WHERE host = ? "
-               "ORDER BY last_reported DESC, event_id DESC")
-        args: tuple = (code,)
-        if lines is not None:
-            sql += " LIMIT ?"
-            args = (code, lines)
-        hp.lines = _recent([_line(r) for r in store.conn.execute(sql, args)], None)
+        hp.totals = [Total(m, lo, hi, bool(u), layer, Range(p0, p1), Range(u0, u1), Range(a0, a1))
+                     for layer, m, lo, hi, u, p0, p1, u0, u1, a0, a1 in views.posture_totals(store, code)]
+        hp.lines = _recent([_line(r) for r in views.posture_lines(store, code, False, lines)], None)
+        hp.readiness = _recent([_line(r) for r in views.posture_lines(store, code, True)], None)
         out.append(hp)
     return out
 
@@ -99,7 +136,8 @@ def _line(r) -> PostureLine:
     return PostureLine(host=r[0], event_id=r[1], senders=json.loads(r[2]), mode=r[3], min=r[4], max=r[5],
                        approx=bool(r[6]), unit=r[7], status=r[8],
                        last_reported=dt.date.fromisoformat(r[9]) if r[9] else None, shared_with=json.loads(r[10]),
-                       summary=r[11], sources=json.loads(r[12]))
+                       summary=r[11], sources=json.loads(r[12]), layer=r[13], review=r[14], increment=bool(r[15]),
+                       total_after=r[16], undated=bool(r[17]))
 
 
 def _recent(lines: list[PostureLine], n: int | None) -> list[PostureLine]:

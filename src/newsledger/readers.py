@@ -13,12 +13,12 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Article, Rejection, implausible_date
+from .model import Article, Notice, Rejection, implausible_date
 
 DEFAULT_MAX_BYTES = 5_000_000
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".jsonl", ".ndjson", ".html", ".htm"})
@@ -36,6 +36,7 @@ class ReadOptions:
 
 
 Item = Article | Rejection
+OnNotice = Callable[[Notice], None] | None  # told of what was repaired in an input still read
 
 
 def expand_paths(paths: list[str]) -> Iterator[str | Rejection]:
@@ -65,17 +66,17 @@ def expand_paths(paths: list[str]) -> Iterator[str | Rejection]:
             yield Rejection(raw, "no such file or folder")
 
 
-def read_paths(paths: list[str], options: ReadOptions = ReadOptions()) -> Iterator[Item]:
+def read_paths(paths: list[str], options: ReadOptions = ReadOptions(), on_notice: OnNotice = None) -> Iterator[Item]:
     for path in expand_paths(paths):
         if isinstance(path, Rejection):
             yield path
         elif path == "-":
-            yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", options)
+            yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", options, on_notice=on_notice)
         else:
-            yield from read_file(path, options)
+            yield from read_file(path, options, on_notice)
 
 
-def read_file(path: str, options: ReadOptions = ReadOptions()) -> Iterator[Item]:
+def read_file(path: str, options: ReadOptions = ReadOptions(), on_notice: OnNotice = None) -> Iterator[Item]:
     p = Path(path)
     source = str(p.resolve())
     try:
@@ -88,7 +89,7 @@ def read_file(path: str, options: ReadOptions = ReadOptions()) -> Iterator[Item]
 
                     fh = io.BytesIO(_from_utf16(p.read_bytes()))
                 fh.seek(0)
-                yield from _read_jsonl(fh, source, options)
+                yield from _read_jsonl(fh, source, options, on_notice)
             return
         if size > options.max_bytes:
             yield Rejection(source, f"file is {size:,} bytes, over the limit of {options.max_bytes:,} "
@@ -98,12 +99,12 @@ def read_file(path: str, options: ReadOptions = ReadOptions()) -> Iterator[Item]
     except OSError as exc:
         yield Rejection(source, f"cannot read the file: {exc.strerror or exc}")
         return
-    yield from read_bytes(data, source, options, suffix=p.suffix.lower(), name=p.name)
+    yield from read_bytes(data, source, options, suffix=p.suffix.lower(), name=p.name, on_notice=on_notice)
 
 
 def read_bytes(data: bytes, source: str, options: ReadOptions = ReadOptions(), *,
-               suffix: str = "", name: str = "") -> Iterator[Item]:
-    """Sniff the format of one blob and read it."""
+               suffix: str = "", name: str = "", on_notice: OnNotice = None) -> Iterator[Item]:
+    """Sniff the format of one blob and read it; `on_notice` is told of lines that were not UTF-8."""
     if len(data) > options.max_bytes and suffix not in (".jsonl", ".ndjson"):
         yield Rejection(source, f"input is {len(data):,} bytes, over the limit of {options.max_bytes:,} "
                                 "(raise it with --max-bytes)")
@@ -118,9 +119,10 @@ def read_bytes(data: bytes, source: str, options: ReadOptions = ReadOptions(), *
     head = data.lstrip()[:200].lower()
     if suffix in (".jsonl", ".ndjson") or (not suffix and head.startswith(b"{")):
         import io
-        yield from _read_jsonl(io.BytesIO(data), source, options)
+        yield from _read_jsonl(io.BytesIO(data), source, options, on_notice)
         return
-    text = decode(data)
+    text, odd = decode_lines(data)
+    _tell(on_notice, source, odd)
     if suffix in (".html", ".htm") or head.startswith((b"<!doctype html", b"<html")):
         yield _checked(_read_html(text, source), options)
         return
@@ -138,20 +140,46 @@ def is_binary(data: bytes) -> bool:
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM); a file that is not all UTF-8 line by line (UTF-8, else Windows-1252,
     else Latin-1), so a cp1252 line pasted into a UTF-8 file garbles neither. Never fails; NULs go."""
+    return decode_lines(data)[0]
+
+
+def decode_lines(data: bytes, first_line: int = 1) -> tuple[str, dict[int, str]]:
+    """`decode`, and the lines (numbered from `first_line`) that were not UTF-8, with the encoding read."""
     try:
-        return data.decode("utf-8-sig").replace("\x00", "")
+        return data.decode("utf-8-sig").replace("\x00", ""), {}
     except UnicodeDecodeError:
         pass
-    return "".join(_decode_line(line) for line in data.splitlines(keepends=True)).replace("\x00", "")
+    parts, odd = [], {}
+    for n, line in enumerate(data.splitlines(keepends=True), start=first_line):
+        text, encoding = _decode_line(line)
+        parts.append(text)
+        if encoding != "utf-8-sig":
+            odd[n] = encoding
+    return "".join(parts).replace("\x00", ""), odd
 
 
-def _decode_line(line: bytes) -> str:
+def _decode_line(line: bytes) -> tuple[str, str]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return line.decode(encoding)
+            return line.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    return line.decode("latin-1")
+    return line.decode("latin-1"), "latin-1"
+
+
+_ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1"}
+
+
+def _decoding_notice(source: str, odd: dict[int, str]) -> Notice | None:
+    """What to tell the user about the lines of `source` that were not UTF-8."""
+    if not odd:
+        return None
+    lines = sorted(odd)
+    shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+    encodings = " or ".join(sorted({_ENCODING_NAMES[e] for e in odd.values()}))
+    s, them = ("s", "them") if len(lines) > 1 else ("", "it")
+    return Notice(source, f"{len(lines)} line{s} not in UTF-8, read as {encodings} (line{s} {shown}); "
+                          f"check {them} if the text looks garbled")
 
 
 _UTF16_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
@@ -235,7 +263,21 @@ def _deep_tree(html: str):
         return html
 
 
-def _read_jsonl(fh, source: str, options: ReadOptions) -> Iterator[Item]:
+def _tell(on_notice: OnNotice, source: str, odd: dict[int, str]) -> None:
+    notice = _decoding_notice(source, odd)
+    if notice and on_notice:
+        on_notice(notice)
+
+
+def _read_jsonl(fh, source: str, options: ReadOptions, on_notice: OnNotice = None) -> Iterator[Item]:
+    odd: dict[int, str] = {}
+    try:
+        yield from _jsonl_items(fh, source, options, odd)
+    finally:
+        _tell(on_notice, source, odd)
+
+
+def _jsonl_items(fh, source: str, options: ReadOptions, odd: dict[int, str]) -> Iterator[Item]:
     for lineno, raw in enumerate(fh, start=1):
         if not raw.strip():
             continue
@@ -243,13 +285,15 @@ def _read_jsonl(fh, source: str, options: ReadOptions) -> Iterator[Item]:
             yield Rejection(source, f"line is {len(raw):,} bytes, over the limit of {options.max_bytes:,}", lineno)
             continue
         try:
-            obj = json.loads(decode(raw))
+            text, not_utf8 = decode_lines(raw, lineno)
+            odd.update(not_utf8)
+            obj = json.loads(text.rstrip("\r\n"))  # an unterminated string is not a "control character"
         except json.JSONDecodeError as exc:
             at = "" if exc.msg.endswith(" at") else " at"  # "Unterminated string starting at"
             yield Rejection(source, f"bad JSON: {exc.msg}{at} column {exc.colno}", lineno)
             continue
         item = _record_to_article(obj, source, lineno)
-        yield item if isinstance(item, Rejection) else _checked(item, options, lineno)
+        yield item if isinstance(item, Rejection) else _checked(item, options, lineno, source)
 
 
 def _record_to_article(obj: object, source: str, lineno: int) -> Item:
@@ -280,22 +324,25 @@ def _json_kind(value: object) -> str:
     return {bool: "boolean", int: "number", float: "number", list: "array", dict: "object"}.get(type(value), "value")
 
 
-def _checked(item: Item, options: ReadOptions, line: int | None = None) -> Item:
+def _checked(item: Item, options: ReadOptions, line: int | None = None, file: str | None = None) -> Item:
+    """`item` if it may be stored, else why not; a rejection names `file` (the article's source names its
+    line already, "file:line", when it is a JSON Lines record without a url) and `line`."""
     if isinstance(item, Rejection):
         return item
+    where = file or item.source
     if "\x00" in item.text or (item.title and "\x00" in item.title):  # from a "\u0000" in JSON
         item = Article(id=item.id, source=item.source, text=item.text.replace("\x00", ""), published=item.published,
                        title=item.title.replace("\x00", "") if item.title else None, lang=item.lang)
     why = implausible_date(item.published)
     if why:
-        return Rejection(item.source, f"publication {why} (a placeholder, such as an unset time?): "
-                                      "fix the date or leave it out", line)
+        return Rejection(where, f"publication {why} (a placeholder, such as an unset time?): "
+                                 "fix the date or leave it out", line)
     if len(item.text) < MIN_TEXT_CHARS:
-        return Rejection(item.source, f"text too short ({len(item.text)} characters)", line)
+        return Rejection(where, f"text too short ({len(item.text)} characters)", line)
     lang, confidence = detect_language(item.text)
     if lang != "en" and confidence > 0.9:
         if options.english_only:
-            return Rejection(item.source, f"not English (detected '{lang}'); newsledger reads English text", line)
+            return Rejection(where, f"not English (detected '{lang}'); newsledger reads English text", line)
         item = Article(id=item.id, source=item.source, text=item.text, published=item.published,
                        title=item.title, lang=lang)
     return item

@@ -21,9 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Event
+from .store.posture_views import LINE_COLUMNS, ingest_date
+from .tally import Total, totals
 
 CAP = 100  # event ids and sources kept per timeline row (their totals are kept too)
-IN_FORCE = ("announced", "underway", "completed")
 _PRIORITY = {"ASSAULT": 3, "MOBILIZE": 2, "RETREAT": 2, "SANCTION": 2, "CONSULT": 1, "AID": 1, "SUPPORT": 1,
              "COERCE": 1}
 _WEAK_OPENERS = ("he", "she", "it", "they", "this", "that", "you", "we", "i", "but", "and")
@@ -63,42 +64,49 @@ def timeline_keys(type_: str, actors: Iterable[str]) -> list[str]:
 
 
 # -- posture lines and totals --------------------------------------------------------------------
-@dataclass(slots=True)
-class Total:
-    mode: str
-    min: int
-    max: int | None  # None: open-ended ("more than 100,000")
-    uncertain: bool
-
-
-def totals(lines) -> list[Total]:
-    """Sum per mode of the figures in force (announced, under way, completed); an unsplit figure shared
-    with other hosts counts from 0 up to its maximum here."""
-    out: dict[str, Total] = {}
-    for l in lines:
-        if l.status not in IN_FORCE or (l.min is None and l.max is None):
-            continue
-        t = out.setdefault(l.mode, Total(l.mode, 0, 0, False))
-        t.min += 0 if l.shared_with else (l.min or 0)
-        t.max = None if t.max is None or l.max is None else t.max + l.max
-        t.uncertain = t.uncertain or l.approx or bool(l.shared_with) or l.min != l.max
-    return [out[k] for k in sorted(out)]
-
-
-def posture_rows(ev: Event) -> list[tuple]:
-    """posture_lines rows of one event (none unless it is a deployment, not negated, with a host)."""
+def posture_rows(ev: Event, undated_on: dt.date | None = None) -> list[tuple]:
+    """posture_lines rows of one event (none unless it is a deployment, not negated, with a host): its
+    layer and review reason (plausibility.judge) and how its figure counts (tally.counting_of).
+    `undated_on`: the date an event from undated articles counts from (their ingest order)."""
     if ev.type != "MOBILIZE" or ev.status == "negated":
         return []
+    from .plausibility import figure_words, judge
+    from .posture_rules import load_rules
+    from .tally import counting_of
+
     hosts = hosts_of(ev)
     q = ev.quantity
-    return [(h, ev.id, json.dumps([a for a in ev.actors if a != h]), ev.mode or "forces",
-             q.min if q else None, q.max if q else None, int(q.approx) if q else 0, q.unit if q else None,
-             ev.status, ev.last_reported.isoformat() if ev.last_reported else "",
-             json.dumps([o for o in hosts if o != h]), ev.summary, json.dumps(ev.sources)) for h in hosts]
+    on = ev.last_reported or undated_on
+    counting = counting_of(ev.summary, load_rules().cues)
+    rows = []
+    for h in hosts:
+        senders = [a for a in ev.actors if a != h]
+        figure = q.max if q and q.max is not None else (q.min if q else None)
+        verdict = judge(h, senders, counting.total_after or figure, q.unit if q else None, on, ev.summary,
+                        figure_text=figure_words(q.min if q else None))
+        rows.append((h, ev.id, json.dumps(senders), ev.mode or "forces",
+                     q.min if q else None, q.max if q else None, int(q.approx) if q else 0, q.unit if q else None,
+                     ev.status, on.isoformat() if on else "", json.dumps([o for o in hosts if o != h]), ev.summary,
+                     json.dumps(ev.sources), verdict.layer, verdict.review, int(counting.increment),
+                     counting.total_after, int(ev.last_reported is None)))
+    return rows
 
 
-POSTURE_COLUMNS = ("host, event_id, senders, mode, min, max, approx, unit, status, last_reported, shared_with, "
-                   "summary, sources")
+POSTURE_COLUMNS = LINE_COLUMNS
+_N_POSTURE = len(POSTURE_COLUMNS.split(","))
+
+
+def undated_dates(conn, events: Iterable[Event]) -> dict[str, dt.date]:
+    """For events reported only by undated articles: the date they count from, the latest of their
+    articles' ingest dates."""
+    out: dict[str, dt.date] = {}
+    for ev in events:
+        if ev.last_reported is not None or ev.type != "MOBILIZE":
+            continue
+        days = [d for a in {m.rsplit(":", 1)[0] for m in ev.mention_ids} if (d := ingest_date(conn, a))]
+        if days:
+            out[ev.id] = max(days)
+    return out
 
 
 # -- keeping them in step -------------------------------------------------------------------------
@@ -111,9 +119,10 @@ def refresh(conn, *, removed: Iterable[str], events: list[Event], days: set[str]
         marks = ",".join("?" * len(chunk))
         hosts |= {r[0] for r in conn.execute(f"SELECT DISTINCT host FROM posture_lines WHERE event_id IN ({marks})", chunk)}
         conn.execute(f"DELETE FROM posture_lines WHERE event_id IN ({marks})", chunk)
-    rows = [r for ev in events for r in posture_rows(ev)]
+    undated = undated_dates(conn, events)
+    rows = [r for ev in events for r in posture_rows(ev, undated.get(ev.id))]
     if rows:
-        conn.executemany(f"INSERT INTO posture_lines ({POSTURE_COLUMNS}) VALUES ({','.join('?' * 13)})", rows)
+        conn.executemany(f"INSERT INTO posture_lines ({POSTURE_COLUMNS}) VALUES ({','.join('?' * _N_POSTURE)})", rows)
     hosts |= {r[0] for r in rows}
     for host in sorted(hosts):
         _refresh_host(conn, host)
@@ -135,28 +144,41 @@ def touched_days(conn, event_ids: Iterable[str]) -> set[str]:
 
 def _refresh_host(conn, host: str) -> None:
     lines = [_Line(*r) for r in conn.execute(
-        "SELECT mode, min, max, approx, status, shared_with FROM posture_lines WHERE host = ?", (host,))]
+        "SELECT senders, mode, layer, min, max, approx, status, shared_with, last_reported, event_id, increment, "
+        "total_after FROM posture_lines WHERE host = ? AND review = ''", (host,))]
     conn.execute("DELETE FROM posture_totals WHERE host = ?", (host,))
     conn.execute("DELETE FROM posture_hosts WHERE host = ?", (host,))
     if not lines:
         return
-    conn.execute("INSERT INTO posture_hosts (host, n_lines) VALUES (?, ?)", (host, len(lines)))
-    conn.executemany("INSERT INTO posture_totals (host, mode, min, max, uncertain) VALUES (?, ?, ?, ?, ?)",
-                     [(host, t.mode, t.min, t.max, int(t.uncertain)) for t in totals(lines)])
+    conn.execute("INSERT INTO posture_hosts (host, n_lines) VALUES (?, ?)",
+                 (host, sum(l.layer != "readiness" for l in lines)))  # readiness lines are listed apart
+    conn.executemany("INSERT INTO posture_totals (host, layer, mode, min, max, uncertain, pledged_min, pledged_max, "
+                     "underway_min, underway_max, arrived_min, arrived_max) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                     [(host, t.layer, t.mode, t.min, t.max, int(t.uncertain), t.pledged.min, t.pledged.max,
+                       t.underway.min, t.underway.max, t.arrived.min, t.arrived.max) for t in totals(lines)])
 
 
 @dataclass(slots=True)
 class _Line:
+    senders: list[str]
     mode: str
+    layer: str
     min: int | None
     max: int | None
     approx: bool
     status: str | None
     shared_with: list[str]
+    last_reported: dt.date | None
+    event_id: str
+    increment: bool
+    total_after: int | None
 
     def __post_init__(self):
-        self.approx = bool(self.approx)
+        self.approx, self.increment = bool(self.approx), bool(self.increment)
+        self.senders = json.loads(self.senders) if isinstance(self.senders, str) else self.senders
         self.shared_with = json.loads(self.shared_with) if isinstance(self.shared_with, str) else self.shared_with
+        if isinstance(self.last_reported, str):
+            self.last_reported = dt.date.fromisoformat(self.last_reported) if self.last_reported else None
 
 
 def _refresh_day(conn, day: str) -> None:
@@ -238,4 +260,4 @@ def _chunks(items: list, n: int = 500):
 
 
 __all__ = ["CAP", "Total", "event_day", "hosts_of", "newsworthiness", "posture_rows", "rebuild",
-           "refresh", "stale", "timeline_keys", "totals", "touched_days"]
+           "refresh", "stale", "timeline_keys", "totals", "touched_days", "ingest_date", "undated_dates"]

@@ -146,3 +146,25 @@ def answer_json(a) -> dict:
                        "mention_id": c.mention_id, "event_id": c.event_id} for c in a.citations],
         "search_method": a.search_method,
     }
+
+
+def posture_line_json(l) -> dict:
+    """One posture or review line (posture.PostureLine) as the CLI, the API and the web page show it."""
+    return {"senders": l.senders, "mode": l.mode, "layer": l.layer, "min": l.min, "max": l.max, "approx": l.approx,
+            "unit": l.unit, "status": l.status, "event_id": l.event_id,
+            "last_reported": l.last_reported.isoformat() if l.last_reported else None, "undated": l.undated,
+            "increment": l.increment, "total_after": l.total_after, "shared_with": l.shared_with,
+            "summary": l.summary, "sources": l.sources, **({"host": l.host, "review": l.review} if l.review else {})}
+
+
+def posture_json(hosts) -> list[dict]:
+    """build_posture's answer as JSON: the same for `newsledger posture --json` and `/api/posture`."""
+    def rng(r) -> dict:
+        return {"min": r.min, "max": r.max}
+
+    return [{"host": hp.host, "n_lines": hp.n_lines,
+             "totals": [{"mode": t.mode, "layer": t.layer, "min": t.min, "max": t.max, "uncertain": t.uncertain,
+                         "pledged": rng(t.pledged), "underway": rng(t.underway), "arrived": rng(t.arrived)}
+                        for t in hp.totals],
+             "lines": [posture_line_json(l) for l in hp.lines],
+             "readiness": [posture_line_json(l) for l in hp.readiness]} for hp in hosts]

@@ -40,8 +40,9 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 def watch(db: str, folder: str, *, interval: float = 2.0, options: ReadOptions = ReadOptions(),
           rounds: int | None = None, on_round: Callable[[WatchRound], None] | None = None,
-          workers: int = 1) -> None:
-    """Ingest new or changed files of `folder` into the ledger at `db` until interrupted (or `rounds`)."""
+          workers: int = 0) -> None:
+    """Ingest new or changed files of `folder` into the ledger at `db` until interrupted (or `rounds`);
+    `workers`: extraction processes, 0 = one per core available."""
     root = Path(folder)
     done: dict[str, tuple[int, int]] = {}
     previous = _snapshot(root)

@@ -9,6 +9,7 @@ Chosen by name (`--extractor` on ingest, extract, eval and bench; `extractor=` i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
@@ -16,7 +17,16 @@ from ..exceptions import QueryError
 from ..model import Article, Mention
 
 EXTRACTORS: tuple[str, ...] = ("rules", "learned", "model")
-DEFAULT_EXTRACTOR = "rules"  # the one that scores higher on held-out (docs/EVALUATION.md)
+DEFAULT_EXTRACTOR = "learned"  # the one that scores higher on held-out (docs/EVALUATION.md)
+
+
+def available_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask, e.g. a container's CPU set), else the
+    machine's count: what `workers=0`, the default of ingest, extract, watch and bench, means."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no sched_getaffinity (macOS, Windows)
+        return os.cpu_count() or 1
 
 
 class Extractor(Protocol):

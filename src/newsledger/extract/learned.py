@@ -167,7 +167,7 @@ def set_model_dir(path: str | Path):
 
 def _corefer(mentions: list[Mention]) -> list[Mention]:
     """Within one article, a mention that restates an earlier one (same type and mode, actors that
-    overlap, places that do not disagree, no other figure) takes that mention's parties and place,
+    overlap, places of which one set holds the other, no other figure) takes that mention's parties and place,
     so that the merge stage makes them one event; the article states it once, in more words."""
     for k, m in enumerate(mentions):
         for prev in reversed(mentions[:k]):
@@ -185,8 +185,8 @@ def _restates(m: Mention, prev: Mention) -> bool:
         return False
     here = set(m.recipient_codes) | ({m.location.country} if m.location else set())
     there = set(prev.recipient_codes) | ({prev.location.country} if prev.location else set())
-    if here and there and not here & there:
-        return False
+    if here and there and not (here <= there or there <= here):
+        return False  # "5,000 to Poland and Romania" does not restate "5,000 in the Baltics and Poland"
     if m.quantity and prev.quantity and (m.quantity.min, m.quantity.max) != (prev.quantity.min, prev.quantity.max):
         return False
     return True

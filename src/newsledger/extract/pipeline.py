@@ -19,7 +19,7 @@ from ..exceptions import NewsledgerError
 from ..model import DEPLOYMENT_TYPES, Article, Entity, Mention, Span
 from . import memo
 from .arguments import SentenceContext
-from .base import DEFAULT_EXTRACTOR, Extractor, make_extractor
+from .base import DEFAULT_EXTRACTOR, Extractor, available_cores, make_extractor
 from .events import sentence_mentions
 from .gazetteer import ActorHit, load_actors, load_places
 from .guard import Result, guarded
@@ -203,7 +203,24 @@ _WORKER: Extractor | None = None
 
 def _init_worker(name: str) -> None:
     global _WORKER  # one extractor per worker process, never shared
+    _exit_with_parent()
     _WORKER = make_extractor(name)
+
+
+def _exit_with_parent(every: float = 1.0) -> None:
+    """End this worker when the process that started it is gone (killed with -9, it cannot tell its
+    pool): a forked worker holds its own end of the task pipe, so it would wait on it for ever."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _work(articles: list[Article], guard: bool = False) -> list:
@@ -224,9 +241,9 @@ def _shared(name: str, _model_dir: str) -> Extractor:
 def extract_articles(articles: Iterable[Article], *, workers: int = 1, extractor: str = DEFAULT_EXTRACTOR,
                      chunk: int = 16, guard: bool = False) -> Iterator[Result]:
     """(article id, mentions) for every article, in input order, by the named extractor
-    (`rules` or `learned`). workers=0 means one per core. With `guard` an article the extractor
+    (`rules` or `learned`). workers=0 means one per core available. With `guard` an article the extractor
     fails on comes out as a `guard.Failure` instead of stopping the run."""
-    workers = workers or (os.cpu_count() or 1)
+    workers = workers or available_cores()
     if workers <= 1:
         one = shared_extractor(extractor)
         if not guard:

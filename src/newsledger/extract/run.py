@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from ..model import Article, Mention, Quarantined
 from ..store import Store
-from .base import DEFAULT_EXTRACTOR
+from .base import DEFAULT_EXTRACTOR, available_cores
 from .guard import Failure, Result
 from .pipeline import extract_articles
 
 COMMIT_EVERY = 32
+WORKER_CHUNK = 16  # articles a worker process takes at a time
 
 
 @dataclass(slots=True)
@@ -69,9 +70,16 @@ def extract_pending(store: Store, *, workers: int = 1, redo: bool = False, extra
     """Extract mentions for pending articles (all articles with `redo`), committing in batches,
     so an interrupted run resumes where it stopped. `extractor` names the implementation
     (`rules` or `learned`). An article that fails is quarantined with its reason and the run goes
-    on; quarantined articles are tried again only with `retry_quarantined` (or `redo`)."""
+    on; quarantined articles are tried again only with `retry_quarantined` (or `redo`). `workers`: processes,
+    0 = one per core available, never more than there are chunks of work (each loads its own pipeline)."""
     articles = pending(store, redo=redo, retry_quarantined=retry_quarantined)
     if not articles:
         return ExtractReport(quarantined=store.quarantine_implausible_dates())
-    return commit_results(store, extract_articles(articles, workers=workers, extractor=extractor, guard=True),
-                          progress)
+    return commit_results(store, extract_articles(articles, workers=worker_count(workers, len(articles)),
+                                                  extractor=extractor, guard=True, chunk=WORKER_CHUNK), progress)
+
+
+def worker_count(workers: int, articles: int) -> int:
+    """The processes `extract_pending` starts for `articles` articles when asked for `workers` (0 = one per
+    core available): never more than there are chunks of work."""
+    return max(1, min(workers or available_cores(), -(-articles // WORKER_CHUNK)))

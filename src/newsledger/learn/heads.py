@@ -11,6 +11,8 @@ Given the encoder's token states H (B, T, 384) for a batch:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 HEAD_WEIGHTS = ("type_w", "type_b", "type_emb", "status_w", "status_b", "mode_w", "mode_b",
@@ -30,12 +32,30 @@ def softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Partials:
+    """A batch's share of the status, mode and role layers, computed once: each layer is linear in the
+    concatenation it reads, so W [a; b; e_t] = W_a a + W_b b + W_e e_t, and the per-type part W_e e_t is
+    the same for every batch. A decision for (row, type) then only adds rows (no matrix product per
+    decision)."""
+
+    status: np.ndarray  # (N, statuses): W_status [pool_s; pool_a] + b
+    mode: np.ndarray  # (N, modes)
+    role_cand: np.ndarray  # (C, hidden): W_role1 (candidate token mean)
+    role_row: np.ndarray  # (N, hidden): W_role1 pool_s + b
+
+
 class Heads:
     def __init__(self, weights: dict[str, np.ndarray]):
         missing = [k for k in HEAD_WEIGHTS if k not in weights]
         if missing:
             raise ValueError(f"head weights missing: {missing}")
         self.w = {k: np.asarray(weights[k], dtype=np.float32) for k in HEAD_WEIGHTS}
+        d = self.w["type_w"].shape[1] // 2  # the encoder's width
+        emb = self.w["type_emb"]
+        self._status_type = emb @ self.w["status_w"][:, 2 * d:].T  # (types, statuses)
+        self._mode_type = emb @ self.w["mode_w"][:, 2 * d:].T
+        self._role_type = emb @ self.w["role1_w"][:, 2 * d:].T  # (types, hidden)
 
     @staticmethod
     def pools(h: np.ndarray, mask: np.ndarray, type_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -49,15 +69,33 @@ class Heads:
         x = np.concatenate([pool_s, pool_a], axis=-1)
         return sigmoid(x @ self.w["type_w"].T + self.w["type_b"])
 
+    def partials(self, pool_s: np.ndarray, pool_a: np.ndarray, cand_vec: np.ndarray | None) -> Partials:
+        d = pool_s.shape[1]
+        x = np.concatenate([pool_s, pool_a], axis=-1)
+        w1 = self.w["role1_w"]
+        cand = cand_vec @ w1[:, :d].T if cand_vec is not None and len(cand_vec) else np.zeros((0, w1.shape[0]),
+                                                                                                np.float32)
+        return Partials(x @ self.w["status_w"][:, :2 * d].T + self.w["status_b"],
+                        x @ self.w["mode_w"][:, :2 * d].T + self.w["mode_b"],
+                        cand, pool_s @ w1[:, d:2 * d].T + self.w["role1_b"])
+
+    def status_mode_at(self, p: Partials, row: int, type_index: int) -> tuple[np.ndarray, np.ndarray]:
+        """(statuses,), (modes,) probabilities of one row for one type."""
+        return (softmax(p.status[row] + self._status_type[type_index]),
+                softmax(p.mode[row] + self._mode_type[type_index]))
+
+    def roles_at(self, p: Partials, cands: list[int], row: int, type_index: int) -> np.ndarray:
+        """(len(cands), 5) role probabilities of candidates (indices into the batch's) of one row."""
+        hidden = _gelu(p.role_cand[cands] + p.role_row[row] + self._role_type[type_index])
+        return sigmoid(hidden @ self.w["role2_w"].T + self.w["role2_b"])
+
     def status_mode(self, pool_s: np.ndarray, pool_a: np.ndarray, type_index: int) -> tuple[np.ndarray, np.ndarray]:
-        e = np.broadcast_to(self.w["type_emb"][type_index], (pool_s.shape[0], self.w["type_emb"].shape[1]))
-        x = np.concatenate([pool_s, pool_a, e], axis=-1)
-        return (softmax(x @ self.w["status_w"].T + self.w["status_b"]),
-                softmax(x @ self.w["mode_w"].T + self.w["mode_b"]))
+        p = self.partials(pool_s, pool_a, None)
+        st, mo = zip(*(self.status_mode_at(p, r, type_index) for r in range(len(pool_s))))
+        return np.stack(st), np.stack(mo)
 
     def roles(self, cand_vec: np.ndarray, pool_s_rows: np.ndarray, type_index: int) -> np.ndarray:
         """(C, 5) role probabilities for candidates (their token means and their rows' pool_s)."""
-        e = np.broadcast_to(self.w["type_emb"][type_index], (cand_vec.shape[0], self.w["type_emb"].shape[1]))
-        x = np.concatenate([cand_vec, pool_s_rows, e], axis=-1)
-        hidden = _gelu(x @ self.w["role1_w"].T + self.w["role1_b"])
-        return sigmoid(hidden @ self.w["role2_w"].T + self.w["role2_b"])
+        p = self.partials(pool_s_rows, pool_s_rows, cand_vec)
+        return np.concatenate([self.roles_at(p, [c], c, type_index) for c in range(len(cand_vec))]) \
+            if len(cand_vec) else np.zeros((0, 5), np.float32)

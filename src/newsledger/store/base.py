@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 from .. import rollups
 from ..exceptions import StaleSchemaError, StoreError
@@ -95,6 +96,17 @@ class Stats:
     undated: int
     mentions_by_type: dict[str, int]
     schema_version: int
+
+
+class ArticleRow(NamedTuple):
+    """An article as ingest stores it: with its exact-duplicate key, MinHash signature, and the original
+    it duplicates (and how closely), if any."""
+
+    article: Article
+    text_hash: str
+    minhash: bytes | None
+    duplicate_of: str | None
+    similarity: float | None
 
 
 def _now() -> str:
@@ -259,18 +271,25 @@ class Store(QuarantineStore):
                                 "ORDER BY seq LIMIT 1", (text_hash,)).fetchone()
         return row[0] if row else None
 
-    def minhashes(self) -> Iterator[tuple[str, bytes]]:
-        yield from self.conn.execute("SELECT id, minhash FROM articles WHERE duplicate_of IS NULL "
-                                     "AND minhash IS NOT NULL ORDER BY seq")
+    def minhashes(self, after: int = 0) -> Iterator[tuple[int, str, bytes]]:
+        """(seq, id, minhash) of the unique stored articles whose seq is above `after`, in seq order."""
+        yield from self.conn.execute("SELECT seq, id, minhash FROM articles WHERE seq > ? AND duplicate_of IS NULL "
+                                     "AND minhash IS NOT NULL ORDER BY seq", (after,))
 
-    def add_articles(self, rows: list[tuple[Article, str, bytes | None, str | None, float | None]],
-                     rejections: list[Rejection] = ()) -> int:
-        """Insert (article, text_hash, minhash, duplicate_of, similarity) rows and rejections in one
-        transaction; rows whose id is already stored are skipped. Returns the number inserted."""
+    def add_articles(self, rows: list[ArticleRow], rejections: list[Rejection] = ()) -> int:
+        """Insert `rows` and `rejections` in one transaction; rows whose id is already stored are skipped.
+        Returns the number inserted."""
+        return self.add_decided(lambda: rows, rejections)
+
+    def add_decided(self, decide: Callable[[], list[ArticleRow]], rejections: list[Rejection] = ()) -> int:
+        """`add_articles` of the rows `decide()` returns, called inside the write transaction once the
+        write lock is held: what it reads of the store (ids, hashes, signatures of stored articles)
+        includes everything other writers committed, and nothing is committed between its reads and
+        the insert. So two ingests running at once cannot both store one text as an original."""
         now = _now()
         added = 0
         with self.transaction() as c:
-            for art, text_hash, minhash, dup, sim in rows:
+            for art, text_hash, minhash, dup, sim in decide():
                 cur = c.execute(
                     "INSERT INTO articles (id, source, published, title, text, lang, text_hash, minhash,"
                     " duplicate_of, similarity, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",

@@ -12,6 +12,7 @@ import datetime as dt
 import hmac
 import json
 import threading
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from enum import Enum
 from functools import lru_cache
@@ -87,12 +88,19 @@ def _page(items: list, limit: int, offset: int, more: bool) -> dict:
 def create_app(settings: Settings) -> FastAPI:
     with open_store(settings.db):  # create or upgrade the schema once, before any reader connects
         pass
-    app = FastAPI(title="newsledger", version="0.1.0", docs_url=None, redoc_url=None,
+    app = FastAPI(title="newsledger", version="0.1.0", docs_url=None, redoc_url=None, lifespan=_warm_shapes,
                   description="A source-linked ledger of PLOVER events from dated news articles.")
-    threading.Thread(target=_countries_gzip, name="warm-shapes", daemon=True).start()  # the map's first load
     hosts = frozenset(h.lower() for h in LOCAL_HOSTS + settings.allowed_hosts)
     cache = ResponseCache()
     jobs = JobBoard(settings.db) if settings.allow_write else None
+
+    def cached_json(s, key: tuple, compute) -> Response:
+        """A read the page repeats, computed and serialised once per ledger state (its change stamp)."""
+        def body() -> bytes:
+            value = compute()
+            return value if isinstance(value, bytes) else json.dumps(value, separators=(",", ":")).encode()
+
+        return Response(cache.get_or_compute(change_stamp(s), key, body), media_type="application/json")
 
     def store():
         s = open_store(settings.db, readonly=True)
@@ -150,6 +158,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/static/{name}", include_in_schema=False)
     def asset(name: str):
         allowed = {"app.js": "text/javascript", "table.js": "text/javascript", "provenance.js": "text/javascript",
+                   "layers.js": "text/javascript", "mapview.js": "text/javascript", "hashstate.js": "text/javascript",
                    "docs.js": "text/javascript", "style.css": "text/css"}
         if name not in allowed:
             raise HTTPException(404, "no such file")
@@ -216,28 +225,35 @@ def create_app(settings: Settings) -> FastAPI:
               date_to: Day = None,
               sort: Annotated[str, Query(pattern="^(" + "|".join(SORTS) + ")$")] = "day", desc: bool = True,
               limit: Limit = 50, offset: Offset = 0):
-        t = event_table(s, EventQuery(q or None, type.value if type else None, status.value if status else None,
-                                      actor, host, month, _iso(date_from), _iso(date_to), sort, desc, limit,
-                                      offset))
-        return {"rows": [asdict(r) for r in t.rows], "total": t.total, "limit": limit, "offset": offset,
-                "facets": {k: [asdict(c) for c in v] for k, v in t.facets.items()}}
+        query = EventQuery(q or None, type.value if type else None, status.value if status else None, actor, host,
+                           month, _iso(date_from), _iso(date_to), sort, desc, limit, offset)
+
+        def compute() -> dict:  # facet counts take a second at 100k events: each view is counted once
+            t = event_table(s, query)
+            return {"rows": [asdict(r) for r in t.rows], "total": t.total, "limit": limit, "offset": offset,
+                    "facets": {k: [asdict(c) for c in v] for k, v in t.facets.items()}}
+
+        return cached_json(s, ("table", query), compute)
 
     @app.get("/api/timeline", summary="Dated entries with the best sentence and sources")
     def timeline(s=Depends(store), actor: Code = None, location: Place = None, type: EventType | None = None,
-                 date_from: Day = None, date_to: Day = None, dates: Annotated[int | None, Query(ge=1, le=1000)] = None):
-        from ..timeline import build_timeline
-
+                 date_from: Day = None, date_to: Day = None, dates: Annotated[int | None, Query(ge=1, le=1000)] = None,
+                 counts_only: Annotated[bool, Query(description="Per-day counts and the best sentence only, without "
+                                                    "each day's event ids and sources (what the page draws)")] = False):
         f = MentionFilter(type=type.value if type else None, actor=actor, location=location,
                           date_from=_day(date_from), date_to=_day(date_to))
-        return [{"date": e.date.isoformat(), "summary": e.summary, "salience": e.salience, "types": e.types,
-                 "type_counts": e.type_counts, "n_events": e.n_events, "events": e.event_ids, "sources": e.sources,
-                 "n_sources": e.n_sources} for e in build_timeline(s, f, dates)]
+        if not counts_only:  # megabytes at scale, for API clients: not kept
+            return Response(_timeline_json(s, f, dates, False), media_type="application/json")
+        return cached_json(s, ("timeline", f, dates), lambda: _timeline_json(s, f, dates, True))
 
     @app.get("/api/posture", summary="Force posture per host country, as known on a date")
     def posture(s=Depends(store), at: Day = None, host: Code = None,
                 lines: Annotated[int | None, Query(ge=1, le=10000)] = None):
-        return cache.get_or_compute(change_stamp(s), ("posture", at, host, lines),
-                                    lambda: _posture_json(s, _day(at), host, lines))
+        return cached_json(s, ("posture", at, host, lines), lambda: _posture_json(s, _day(at), host, lines))
+
+    @app.get("/api/review", summary="Deployment lines kept off the map and the totals, each with why")
+    def review(s=Depends(store), at: Day = None, limit: Annotated[int | None, Query(ge=1, le=10000)] = 100):
+        return cache.get_or_compute(change_stamp(s), ("review", at, limit), lambda: _review_json(s, _day(at), limit))
 
     @app.get("/api/search", summary="Full-text search over articles and event sentences")
     def search(q: Annotated[str, Query(min_length=1, max_length=200)], s=Depends(store), limit: Limit = 20,
@@ -289,16 +305,38 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+def _timeline_json(s, f: MentionFilter, dates: int | None, counts_only: bool) -> bytes:
+    """Serialised straight to bytes: at 100k events the whole timeline is megabytes."""
+    from ..timeline import build_timeline
+
+    out = []
+    for e in build_timeline(s, f, dates):
+        entry = {"date": e.date.isoformat(), "summary": e.summary, "salience": e.salience, "types": e.types,
+                 "type_counts": e.type_counts, "n_events": e.n_events, "n_sources": e.n_sources}
+        if not counts_only:
+            entry |= {"events": e.event_ids, "sources": e.sources}
+        out.append(entry)
+    return json.dumps(out, separators=(",", ":")).encode()
+
+
+@asynccontextmanager
+async def _warm_shapes(app: FastAPI):
+    """The map's shapes are built on a thread once the server starts, not before: building them while
+    the app is still being set up would hold the interpreter and delay the first accepted connection."""
+    threading.Thread(target=_countries_gzip, name="warm-shapes", daemon=True).start()
+    yield
+
+
 def _posture_json(s, at: dt.date | None, host: str | None, lines: int | None) -> list[dict]:
     from ..posture import build_posture
 
-    return [{"host": hp.host, "n_lines": hp.n_lines,
-             "totals": [{"mode": t.mode, "min": t.min, "max": t.max, "uncertain": t.uncertain} for t in hp.totals],
-             "lines": [{"senders": l.senders, "mode": l.mode, "min": l.min, "max": l.max, "approx": l.approx,
-                        "unit": l.unit, "status": l.status, "event_id": l.event_id,
-                        "last_reported": l.last_reported.isoformat() if l.last_reported else None,
-                        "shared_with": l.shared_with, "sources": l.sources} for l in hp.lines]}
-            for hp in build_posture(s, at, host, lines)]
+    return serialize.posture_json(build_posture(s, at, host, lines))
+
+
+def _review_json(s, at: dt.date | None, limit: int | None) -> list[dict]:
+    from ..posture import build_review
+
+    return [serialize.posture_line_json(l) for l in build_review(s, at, limit)]
 
 
 def _article_id(article_id: str) -> str:

@@ -13,7 +13,7 @@ const MODE_COLOURS = { troops: "#1f77b4", aircraft: "#2ca02c", naval: "#17becf",
   armor: "#8c564b", equipment: "#7f7f7f", mixed: "#ff7f0e", forces: "#1f77b4" };
 
 const state = { countries: null, capitals: {}, timeline: [], days: [], view: null, type: "", selected: null, timer: null,
-  posture: new Map() };  // posture: day -> Promise of /api/posture?at=day (replay reads each day once)
+  posture: new Map() };  // posture: URL -> Promise of its /api/posture answer (replay reads each day once)
 
 function el(tag, attrs = {}, text = null, ns = null) {
   const node = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
@@ -76,7 +76,7 @@ function fitMap(hosts) {
   let x0 = Math.min(...xs) - pad, x1 = Math.max(...xs) + pad, y0 = Math.min(...ys) - pad, y1 = Math.max(...ys) + pad;
   const w = Math.max(x1 - x0, (y1 - y0) * 1000 / 760, 300), h = w * 760 / 1000, cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
   state.fit = [Math.max(0, cx - w / 2), Math.max(0, cy - h / 2), Math.min(w, 1000), Math.min(h, 760)];
-  document.getElementById("map").setAttribute("viewBox", state.fit.map(v => v.toFixed(0)).join(" "));
+  homeMap(state.fit);
 }
 
 const onMap = ([x, y]) => { const [a, b, w, h] = state.fit || [0, 0, 1000, 760]; return x >= a && x <= a + w && y >= b && y <= b + h; };
@@ -93,42 +93,70 @@ function atEdge(p, towards) {  // a sender off the map starts its arrow at the m
   return [p[0] + (towards[0] - p[0]) * s, p[1] + (towards[1] - p[1]) * s];
 }
 
-function rampColour(t) {  // 0..1 -> light orange .. red
-  const a = [253, 224, 197], b = [227, 74, 51];
-  return `rgb(${a.map((x, i) => Math.round(x + (b[i] - x) * t)).join(",")})`;
+const POSTURE_LINES = 60;  // per host, the most recent (the totals still count every line)
+const LATEST_POSTURE = `/api/posture?lines=${POSTURE_LINES}`;
+
+// On or after the last publication the posture "as known" is the ledger's whole posture, read from its
+// view (fast at any size) instead of rebuilt from the articles published by then.
+const postureUrl = day => state.knownTo && day >= state.knownTo ? LATEST_POSTURE : `/api/posture?at=${day}&lines=${POSTURE_LINES}`;
+
+function fetchPosture(url) {  // each posture is fetched once (replay reads the page's cache)
+  if (!state.posture.has(url)) {
+    const p = getJSON(url);
+    p.catch(() => state.posture.delete(url));  // a failed fetch is tried again next time
+    state.posture.set(url, p);
+  }
+  return state.posture.get(url);
 }
 
-function postureOn(day) {
-  if (!state.posture.has(day)) {
-    const p = getJSON(`/api/posture?at=${day}`);
-    p.catch(() => state.posture.delete(day));  // a failed fetch is tried again next time
-    state.posture.set(day, p);
-  }
-  return state.posture.get(day);
-}
+const postureOn = day => fetchPosture(postureUrl(day));
 
 async function showPosture(day) {
   const [hosts] = await Promise.all([postureOn(day), state.mapReady]);
   if (state.days[Number(document.getElementById("day").value)] !== day) return;  // the slider moved on
-  const received = {};
-  for (const h of hosts) received[h.host] = h.totals.reduce((s, t) => s + (t.max ?? t.min ?? 0), 0) || 1;
-  const maxLog = Math.log10(Math.max(10, ...Object.values(received)));
+  state.shownPosture = { hosts, day };
+  drawPosture(hosts, day);
+}
+
+function redrawPosture() {  // a toggle changed: the same day, drawn again from the page's cache
+  if (state.shownPosture) drawPosture(state.shownPosture.hosts, state.shownPosture.day);
+  writeHash();
+}
+
+function drawPosture(hosts, day) {
+  const shading = hostShading(hosts);
   for (const path of document.querySelectorAll("#countries .country")) {
-    const code = path.dataset.code;
-    if (code in received) {
-      path.classList.add("host");
-      path.style.fill = rampColour(Math.log10(received[code]) / maxLog);
-      path.onclick = () => { showHost(hosts.find(h => h.host === code), day); filterHost(code); };
-    } else {
-      path.classList.remove("host");
-      path.style.fill = "";
-      path.onclick = null;
-    }
+    const code = path.dataset.code, shade = shading.get(code);
+    path.classList.toggle("host", !!shade);
+    path.classList.toggle("chosen", !!shade && code === state.host);
+    path.style.fill = shade ? shade.fill : "";
+    path.dataset.layer = shade ? shade.layer : "";
+    path.onclick = shade ? () => { showHost(hosts.find(h => h.host === code), day); filterHost(code); } : null;
   }
+  if (!state.fit) fitMap(hosts);
+  drawArrows(hosts);
+  const legend = document.getElementById("legend"), layers = new Set([...shading.values()].flatMap(s => s.layers));
+  legend.replaceChildren(el("div", { class: "row" }, `Forces received as known on ${day}`),
+    ...Object.keys(LAYERS).filter(l => layers.has(l)).map(legendRamp),
+    modeKey(), el("div", { class: "row muted" }, "arrow line: dotted pledged · dashed under way · solid arrived"));
+  document.body.dataset.postureDay = day;
+}
+
+function modeKey() {  // the arrows' colours, one wrapped row
+  const r = el("div", { class: "row modes" });
+  r.appendChild(el("span", {}, "arrows:"));
+  for (const [m, c] of Object.entries(MODE_COLOURS)) if (m !== "forces") {
+    const sw = el("span", { class: "swatch" });
+    sw.style.background = c;
+    r.append(sw, el("span", {}, m.replace("_", " ")));
+  }
+  return r;
+}
+
+function drawArrows(hosts) {  // one arrow per sender, host and mode of the lines shown; labels for both ends
   const arrows = document.getElementById("arrows"), labels = document.getElementById("labels");
   arrows.replaceChildren();
   labels.replaceChildren();
-  if (!state.fit) fitMap(hosts);
   const named = new Set();
   const label = (code, [x, y], cls = "label") => {
     if (named.has(code)) return;
@@ -137,9 +165,10 @@ async function showPosture(day) {
     labels.appendChild(svg("text", { x, y: y + 14, class: cls, "text-anchor": !edge ? "middle" : x < a + w / 2 ? "start" : "end" },
       countryName(code)));
   };
-  const biggest = Math.max(1, ...hosts.flatMap(h => h.lines.map(l => l.max ?? l.min ?? 0)));
+  const shown = hosts.map(h => ({ host: h.host, lines: h.lines.filter(l => lineShown(l)) })).filter(h => h.lines.length);
+  const biggest = Math.max(1, ...shown.flatMap(h => h.lines.map(l => l.max ?? l.min ?? 0)));
   const drawn = new Set();
-  for (const h of hosts) {
+  for (const h of shown) {
     const to = state.capitals[h.host];
     if (!to) continue;
     for (const l of h.lines) for (const s of l.senders) {
@@ -149,36 +178,36 @@ async function showPosture(day) {
       drawn.add(key);
       const [x2, y2] = project(to), [x1, y1] = atEdge(project(from), [x2, y2]);
       label(s, [x1, y1], onMap(project(from)) ? "label sender" : "label sender offmap");
-      const mx = (x1 + x2) / 2 - (y2 - y1) * 0.15, my = (y1 + y2) / 2 + (x2 - x1) * 0.15;
-      const fig = l.max ?? l.min ?? 0;
-      const path = svg("path", { d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}`, class: "arrow",
+      const mx = (x1 + x2) / 2 - (y2 - y1) * 0.15, my = (y1 + y2) / 2 + (x2 - x1) * 0.15, fig = l.max ?? l.min ?? 0;
+      const group = statusGroup(l.status), layer = layerOf(l);
+      const path = svg("path", { d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}`, class: `arrow status-${group.replace(" ", "-")} layer-${layer}`,
         stroke: MODE_COLOURS[l.mode] || "#1f77b4", "stroke-width": (1 + 7 * Math.sqrt(fig / biggest)).toFixed(2),
-        "marker-end": `url(#head-${MODE_COLOURS[l.mode] ? l.mode : "forces"})`, "data-host": h.host });
-      path.appendChild(svg("title", {}, `${s} → ${h.host}: ${l.mode} ${fmtQty(l)} (${l.status})`));
+        "marker-end": `url(#head-${MODE_COLOURS[l.mode] ? l.mode : "forces"})`, "data-host": h.host, "data-layer": layer,
+        "data-status": group });
+      path.appendChild(svg("title", {}, `${s} → ${h.host}: ${l.mode} ${fmtQty(l)} (${l.status}; ${LAYERS[layer].label})`));
       if (state.host && state.host !== h.host) path.classList.add("dim");
       arrows.appendChild(path);
     }
     label(h.host, project(to));
   }
-  const legend = document.getElementById("legend");
-  legend.replaceChildren(
-    el("div", { class: "row" }, `Forces received as known on ${day}`),
-    (() => { const r = el("div", { class: "row" }); r.append(el("span", { class: "ramp" }), el("span", {}, "few → many (log)")); return r; })(),
-    ...Object.entries(MODE_COLOURS).filter(([m]) => m !== "forces").map(([m, c]) => {
-      const r = el("div", { class: "row" });
-      const sw = el("span", { class: "swatch" });
-      sw.style.background = c;
-      r.append(sw, el("span", {}, `arrow: ${m}`));
-      return r;
-    }));
-  document.body.dataset.postureDay = day;
 }
 
-function filterHost(code) {  // a clicked host: its arrows stand out, the table shows the events placed there
-  state.host = state.host === code ? null : code;
+function filterHost(code) { setHost(state.host === code ? null : code); }  // a click toggles
+
+function setHost(code) {  // a chosen host: its arrows stand out, the table shows the events placed there
+  state.host = code;
   for (const a of document.querySelectorAll("#map .arrow")) a.classList.toggle("dim", !!state.host && a.dataset.host !== state.host);
   for (const p of document.querySelectorAll("#map .country.host")) p.classList.toggle("chosen", p.dataset.code === state.host);
   setTableFilter("host", state.host);
+  writeHash();
+}
+
+function setType(type) {  // the event type shown on the timeline and in the table
+  state.type = type;
+  document.getElementById("typeFilter").value = type;
+  drawTimeline();
+  setTableFilter("type", type || null);
+  writeHash();
 }
 
 function fmtQty(l) {
@@ -256,7 +285,7 @@ async function showEvent(id) {
     body.appendChild(div);
   }
   state.shown = id;
-  if (location.hash !== `#event=${encodeURIComponent(id)}`) history.replaceState(null, "", `#event=${encodeURIComponent(id)}`);
+  writeHash();
 }
 
 // -- questions ------------------------------------------------------------------------------------
@@ -293,20 +322,30 @@ async function askQuestion(question) {
 // never from all the events; a mark opens that day's events of that type.
 const DAY = 86400000;
 
+// Ticks as [time, label, is a month start]: month starts always (every second or third month over a long
+// period), and days between them when the view is short enough to read them.
 function timeTicks(v0, v1) {
   const span = (v1 - v0) / DAY, out = [];
   if (span > 60) {  // month starts, labelled "Jan 2022" (every other month when the period is long)
     const every = span > 500 ? 3 : span > 200 ? 2 : 1, d = new Date(v0);
     for (let m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)); m <= v1;
       m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
-      if (m.getUTCMonth() % every === 0) out.push([m.getTime(), m.toLocaleString("en", { month: "short", year: "numeric", timeZone: "UTC" })]);
+      if (m.getUTCMonth() % every === 0) out.push([m.getTime(), monthName(m), true]);
     }
     return out;
   }
   const step = span > 20 ? 7 : span > 8 ? 2 : 1;
-  for (let d = Math.ceil(v0 / DAY / step) * step * DAY; d <= v1; d += step * DAY) out.push([d, new Date(d).toISOString().slice(5, 10)]);
-  return out;
+  for (let d = Math.ceil(v0 / DAY / step) * step * DAY; d <= v1; d += step * DAY) {
+    const day = new Date(d);
+    if (day.getUTCDate() !== 1) out.push([d, day.toISOString().slice(5, 10), false]);
+  }
+  const d0 = new Date(v0);
+  for (let m = new Date(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 1, 1)); m <= v1;
+    m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) out.push([m.getTime(), monthName(m), true]);
+  return out.sort((a, b) => a[0] - b[0]);
 }
+
+const monthName = m => m.toLocaleString("en", { month: "short", year: "numeric", timeZone: "UTC" });
 
 function timeAt(clientX) {  // the day under a pointer on the timeline, as YYYY-MM-DD
   const r = document.getElementById("timeline").getBoundingClientRect(), [v0, v1] = state.view;
@@ -316,20 +355,31 @@ function timeAt(clientX) {  // the day under a pointer on the timeline, as YYYY-
 
 // A brushed date range (shift-drag on the timeline) filters the table, the timeline's marks and the
 // evidence it opens, and puts the map on the range's last day.
-function setRange(range) {
+function setRange(range, moveDay = true) {
   state.range = range && range[0] !== range[1] ? range : null;
   document.getElementById("rangeLabel").textContent = state.range ? `${state.range[0]} – ${state.range[1]}` : "";
   document.getElementById("clearRange").hidden = !state.range;
   document.body.dataset.range = state.range ? state.range.join("/") : "";
   setTableRange(state.range);
-  if (state.range) {
+  if (state.range && moveDay) {
     const i = state.days.indexOf(state.range[1]), slider = document.getElementById("day");
     slider.value = i >= 0 ? i : state.range[1] > state.days[state.days.length - 1] ? slider.max : 0;
   }
+  drawTimeline();
   onDay();
 }
 
 const inRange = day => !state.range || (state.range[0] <= day && day <= state.range[1]);
+
+const timeX = ms => 90 + (ms - state.view[0]) / (state.view[1] - state.view[0]) * (1400 - 90 - 10);
+
+function moveNowLine() {  // the replay's day on the timeline, moved without redrawing the marks
+  const line = document.querySelector("#timeline line.now"), day = state.days[Number(document.getElementById("day").value)];
+  if (!line || !day) return;
+  const x = timeX(Date.parse(day)).toFixed(1);
+  line.setAttribute("x1", x);
+  line.setAttribute("x2", x);
+}
 
 function drawTimeline(brushing = null) {
   const t = document.getElementById("timeline");
@@ -337,11 +387,12 @@ function drawTimeline(brushing = null) {
   const entries = state.timeline.filter(e => (!state.type || e.type_counts[state.type]) && (brushing || inRange(e.date)));
   const types = Object.keys(TYPE_COLOURS).filter(k => (!state.type || k === state.type) && entries.some(e => e.type_counts[k]));
   const [v0, v1] = state.view, W = 1400, left = 90, H = 260, laneH = Math.min(22, (H - 30) / Math.max(types.length, 1));
-  const x = d => left + (Date.parse(d) - v0) / (v1 - v0) * (W - left - 10);
-  for (const [d, label] of timeTicks(v0, v1)) {
-    const xx = left + (d - v0) / (v1 - v0) * (W - left - 10);
-    t.append(svg("line", { x1: xx, x2: xx, y1: 0, y2: H - 18, class: "grid" }),
-      svg("text", { x: xx, y: H - 4, class: "tick", "text-anchor": "middle" }, label));
+  const x = d => timeX(Date.parse(d));
+  for (const [d, label, month] of timeTicks(v0, v1)) {
+    const xx = timeX(d);
+    if (xx < left) continue;
+    t.append(svg("line", { x1: xx, x2: xx, y1: 0, y2: H - 18, class: month ? "grid month" : "grid" }),
+      svg("text", { x: xx, y: H - 4, class: month ? "tick month" : "tick", "text-anchor": month ? "start" : "middle" }, label));
   }
   types.forEach((k, i) => t.appendChild(svg("text", { x: 4, y: 14 + i * laneH + laneH / 2, class: "lane" }, k)));
   const sel = brushing || state.range;
@@ -367,7 +418,10 @@ function drawTimeline(brushing = null) {
 async function showDay(entry, type) {  // the day's events of one type, as the timeline placed them
   state.selected = `${entry.date}|${type}`;
   for (const c of document.querySelectorAll("#timeline circle")) c.classList.toggle("selected", `${c.dataset.day}|${c.dataset.type}` === state.selected);
-  const all = await Promise.all(entry.events.slice(0, 60).map(id => getJSON(`/api/events/${encodeURIComponent(id)}`).catch(() => null)));
+  const day = encodeURIComponent(entry.date);  // the page holds counts only: the day's ids come on demand
+  const [one] = await getJSON(`/api/timeline?type=${type}&date_from=${day}&date_to=${day}`).catch(() => []);
+  const ids = one && one.date === entry.date ? one.events.slice(0, 60) : [];
+  const all = await Promise.all(ids.map(id => getJSON(`/api/events/${encodeURIComponent(id)}`).catch(() => null)));
   const items = all.filter(ev => ev && ev.type === type);
   if (items.length === 1) return showEvent(items[0].id);
   const body = document.getElementById("evidenceBody");
@@ -396,12 +450,12 @@ function wireTimeline() {
     const r = t.getBoundingClientRect();
     zoom(ev.deltaY > 0 ? 1.25 : 0.8, Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)));
   }, { passive: false });
-  let drag = null, brush = null;
-  t.addEventListener("mousedown", ev => {
+  let drag = null, brush = null;  // pointer events: a mouse, a pen or a finger pans the timeline
+  t.addEventListener("pointerdown", ev => {
     if (ev.shiftKey) brush = { from: timeAt(ev.clientX) };
     else drag = { x: ev.clientX, view: state.view.slice() };
   });
-  window.addEventListener("mouseup", ev => {
+  window.addEventListener("pointerup", ev => {
     if (brush) {
       const a = brush.from, b = timeAt(ev.clientX);
       brush = null;
@@ -409,7 +463,7 @@ function wireTimeline() {
     }
     drag = null;
   });
-  window.addEventListener("mousemove", ev => {
+  window.addEventListener("pointermove", ev => {
     if (brush) { drawTimeline([brush.from, timeAt(ev.clientX)].sort()); return; }
     if (!drag) return;
     const r = t.getBoundingClientRect(), dt = (ev.clientX - drag.x) / r.width * (drag.view[1] - drag.view[0]);
@@ -422,7 +476,7 @@ function wireTimeline() {
   document.getElementById("zoomAll").onclick = () => { state.view = state.full.slice(); drawTimeline(); };
   const sel = document.getElementById("typeFilter");
   for (const k of Object.keys(TYPE_COLOURS)) sel.appendChild(el("option", { value: k }, k));
-  sel.onchange = () => { state.type = sel.value; drawTimeline(); };
+  sel.onchange = () => setType(sel.value);
 }
 
 // -- replay ---------------------------------------------------------------------------------------
@@ -430,9 +484,10 @@ let pending = null;
 function onDay() {
   const day = state.days[Number(document.getElementById("day").value)];
   document.getElementById("dayLabel").textContent = day || "—";
-  drawTimeline();
+  moveNowLine();
   clearTimeout(pending);
-  pending = setTimeout(() => day && showPosture(day), state.posture.has(day) ? 0 : 60);
+  pending = setTimeout(() => day && showPosture(day), state.posture.has(postureUrl(day)) ? 0 : 60);
+  writeHash();
 }
 
 function wireReplay() {
@@ -448,35 +503,41 @@ function wireReplay() {
       onDay();
     }, 250 / Number(document.getElementById("speed").value));
   };
-  const step = n => { slider.value = Math.min(Number(slider.max), Math.max(0, Number(slider.value) + n)); onDay(); };
+  const step = n => { slider.value = Math.min(Number(slider.max), Math.max(0, Number(slider.value) + n)); onDay(); };  // ±Infinity: the ends
   document.getElementById("stepBack").onclick = () => step(-1);
   document.getElementById("stepOn").onclick = () => step(1);
-  document.getElementById("speed").onchange = () => { if (state.timer) { play.click(); play.click(); } };
+  document.getElementById("speed").onchange = () => {
+    document.body.dataset.speed = document.getElementById("speed").value;
+    if (state.timer) { play.click(); play.click(); }
+  };
+  const speed = document.getElementById("speed");
+  const faster = n => { speed.selectedIndex = Math.min(speed.options.length - 1, Math.max(0, speed.selectedIndex + n)); speed.onchange(); };
+  const keys = { ArrowLeft: () => step(-1), ArrowRight: () => step(1), PageUp: () => step(-7), PageDown: () => step(7),
+    Home: () => step(-Infinity), End: () => step(Infinity), " ": () => play.click(), k: () => play.click(),
+    "[": () => faster(-1), "]": () => faster(1), "-": () => faster(-1), "+": () => faster(1) };
   document.addEventListener("keydown", ev => {  // replay from the keyboard, unless typing in a field
-    if (ev.target.closest("input, select, textarea, button")) return;
-    if (ev.key === "ArrowLeft" || ev.key === "ArrowRight") { step(ev.key === "ArrowLeft" ? -1 : 1); ev.preventDefault(); }
-    else if (ev.key === " " || ev.key === "k") { play.click(); ev.preventDefault(); }
+    if (ev.target.closest("input, select, textarea, button") || ev.ctrlKey || ev.metaKey || ev.altKey || !keys[ev.key]) return;
+    keys[ev.key]();
+    ev.preventDefault();
   });
-}
-
-function openHash() {
-  const m = location.hash.match(/^#event=(.+)$/);
-  if (m && decodeURIComponent(m[1]) !== state.shown) showEvent(decodeURIComponent(m[1]));
 }
 
 // -- start ----------------------------------------------------------------------------------------
-// The shapes, the counts and the per-day timeline load in parallel and each is drawn when it arrives;
-// the posture of the last day is fetched once, when the day range is known.
+// The shapes, the counts, the per-day timeline and the latest posture load in parallel and each is drawn
+// when it arrives; the events table (below the fold) loads once the map is shaded.
 async function start() {
+  if (!/[#&]day=/.test(location.hash)) fetchPosture(LATEST_POSTURE);  // the map's first fetch, at once
   state.mapReady = getJSON("/api/countries").then(c => { state.countries = c; drawCountries(); });
-  getJSON("/api/stats").then(stats => {
+  const counted = getJSON("/api/stats").then(stats => {
     document.getElementById("stats").textContent =
       `${stats.unique_articles} articles · ${stats.mentions} mentions · ${stats.events} events · reported ${stats.first_published || "?"} to ${stats.last_published || "?"}`;
+    return stats;
   });
-  state.timeline = await getJSON("/api/timeline");
+  state.timeline = await getJSON("/api/timeline?counts_only=true");
+  state.knownTo = ((await counted.catch(() => ({}))).last_published || "").slice(0, 10) || null;
   const dates = state.timeline.map(e => e.date);
   const first = dates.length ? dates[0] : new Date().toISOString().slice(0, 10);
-  const last = dates.length ? dates[dates.length - 1] : first;
+  const last = [dates[dates.length - 1] || first, state.knownTo || first].sort()[1];  // the replay ends when all is known
   for (let d = Date.parse(first); d <= Date.parse(last); d += DAY) state.days.push(new Date(d).toISOString().slice(0, 10));
   const slider = document.getElementById("day");
   slider.max = Math.max(0, state.days.length - 1);
@@ -484,10 +545,11 @@ async function start() {
   state.full = [Date.parse(first) - 2 * DAY, Date.parse(last) + 2 * DAY];
   state.view = state.full.slice();
   const lastDay = state.days[state.days.length - 1];
-  if (lastDay) postureOn(lastDay);
   wireTimeline();
   wireReplay();
   wireTable();
+  wireMapView();
+  drawToggles(redrawPosture);
   document.getElementById("askForm").addEventListener("submit", ev => {
     ev.preventDefault();
     const q = document.getElementById("question").value.trim();
@@ -496,9 +558,10 @@ async function start() {
   document.getElementById("dayLabel").textContent = lastDay || "—";
   drawTimeline();
   await state.mapReady;
-  if (lastDay) await showPosture(lastDay);
-  openHash();
-  window.addEventListener("hashchange", openHash);  // deep links work after load too
+  const day = applyHash();
+  if (day) await showPosture(day);
+  if (!table.seq) loadTable();  // unless a deep link's filters loaded it already
+  window.addEventListener("hashchange", applyHash);  // deep links work after load too
   document.body.dataset.ready = "1";
 }
 

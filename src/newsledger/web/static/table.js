@@ -32,8 +32,9 @@ function tableQuery(extra = {}) {
   return p;
 }
 
-async function loadTable() {
-  const data = await getJSON(`/api/table?${tableQuery()}`);
+async function loadTable() {  // filters can change faster than answers come: only the latest is drawn
+  const seq = table.seq = (table.seq || 0) + 1, data = await getJSON(`/api/table?${tableQuery()}`);
+  if (seq !== table.seq) return;
   table.last = data;
   drawFacets(data.facets);
   drawRows(data);
@@ -136,5 +137,4 @@ function wireTable() {
   document.getElementById("tableNext").onclick = () => { table.offset += table.limit; loadTable(); };
   document.getElementById("exportCsv").onclick = () => exportView("csv");
   document.getElementById("exportGeo").onclick = () => exportView("geojson");
-  return loadTable();
 }
