@@ -123,10 +123,9 @@ def _type(q: Query, words: list[str], low: str, cfg: dict) -> None:
     if q.shape == "when":
         for verb in load_question_verbs():
             used = [w for w in verb.words if w in words or (" " in w and w in low)]
-            if used:  # the cues of the word asked about ("invade": invad-, invasion), else all the verb's
+            if used:  # each entry is one family of verbs ("invade": invad-, invasion, assault ...)
                 phrases = tuple(u for u in used if " " in u)  # "martial law": the phrase itself
-                own = phrases or tuple(c for c in verb.cues if any(u.startswith(c) or c.startswith(u[:3]) for u in used))
-                q.type, q.cues = verb.type, own or verb.cues
+                q.type, q.cues = verb.type, phrases or verb.cues
                 return
     for t, names in cfg["type_words"].items():
         if any(n in words or (" " in n and n in low) for n in names):
