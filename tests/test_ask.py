@@ -108,5 +108,105 @@ def test_question_set_accuracy(tmp_path):
     r = run_cli("ask-eval", str(ROOT / "gold" / "questions.jsonl"), "--json", timeout=1200)
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
+    items = [json.loads(line) for line in (ROOT / "gold" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    if report["questions"] != len(items):  # ../shared absent: only the sample's questions were asked
+        items = [i for i in items if i["corpus"] == "sample"]
+    assert report["questions"] == len(items)
+    wrong = {(w["question"], w["corpus"]) for w in report["wrong"]}
+    floors = {"first": 0.85, "issue-15": 0.65}  # the later, harder set (constraints, when-verbs): see EVALUATION.md
+    for name, floor in floors.items():
+        mine = [i for i in items if i.get("set", "first") == name]
+        right = sum((i["question"], i["corpus"]) not in wrong for i in mine)
+        assert mine and right / len(mine) >= floor, (name, report["wrong"])
     assert report["questions"] >= 40
-    assert report["accuracy"] >= 0.85, report["wrong"]
+
+
+# -- issue 15 part 4: constraints, places, verbs, unknown names, no None, the store's search ------------
+@pytest.mark.parametrize("question, shape, type_, targets, place, unknown", [
+    ("How many troops did Freedonia send to Poland?", "how_many", "MOBILIZE", ["POL"], None, ["Freedonia"]),
+    ("Who sent forces to Freedonia?", "who_sent", "MOBILIZE", [], None, ["Freedonia"]),
+    ("When did Germany halt Nord Stream 2?", "when", "SANCTION", [], None, []),
+    ("When did Russia expel the diplomats?", "when", "SANCTION", [], None, []),
+    ("When did Russia recognise the separatist republics?", "when", "SUPPORT", [], None, []),
+    ("How many ships did Russia send to the Black Sea?", "how_many", "MOBILIZE", [], "Black Sea", []),
+    ("When did Sweden send troops to Gotland?", "when", "MOBILIZE", [], "Gotland", []),  # SWE: the sender
+    ("When did Russia recognise Donetsk and Luhansk?", "when", "SUPPORT", ["UKR"], "Donetsk", []),
+    ("How many troops did the US send to Poland by February 5, 2022?", "how_many", "MOBILIZE", ["POL"], None, []),
+])
+def test_question_verbs_places_and_unknown_names(question, shape, type_, targets, place, unknown):
+    q = parse_question(question, REF)
+    assert (q.shape, q.type, q.targets, q.unknown) == (shape, type_, targets, unknown)
+    assert (q.place.name if q.place else None) == place
+
+
+def test_question_verbs_loader_rejects_unknown_keys(tmp_path, monkeypatch):
+    from newsledger import question
+    from newsledger.exceptions import DataFileError
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "question_verbs.yaml").write_text(
+        "verbs:\n  - type: SANCTION\n    words: [expel]\n  - type: SANCTION\n    wrods: [halt]\n", encoding="utf-8")
+    monkeypatch.setattr(question.resources, "files", lambda pkg: tmp_path)
+    question.load_question_verbs.cache_clear()
+    try:
+        with pytest.raises(DataFileError) as err:
+            question.load_question_verbs()
+        assert "wrods" in str(err.value) and err.value.line == 4
+    finally:
+        question.load_question_verbs.cache_clear()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, must, must_not, answered", [
+    ("How many troops did Freedonia send to Romania?", ["Freedonia"], [], False),
+    ("Who sent forces to Lithuania?", ["DEU"], ["None", "null"], True),
+    ("How many US troops were sent to Poland by 2022-02-05?", ["1,700"], ["3,000"], True),
+    ("How many American soldiers were sent to Romania?", ["ROU"], ["→ POL"], True),
+    ("When did Russia invade Ukraine?", ["On 2022-02-24"], [], True),
+    ("When did Russia recognise Donetsk and Luhansk?", ["2022-02-2"], [], True),
+    ("What did Russia demand of NATO?", ["NATO"], ["Iran"], True),
+])
+def test_answers_respect_the_question(sample_store, question, must, must_not, answered):
+    a = ask(sample_store, question, model_wait=0)
+    said = " ".join([a.text, *a.items, *a.caveats])
+    assert a.answered == answered, said
+    assert all(m in said for m in must) and not any(m in said for m in must_not), said
+
+
+@pytest.mark.slow
+def test_how_many_agrees_with_the_posture_and_never_adds_assets(sample_store):
+    from newsledger.posture import build_posture
+
+    a = ask(sample_store, "How many US troops were sent to Poland by 2022-02-05?", model_wait=0)
+    lines = [l for hp in build_posture(sample_store, dt.date(2022, 2, 5), "POL") for l in hp.lines
+             if "USA" in l.senders and l.mode in ("troops", "mixed")]
+    assert len(a.items) == len(lines) and a.answered
+    b = ask(sample_store, "How many helicopters and troops did the US send to Lithuania?", model_wait=0)
+    assert "helicopters" not in b.text or "troops" not in b.text.split("helicopters")[0].split(";")[-1]
+
+
+@pytest.mark.slow
+def test_conflict_caveat_shows_the_reports():
+    from newsledger.ask import _deployment_caveats
+    from newsledger.ledger import EventDetail
+    from newsledger.model import Conflict, Event, Figure
+
+    figs = (Figure(dt.date(2022, 2, 2), 1000, 1000, False, "troops", "announced", "m1", "a.example"),
+            Figure(dt.date(2022, 2, 2), 2000, 2000, False, "troops", "announced", "m2", "b.example"))
+    ev = Event("e1", "MOBILIZE", "troops", ["USA"], ["POL"], None, None, None, dt.date(2022, 2, 2), None,
+               "announced", None, "", "", 1.0, 2, 2, 1, conflicts=[Conflict(dt.date(2022, 2, 2), "troops", figs)])
+    caveat = " ".join(_deployment_caveats([EventDetail(ev, [])]))
+    assert "a.example" in caveat and "b.example" in caveat and "None" not in caveat
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["0" * 300, "Why is the sky blue?", "Patriot air defence batteries for Slovakia"])
+def test_store_search_on_postgres_answers_like_sqlite(pg_db, sample_store, question):
+    from newsledger.store import open_store
+
+    assert run_cli("ingest", str(SAMPLE), db=pg_db).returncode == 0
+    with open_store(pg_db) as pg:
+        a, b = ask(pg, question, model_wait=0), ask(sample_store, question, model_wait=0)
+    assert a.answered == b.answered and a.text.split(".")[0] == b.text.split(".")[0]
+    assert bool(a.citations) == bool(b.citations)

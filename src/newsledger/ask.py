@@ -1,45 +1,29 @@
 """Questions in plain English, answered from the ledger with the events and sentences they rest on.
 
-A question is parsed with the same gazetteer and lexicons as extraction into a structured Query
-(shape, actors, targets, type, asset, dates, person); the answer is computed from the events; when
-the ledger cannot answer, the best-matching sentences are shown instead (semantic search with the
-offline all-MiniLM-L6-v2 model when the `semantic` extra is installed, else BM25 via SQLite FTS5).
+A question is parsed (question.py) into a structured Query (shape, actors, targets, type, assets, dates,
+place, unknown names); "how many" and "who sent" read the force posture (build_posture), the other shapes
+the events; when the ledger cannot answer, the best-matching sentences are shown instead (search.py: the
+store's full-text index first, re-ranked by the offline all-MiniLM-L6-v2 model when it is installed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from .extract.gazetteer import load_actors
-from .extract.lexicon import load_lexicon
-from .extract.timex import find_timexes
 from .ledger import EventDetail, events_with_detail
 from .model import Event
+from .posture import PostureLine, build_posture
+from .question import Query, parse_question
 from .rollups import hosts_of
+from .tally import totals
 from .store import MentionFilter, Store
 from .summary import format_quantity
 
+__all__ = ["Answer", "Citation", "Query", "ask", "parse_question"]
+
 MAX_QUESTION = 300
-IN_FORCE = ("announced", "underway", "completed")
-
-
-@dataclass(slots=True)
-class Query:
-    text: str
-    shape: str | None
-    type: str | None = None
-    actors: list[str] = field(default_factory=list)
-    targets: list[str] = field(default_factory=list)
-    mode: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    person: str | None = None
 
 
 @dataclass(slots=True)
@@ -63,80 +47,6 @@ class Answer:
     search_method: str | None = None
 
 
-@lru_cache(maxsize=1)
-def _shapes() -> dict:
-    return yaml.safe_load((resources.files("newsledger") / "data" / "questions.yaml").read_text(encoding="utf-8"))
-
-
-def parse_question(text: str, reference: dt.date | None = None) -> Query:
-    """Shape, actors, targets, type, asset and dates of a question (reference: the ledger's last day)."""
-    cfg = _shapes()
-    low = text.lower()
-    q = Query(text=text, shape=None)
-    for spec in cfg["shapes"]:
-        if any(re.search(p, low) for p in spec["patterns"]):
-            q.shape, q.type = spec["shape"], spec.get("type")
-            break
-    words = re.findall(r"[a-z][a-z\-]*", low)
-    for t, names in cfg["type_words"].items():
-        if any(n in words or (" " in n and n in low) for n in names):
-            if q.shape not in ("how_many", "who_sent", "where_sent", "talks") or t in ("RETREAT",):
-                q.type = t
-                break
-    lex = load_lexicon()
-    for w in words:
-        asset = lex.asset(w)
-        if asset and not asset.aid:
-            q.mode = asset.mode
-            break
-    preps = set(cfg["target_preps"])
-    for hit in load_actors().find(text, reference):
-        before = re.findall(r"[A-Za-z']+", text[:hit.start])[-2:]
-        is_target = bool(before) and before[-1].lower() in preps and not (
-            q.shape == "talks" and before[-1].lower() in ("between", "and", "with"))
-        if hit.entry.kind == "person" and q.shape == "said":
-            q.person = hit.text
-        bucket = q.targets if is_target else q.actors
-        for code in hit.entry.codes:
-            if code not in q.actors + q.targets:
-                bucket.append(code)
-    if q.shape == "talks" and len(q.actors) < 2 and q.targets:
-        q.actors, q.targets = q.actors + q.targets, []
-    _dates(q, text, reference)
-    return q
-
-
-def _dates(q: Query, text: str, reference: dt.date | None) -> None:
-    spans = find_timexes(text, reference)
-    low = text.lower()
-    for tx in spans:
-        if tx.date is None:
-            continue
-        end = tx.end_date or _period_end(tx.date, tx.precision)
-        before = low[max(0, tx.start - 8):tx.start]
-        if re.search(r"\b(by|before|until|as of)\s*$", before):
-            q.date_to = end
-        elif re.search(r"\b(since|after|from)\s*$", before):
-            q.date_from = tx.date
-        elif q.shape == "changes" and q.date_from is None:
-            q.date_from = tx.date
-        elif q.shape == "changes":
-            q.date_to = end
-        else:
-            q.date_from, q.date_to = tx.date, end
-
-
-def _period_end(d: dt.date, precision: str) -> dt.date:
-    if precision == "week":
-        return d + dt.timedelta(days=6)
-    if precision == "month":
-        nxt = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
-        return nxt - dt.timedelta(days=1)
-    if precision == "year":
-        return dt.date(d.year, 12, 31)
-    return d
-
-
 def ask(store: Store, question: str, *, model_wait: float | None = None) -> Answer:
     """Answer `question` from the ledger. `model_wait`: how long the fallback search may wait for the semantic
     model to load (None: as long as it takes; a server passes 0 and ranks by BM25 until it is loaded)."""
@@ -149,8 +59,12 @@ def ask(store: Store, question: str, *, model_wait: float | None = None) -> Answ
                       f"That question is too long ({len(question)} characters; at most {MAX_QUESTION}).")
     last = store.stats().last_published
     q = parse_question(question, dt.date.fromisoformat(last) if last else None)
+    if q.unknown:
+        names = ", ".join(f"\"{n}\"" for n in q.unknown)
+        return _fallback(store, q, f"The ledger knows no country, organisation or place called {names}, so it cannot "
+                         "answer for it (check the spelling, or name the country).", model_wait)
     handler = _HANDLERS.get(q.shape or "")
-    answer = handler(store, q) if handler and (q.actors or q.targets or q.shape == "changes") else None
+    answer = handler(store, q) if handler and (q.actors or q.targets or q.place or q.shape == "changes") else None
     if answer is None or not answer.answered:
         reason = (answer.text if answer else "The ledger cannot answer this question: " +
                   ("it names no country, organisation or person it knows." if q.shape else
@@ -161,21 +75,47 @@ def ask(store: Store, question: str, *, model_wait: float | None = None) -> Answ
 
 
 # -- shapes ---------------------------------------------------------------------------------------
+def _day(ev: Event) -> dt.date | None:
+    return ev.date if ev.date and ev.date_precision == "day" else ev.first_reported
+
+
 def _events(store: Store, q: Query, type_: str | None) -> list[EventDetail]:
-    actor = q.actors[0] if q.actors else None
+    """Events of `type_` with every actor the question names (as actor or party), within its dates."""
+    groups = q.actor_groups or [(a,) for a in q.actors]
+    actor = groups[0][0] if groups and len(groups[0]) == 1 else None
     details = events_with_detail(store, MentionFilter(type=type_, actor=actor))
     out = []
     for d in details:
         ev = d.event
-        if q.actors and not set(q.actors) <= set(ev.actors) | set(ev.recipients):
-            continue
-        day = ev.date if ev.date and ev.date_precision == "day" else ev.first_reported
+        parties = set(ev.actors) | set(ev.recipients)
+        if q.actors and not all(set(g) & parties for g in q.actor_groups or [(a,) for a in q.actors]):
+            continue  # every name asked about takes part ("the West": any of its members)
+        day = _day(ev)
         if q.date_from and (day is None or day < q.date_from):
             continue
         if q.date_to and (ev.first_reported is None or ev.first_reported > q.date_to):
             continue
         out.append(d)
     return out
+
+
+def _at_place(d: EventDetail, q: Query) -> bool:
+    """The event is at (or to) the place the question names: a sea or island by name, else its country."""
+    ev = d.event
+    if q.place is None:
+        return True
+    name = q.place.name.lower()
+    if ev.location and ev.location.name and ev.location.name.lower() == name:
+        return True
+    if any(name in m.sentence.lower() for m, _ in d.mentions):
+        return True
+    return bool(q.place.country) and q.place.kind not in ("city", "base") and q.place.country in (
+        hosts_of(ev) + ev.recipients + ([ev.location.country] if ev.location and ev.location.country else []))
+
+
+def _details_of(store: Store, event_ids: set[str], limit: int = 20) -> list[EventDetail]:
+    """The events of some posture lines with their mentions (for citations), fetched one by one."""
+    return [d for i in sorted(event_ids)[:limit] for d in events_with_detail(store, MentionFilter(event_id=i))]
 
 
 def _cite(details: list[EventDetail], per_event: int = 2) -> list[Citation]:
@@ -189,68 +129,121 @@ def _cite(details: list[EventDetail], per_event: int = 2) -> list[Citation]:
 
 def _line(ev: Event) -> str:
     q = format_quantity(ev.quantity) or "no figure given"
-    hosts = ", ".join(hosts_of(ev)) or ", ".join(ev.recipients) or "?"
-    when = ev.date.isoformat() if ev.date else f"reported {ev.first_reported}"
-    return f"{', '.join(ev.actors)} → {hosts}: {q} ({ev.mode or 'forces'}), {ev.status} ({when})"
+    hosts = ", ".join(hosts_of(ev)) or ", ".join(ev.recipients) or "destination not stated"
+    when = ev.date.isoformat() if ev.date else (f"reported {ev.first_reported}" if ev.first_reported else "undated")
+    return f"{', '.join(ev.actors)} → {hosts}: {q} ({ev.mode or 'forces'}), {ev.status or 'status not stated'} ({when})"
+
+
+def _conflict_lines(details: list[EventDetail]) -> list[str]:
+    """The reports that disagree, each figure with its source and day: what the caveat points to."""
+    out = []
+    for d in details:
+        for c in d.event.conflicts:
+            figs = "; ".join(f"{format_quantity(_as_quantity(f)) or 'no figure'} ({f.source}"
+                             + (f", {f.reported}" if f.reported else "") + ")" for f in c.figures)
+            out.append(f"conflicting reports for {', '.join(d.event.actors)} → "
+                       f"{', '.join(hosts_of(d.event)) or 'destination not stated'}: {figs}")
+    return out
+
+
+def _as_quantity(f):
+    from .model import Quantity, Span
+
+    return Quantity("", f.min, f.max, f.approx, f.unit, Span(0, 0))
 
 
 def _deployment_caveats(details: list[EventDetail]) -> list[str]:
     caveats = []
-    if any(d.event.n_conflicts for d in details):
-        caveats.append("Sources disagree on some figures for the same day (see the conflicting reports).")
+    conflicts = _conflict_lines(details)
+    if conflicts:
+        caveats.append("Sources disagree on some figures for the same day: " + " | ".join(conflicts[:5]))
     if details and all(d.event.status not in ("underway", "completed") for d in details):
         caveats.append("Only pledged or planned so far: no report says these forces are moving or have arrived.")
     if any(d.event.quantity is None for d in details):
         caveats.append("Some reports state no number.")
     if any(len(hosts_of(d.event)) > 1 for d in details):
         caveats.append("Some figures are for several countries together, without the split.")
-    seen: dict[tuple, dt.date] = {}
-    for d in details:
-        ev = d.event
-        if ev.quantity and ev.first_reported:
-            key = (tuple(ev.actors), tuple(hosts_of(ev)), ev.quantity.min, ev.quantity.max)
-            if key in seen and abs((seen[key] - ev.first_reported).days) <= 10:
-                caveats.append(f"The same figure ({format_quantity(ev.quantity)}) is reported as separate events "
-                               "days apart: it may be one order counted twice.")
-                break
-            seen[key] = ev.first_reported
     return caveats
 
 
+def _posture_lines(store: Store, q: Query) -> list[PostureLine]:
+    """The force-posture lines (the same function as `newsledger posture`) the question asks about: its host,
+    its senders and its asset, as known on its "by DATE" day."""
+    hosts = q.targets or ([q.place.country] if q.place and q.place.country else [])
+    posture = [hp for h in (hosts or [None]) for hp in build_posture(store, q.date_to, h)]
+    lines = [l for hp in posture for l in hp.lines]
+    return [l for l in lines
+            if set(q.actors) <= set(l.senders)
+            and (not q.modes or l.mode in (*q.modes, "mixed"))
+            and (not q.date_from or (l.last_reported is not None and l.last_reported >= q.date_from))]
+
+
 def _how_many(store: Store, q: Query) -> Answer:
-    details = [d for d in _events(store, q, "MOBILIZE")
-               if (not q.targets or set(q.targets) & set(hosts_of(d.event)) or set(q.targets) & set(d.event.recipients))
-               and (not q.mode or d.event.mode in (q.mode, "mixed", None))]
-    if not details:
+    if q.place and not q.place.country:  # a sea: no host country, count the deployments named there
+        return _how_many_at_sea(store, q)
+    lines = _posture_lines(store, q)
+    if not lines:
         return Answer(q.text, q, False, "The ledger records no such deployment.")
-    figures = [d.event for d in details if d.event.quantity and d.event.status in IN_FORCE]
-    lo = sum(e.quantity.min or 0 for e in figures)
-    hi = None if any(e.quantity.max is None for e in figures) else sum(e.quantity.max for e in figures)
-    total = (f"{lo:,}" if hi == lo else f"{lo:,}–{hi:,}" if hi is not None else f"more than {lo:,}") if figures else None
-    text = (f"{total} in total across {len(figures)} reported deployment(s)" if total else
-            "No figure is reported for the deployments found") + "; by event:"
-    return Answer(q.text, q, True, text, [_line(d.event) for d in details], _cite(details),
+    sums = [t for t in totals(lines) if t.min or t.max]
+    parts = [f"{_range(t.min, t.max)} {t.mode}" + (f" ({t.layer})" if t.layer != "reinforcement" else "")
+             + (" (uncertain)" if t.uncertain else "") + _stages(t) for t in sums]
+    when = f" as reported by {q.date_to}" if q.date_to else ""
+    text = (("In force" + when + ": " + "; ".join(parts) + " (each asset counted separately, from "
+             f"{len(lines)} posture line(s))") if parts else "No figure is reported for the deployments found") + ":"
+    used = {l.event_id for l in lines}
+    details = _details_of(store, used)
+    return Answer(q.text, q, True, text, [_posture_item(l) for l in lines], _cite(details),
                   _deployment_caveats(details))
 
 
-def _who_sent(store: Store, q: Query) -> Answer:
-    from .posture import build_posture
+def _how_many_at_sea(store: Store, q: Query) -> Answer:
+    details = [d for d in _events(store, q, "MOBILIZE") if _at_place(d, q)
+               and (not q.modes or d.event.mode in (*q.modes, "mixed", None))]
+    if not details:
+        return Answer(q.text, q, False, f"The ledger records no such deployment to the {q.place.name}.")
+    return Answer(q.text, q, True, f"Deployments to the {q.place.name} (each reported figure, not added):",
+                  [_line(d.event) for d in details], _cite(details), _deployment_caveats(details))
 
-    hosts = build_posture(store, q.date_to, q.targets[0] if q.targets else (q.actors[0] if q.actors else None))
-    lines = [l for hp in hosts for l in hp.lines]
+
+def _stages(t) -> str:
+    """Pledged, under way and arrived of a total, when it has more than one of them."""
+    stages = [(name, r) for name, r in (("pledged", t.pledged), ("under way", t.underway), ("arrived", t.arrived))
+              if r.min or r.max]
+    return "" if len(stages) < 2 else " [" + ", ".join(f"{n} {_range(r.min, r.max)}" for n, r in stages) + "]"
+
+
+def _range(lo: int | None, hi: int | None) -> str:
+    lo = lo or 0
+    return f"{lo:,}" if hi == lo else (f"{lo:,}–{hi:,}" if hi is not None else f"more than {lo:,}")
+
+
+def _posture_item(l: PostureLine) -> str:
+    when = ("undated report" + (f", counted from {l.last_reported} (ingest order)" if l.last_reported else "")
+            if l.undated or not l.last_reported else f"last reported {l.last_reported}")
+    shared = f", shared with {', '.join(l.shared_with)}" if l.shared_with else ""
+    figure = format_quantity(l.quantity) or "no figure"
+    return (f"{', '.join(l.senders) or 'sender not stated'} → {l.host}: {figure} ({l.mode}; "
+            f"{l.status or 'status not stated'}, {when}{shared})")
+
+
+def _who_sent(store: Store, q: Query) -> Answer:
+    if not (q.targets or (q.place and q.place.country)):
+        return Answer(q.text, q, False, "Name the country the forces were sent to, e.g. \"Who sent forces to Romania?\"")
+    lines = [l for l in _posture_lines(store, Query(q.text, q.shape, targets=q.targets, place=q.place,
+                                                    date_to=q.date_to, date_from=q.date_from))]
     if not lines:
         return Answer(q.text, q, False, "The ledger records no forces sent there.")
     senders = sorted({s for l in lines for s in l.senders})
-    items = [f"{', '.join(l.senders)}: {l.mode} {format_quantity(l.quantity) or 'no figure'} ({l.status}, last reported "
-             f"{l.last_reported})" for l in lines]
-    details = events_with_detail(store, MentionFilter(type="MOBILIZE"))
     used = {l.event_id for l in lines}
-    return Answer(q.text, q, True, f"{', '.join(senders)} sent or pledged forces to {hosts[0].host}:", items,
-                  _cite([d for d in details if d.event.id in used]), [])
+    details = _details_of(store, used)
+    hosts = sorted({l.host for l in lines})
+    return Answer(q.text, q, True, f"{', '.join(senders)} sent or pledged forces to {', '.join(hosts)}:",
+                  [_posture_item(l) for l in lines], _cite(details), _deployment_caveats(details))
 
 
 def _where_sent(store: Store, q: Query) -> Answer:
-    details = [d for d in _events(store, q, q.type or "MOBILIZE") if hosts_of(d.event)]
+    details = [d for d in _events(store, q, q.type or "MOBILIZE") if hosts_of(d.event)
+               and set(q.actors) <= set(d.event.actors)]
     if not details:
         return Answer(q.text, q, False, "The ledger records no destination for those forces.")
     hosts = sorted({h for d in details for h in hosts_of(d.event)})
@@ -259,23 +252,61 @@ def _where_sent(store: Store, q: Query) -> Answer:
 
 
 def _when(store: Store, q: Query) -> Answer:
-    details = _events(store, q, q.type)
-    if not details:
+    """The date(s) of the event asked about: its type (from the question's verb), its actor first, the
+    other party and place, and (for a verb of data/question_verbs.yaml) a sentence using that verb."""
+    if not q.type:
+        return Answer(q.text, q, False, "The ledger cannot tell which event is meant: name what was done, e.g. "
+                      "\"When did Russia recognise the separatist republics?\"")
+    parties = [t for t in q.targets if not (q.place and t == q.place.country)]  # a place is checked by name
+    details = [d for d in _events(store, q, q.type) if _at_place(d, q)
+               and (not q.actors or q.actors[0] in d.event.actors)
+               and (not parties or set(parties) & set(d.event.recipients + hosts_of(d.event)))]
+    cued = [d for d in details if any(c in m.sentence.lower() for m, _ in d.mentions for c in q.cues)]
+    details = cued or details  # events whose sentences use the verb asked about, when there are any
+    dated = sorted((d for d in details if _day(d.event)), key=lambda d: (_day(d.event), -d.event.n_sources))
+    if not dated and details:
+        return Answer(q.text, q, True, "The ledger records it only from undated reports: it cannot give a date.",
+                      [f"undated: {d.event.type} — {d.event.summary}" for d in details[:10]], _cite(details[:10], 1))
+    if not dated:
         return Answer(q.text, q, False, "The ledger records no such event.")
-    items = [f"{d.event.date or d.event.first_reported} ({d.event.date_precision or 'first reported'}): "
-             f"{d.event.type} — {d.event.summary}" for d in details]
-    return Answer(q.text, q, True, f"{len(details)} event(s):", items, _cite(details, 1))
+    days = sorted({_day(d.event) for d in dated})
+    best = max(dated, key=lambda d: _when_support(d, q))
+    others = [str(x) for x in days if x != _day(best.event)]
+    text = (f"On {_day(best.event)}" + (f" (other events of that kind: {', '.join(others[:5])}"
+                                         + (f" and {len(others) - 5} more" if len(others) > 5 else "") + ")"
+                                         if others else "") + ":")
+    dated = [best] + [d for d in dated if d is not best]
+    items = [f"{_day(d.event)} ({d.event.date_precision or 'first reported'}): {d.event.type} — {d.event.summary}"
+             for d in dated[:10]]
+    return Answer(q.text, q, True, text, items, _cite(dated[:10], 1))
+
+
+def _when_support(d: EventDetail, q: Query) -> tuple:
+    """How well an event answers "when": a stated day, then sentences using the verb, then sources."""
+    ev = d.event
+    cued = sum(any(c in m.sentence.lower() for c in q.cues) for m, _ in d.mentions
+               if m.status in ("underway", "completed")) if q.cues else 0  # said to have happened, not feared
+    return (cued, ev.date is not None and ev.date_precision == "day", ev.n_sources, -_day(ev).toordinal())
+
+
+def _names_party(d: EventDetail, party: str) -> bool:
+    """A sentence of the event names `party` (so the demand is made of it, not of someone else)."""
+    gaz = load_actors()
+    return any(h.entry.codes == (party,) for m, _ in d.mentions for h in gaz.find(m.sentence))  # not "the West"
 
 
 def _demands(store: Store, q: Query) -> Answer:
     kinds = ("REJECT",) if q.type == "REJECT" else ("REQUEST",)
-    details = [d for k in kinds for d in _events(store, Query(q.text, q.shape, actors=q.actors[:1],
-                                                               date_from=q.date_from, date_to=q.date_to), k)
-               if not q.targets or set(q.targets) & set(d.event.recipients)]
+    base = Query(q.text, q.shape, actors=q.actors[:1], date_from=q.date_from, date_to=q.date_to)
+    details = [d for k in kinds for d in _events(store, base, k)
+               if (not q.actors or q.actors[0] in d.event.actors)
+               and (not q.targets or (set(q.targets) & set(d.event.recipients)
+                                      and all(_names_party(d, t) for t in q.targets)))]
     if not details:
         return Answer(q.text, q, False, "The ledger records no such demand or refusal.")
-    return Answer(q.text, q, True, f"{len(details)} {'refusal' if kinds == ('REJECT',) else 'demand'}(s):",
-                  [f"{d.event.first_reported}: {d.event.summary}" for d in details], _cite(details, 1))
+    of = f" of {', '.join(q.targets)}" if q.targets else ""
+    return Answer(q.text, q, True, f"{len(details)} {'refusal' if kinds == ('REJECT',) else 'demand'}(s){of}:",
+                  [f"{d.event.first_reported or 'undated'}: {d.event.summary}" for d in details], _cite(details, 1))
 
 
 def _talks(store: Store, q: Query) -> Answer:

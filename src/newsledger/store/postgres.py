@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from ..exceptions import StoreError
-from .base import Store
+from .base import ArticleMatch, Store, TextMatch
 
 _WRITE_LOCK = 0x6E65_7773  # advisory lock key: "news"
 _SNIPPET = "StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=2, FragmentDelimiter=…, MaxFragments=1"
@@ -91,6 +91,22 @@ class PostgresStore(Store):
             "to_tsquery('simple', ?) q WHERE to_tsvector('simple', m.sentence) @@ q "
             "ORDER BY ts_rank(to_tsvector('simple', m.sentence), q) DESC, m.id LIMIT ? OFFSET ?", (q, limit, offset)))
         return arts, sents
+
+    def match_any(self, words: list[str], k: int) -> tuple[list[TextMatch], list[ArticleMatch]]:
+        terms = [t for t in (re.sub(r"[\W_]", "", w.lower()) for w in words) if t]
+        if not terms:
+            return [], []
+        q = " | ".join(terms)
+        sents = [TextMatch(*r) for r in self.conn.execute(
+            "SELECT m.sentence, a.source, a.published, m.id FROM mentions m JOIN articles a ON a.id = m.article_id, "
+            "to_tsquery('simple', ?) q WHERE to_tsvector('simple', m.sentence) @@ q "
+            "ORDER BY ts_rank(to_tsvector('simple', m.sentence), q) DESC, m.id LIMIT ?", (q, k))]
+        arts = [ArticleMatch(*r) for r in self.conn.execute(
+            "SELECT a.title, a.text, a.source, a.published FROM articles a, to_tsquery('simple', ?) q "
+            "WHERE to_tsvector('simple', COALESCE(a.title, '') || ' ' || a.text) @@ q AND a.duplicate_of IS NULL "
+            "ORDER BY ts_rank(to_tsvector('simple', COALESCE(a.title, '') || ' ' || a.text), q) DESC, a.seq "
+            "LIMIT ?", (q, max(1, k // 4)))]
+        return sents, arts
 
 
 def ts_query(text: str) -> str:

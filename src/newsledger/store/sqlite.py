@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from ..exceptions import NewsledgerError, StoreError, SystemFailure
-from .base import Store
+from .base import ArticleMatch, Store, TextMatch
 from .errors import explain
 
 
@@ -89,6 +89,20 @@ class SQLiteStore(Store):
             "JOIN mentions m ON m.rowid = sentence_fts.rowid JOIN articles a ON a.id = m.article_id "
             "WHERE sentence_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?", (q, limit, offset)))
         return arts, sents
+
+    def match_any(self, words: list[str], k: int) -> tuple[list[TextMatch], list[ArticleMatch]]:
+        q = " OR ".join('"' + w.replace('"', '') + '"' for w in words if w.replace('"', ''))
+        if not q:
+            return [], []
+        sents = [TextMatch(*r) for r in self.conn.execute(
+            "SELECT m.sentence, a.source, a.published, m.id FROM sentence_fts JOIN mentions m "
+            "ON m.rowid = sentence_fts.rowid JOIN articles a ON a.id = m.article_id WHERE sentence_fts MATCH ? "
+            "ORDER BY bm25(sentence_fts) LIMIT ?", (q, k))]
+        arts = [ArticleMatch(*r) for r in self.conn.execute(
+            "SELECT a.title, a.text, a.source, a.published FROM article_fts JOIN articles a "
+            "ON a.seq = article_fts.rowid WHERE article_fts MATCH ? AND a.duplicate_of IS NULL "
+            "ORDER BY bm25(article_fts) LIMIT ?", (q, max(1, k // 4)))]
+        return sents, arts
 
 
 def _read_only(path: str) -> bool:
