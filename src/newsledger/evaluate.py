@@ -21,6 +21,11 @@ SLOTS = ("quantity", "status", "date", "location")  # mention level
 LEVELS = ("events", "mentions")
 
 
+def f_measure(precision: float, recall: float) -> float:
+    """F1: the harmonic mean of precision and recall (0 when both are 0)."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class GoldEvent:
     anchor: str
@@ -65,7 +70,7 @@ class Score:
     @property
     def f1(self) -> float:
         p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f_measure(p, r)
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-from .evaluate import EvalReport, GoldText, load_gold, score_text
+from .evaluate import EvalReport, GoldText, f_measure, load_gold, score_text
 from .exceptions import DataFileError
 from .model import Mention
 from .store import ArticleFilter, Store
@@ -44,12 +44,12 @@ class MergeScore:
     @property
     def b3_f1(self) -> float:
         p, r = self.b3_precision, self.b3_recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f_measure(p, r)
 
     @property
     def pair_f1(self) -> float:
         p, r = self.pair_precision, self.pair_recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f_measure(p, r)
 
 
 @dataclass(frozen=True, slots=True)

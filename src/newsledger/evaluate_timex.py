@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .evaluate import f_measure
 from .exceptions import InputError
 
 PARTS = ("dev", "heldout", "all")
@@ -61,7 +62,7 @@ class ExtractionScore:
     def prf(self, matched: int) -> tuple[float, float, float]:
         p = matched / self.found if self.found else 0.0
         r = matched / self.gold if self.gold else 0.0
-        return p, r, 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f_measure(p, r)
 
     @property
     def value_accuracy(self) -> float:

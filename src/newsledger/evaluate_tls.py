@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .evaluate import f_measure
 from .exceptions import InputError, SystemFailure
 from .timeline import read_news_tls
 
@@ -54,7 +55,7 @@ class PRF:
     @property
     def f1(self) -> float:
         p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f_measure(p, r)
 
 
 @dataclass(frozen=True, slots=True)
