@@ -238,3 +238,50 @@ def test_a_restatement_takes_the_parties_only_when_its_places_fit(first, then, r
     a, b = _restated(1, first), _restated(2, then)
     _corefer([a, b])
     assert (b.recipient_codes == a.recipient_codes) == restates or (not first and b.recipient_codes == then)
+
+
+def _repair_case(parsed_actor: float, other_actor: float, host_roles: tuple[float, float]):
+    """A sentence of our own, "Ukrainian officials say Russian troops moved to Belarus.", parsed with the
+    reporter as actor and no destination, and the model's role probabilities for its three entities."""
+    from newsledger.extract.learned import Decision
+    from newsledger.learn.features import Candidate, SentenceInput
+    from newsledger.model import Entity, Mention, Span
+
+    text = "Ukrainian officials say Russian troops moved to Belarus."
+    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), kind)
+                  for w, code, kind in (("Ukrainian", "UKR", "demonym"), ("Russian", "RUS", "demonym"),
+                                        ("Belarus", "BLR", "place")))
+    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, (True, True, True))
+    nan = float("nan")
+    roles = np.array([[parsed_actor, 0.0, 0.0, nan, nan], [other_actor, 0.0, 0.0, nan, nan],
+                      [0.0, *host_roles, nan, nan]], dtype=np.float32)
+    d = Decision("MOBILIZE", 0.9, "completed", 0.9, {"troops": 0.9}, roles)
+    m = Mention("a", "MOBILIZE", text, Span(0, len(text)), Span(39, 44),
+                actors=[Entity("Ukrainian", "UKR", cands[0].span, "demonym")], status="completed")
+    return m, inp, d
+
+
+@pytest.mark.parametrize("parsed_actor, other_actor, host_roles, actors, places", [
+    (0.05, 0.9, (0.8, 0.7), ["RUS"], (["BLR"], "BLR")),  # the model rejects the reporter: its actor wins
+    (0.7, 0.9, (0.8, 0.7), ["UKR"], (["BLR"], "BLR")),  # the model accepts the parsed actor too: kept
+    (0.05, 0.3, (0.8, 0.2), ["UKR"], (["BLR"], None)),  # the model names no other actor: kept
+    (0.05, 0.9, (0.2, 0.3), ["RUS"], ([], None)),  # no destination the model is sure of: none made up
+])
+def test_the_model_repairs_the_parse_where_it_reads_the_sentence_otherwise(parsed_actor, other_actor,
+                                                                            host_roles, actors, places):
+    from newsledger.extract.learned import _repair
+
+    m, inp, d = _repair_case(parsed_actor, other_actor, host_roles)
+    _repair(m, inp, d)
+    assert m.actor_codes == actors
+    assert (m.recipient_codes, m.location.country if m.location else None) == places
+
+
+def test_a_parsed_destination_is_never_replaced():
+    from newsledger.extract.learned import _repair
+    from newsledger.model import Entity, Span
+
+    m, inp, d = _repair_case(0.05, 0.9, (0.8, 0.7))
+    m.recipients = [Entity("Poland", "POL", Span(0, 1), "state")]
+    _repair(m, inp, d)
+    assert m.recipient_codes == ["POL"] and m.location is None

@@ -12,8 +12,9 @@ Two implementations share this:
 - `model` (`LearnedExtractor(use_rules=False)`): every mention is built from the model's decisions;
 - `learned` (the hybrid): the model decides which sentences hold which event types; where the rule
   extractor has a mention of a decided type in that sentence, its arguments (parsed from the
-  dependency tree, split per contingent) are kept as they are, and the model's decision only
-  confirms it; elsewhere the mention is built from the model's decisions as above. A rule mention
+  dependency tree, split per contingent) are kept, and the model's decision confirms it and
+  repairs two things (`_repair`: actors the model rejects, a deployment's missing destination);
+  elsewhere the mention is built from the model's decisions as above. A rule mention
   the model does not confirm (type probability under `confirm`) is dropped.
 
 The hybrid's two settings live in the model's meta.json under `hybrid` (chosen on dev gold by
@@ -101,6 +102,8 @@ class LearnedExtractor:
                 if own:
                     for m in own:
                         m.confidence = round(max(m.confidence, d.probability), 3)
+                        if self.rules is not None:
+                            _repair(m, inp, d)
                     out.extend(own)
                 elif d.probability >= self._add_threshold(d.type):
                     m = self._mention(article, inp, d)
@@ -149,6 +152,30 @@ def _decidable(inp: SentenceInput, ruled: list[Mention]) -> bool:
     made without an actor), or a rule mention lies in it (the model confirms or drops it)."""
     return any(c.kind == "entity" for c in inp.candidates) or any(
         inp.span.start <= m.trigger.start < inp.span.end for m in ruled)
+
+
+def _repair(m: Mention, inp: SentenceInput, d: Decision) -> None:
+    """A confirmed rule mention keeps its parsed arguments except where the model reads the
+    sentence otherwise (measured on dev and dev2: deployments F1 +0.07 / +0.05):
+    - actors: the model names actors in the sentence, none of the parsed ones, and gives the parsed
+      ones no actor role (the reporter taken for the actor: "Ukrainian officials say Russian
+      troops ..."); the model's actors replace them;
+    - a deployment the parse found no destination for takes the recipients and location the model
+      names in the sentence ("troops are on their way to Poland").
+    An actor the parse took from outside the sentence (a pronoun, the sentence before) is kept."""
+    roles = _one_role_each(d.roles, inp)
+    inside = [(i, c) for i, c in enumerate(inp.candidates) if c.kind == "entity" and inp.in_sentence[i]]
+    parsed = set(m.actor_codes)
+    theirs = _entities(inside, roles, 0)
+    if theirs and not parsed & {e.code for e in theirs}:
+        said = [float(d.roles[i, 0]) for i, c in inside if parsed & set(c.codes) and not np.isnan(d.roles[i, 0])]
+        if said and max(said) < ROLE_THRESHOLD:
+            m.actors = theirs
+    if m.type in DEPLOYMENT_TYPES and not m.recipients and m.location is None:
+        codes = set(m.actor_codes)
+        m.recipients = [e for e in _entities(inside, roles, 1) if e.code not in codes]
+        loc = _best(inside, roles, 2, ROLE_THRESHOLD)
+        m.location = _place(loc[1]) if loc else None
 
 
 @contextmanager
