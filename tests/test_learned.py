@@ -285,3 +285,25 @@ def test_a_parsed_destination_is_never_replaced():
     m.recipients = [Entity("Poland", "POL", Span(0, 1), "state")]
     _repair(m, inp, d)
     assert m.recipient_codes == ["POL"] and m.location is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("second, also_request", [(None, False), (0.0, True)])
+def test_a_confirmed_rejection_is_not_also_read_as_a_request(monkeypatch, second, also_request):
+    """Our own sentences: the rules find the REJECT and the model confirms it; the model's weaker
+    reading of "terms" / "demands" as a REQUEST is not added beside it (`SECOND`), which it would be
+    without that setting."""
+    from newsledger.extract.learned import LearnedExtractor
+
+    monkeypatch.delenv("NEWSLEDGER_MODEL", raising=False)
+    texts = ["Putin demands that NATO withdraw its forces from eastern Europe. NATO said it could not accept his terms.",
+             "Russia demanded security guarantees. The United States rejected the Russian demands on Wednesday."]
+    ex = LearnedExtractor()
+    if second is not None:
+        ex.__dict__["_second"] = second  # the cached setting, as a model's meta.json would give it
+    arts = [Article(f"a{i}", "test", t, dt.date(2022, 2, 4)) for i, t in enumerate(texts)]
+    for (_, mentions), text in zip(ex.extract(arts), texts):
+        last = text.split(". ")[1]
+        types = {m.type for m in mentions if m.sentence.startswith(last[:20])}
+        assert "REJECT" in types
+        assert ("REQUEST" in types) == also_request
