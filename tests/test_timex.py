@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from conftest import SHARED, needs_shared, run_cli
 
+import newsledger
 from newsledger.evaluate_timex import evaluate_timex, part_of, read_timeml, timeml_files
 from newsledger.exceptions import DataFileError, InputError
 from newsledger.extract.timex import find_timexes, read_timex_words
 
+SRC_DATA = Path(newsledger.__file__).parent / "data"
 PUB = dt.date(2021, 11, 10)  # a Wednesday in the fourth quarter
 
 
@@ -139,11 +142,22 @@ def test_events_take_no_date_from_vague_expressions(text, date, precision):
     assert ((m.time.date, m.time.precision) if m.time else (None, None)) == (date, precision)
 
 
-def test_the_words_file_rejects_unknown_keys():
-    with pytest.raises(DataFileError, match=r"t\.yaml:3: unknown key 'SOON_REF'"):
-        read_timex_words("refs:\n  PRESENT_REF: [now]\n  SOON_REF: [shortly]\n", "t.yaml")
-    with pytest.raises(DataFileError, match=r"t\.yaml:2: unknown key 'months'"):
-        read_timex_words("decades: {nineties: 9}\nmonths: [jan]\n", "t.yaml")
+@pytest.mark.parametrize("text, message", [
+    ("refs:\n  PRESENT_REF: [now]\n  SOON_REF: [shortly]\n", r"t\.yaml:3: unknown key 'SOON_REF'"),
+    ("decades: {nineties: 9}\nmonths: [jan]\n", r"t\.yaml:2: unknown key 'months'"),
+    ("counts: [one, two]\nmodals: will\n", r"t\.yaml:2: 'modals' must be a list of words"),
+    ("approximators:\n  - about\n  - [nearly]\n", r"t\.yaml:2: 'approximators' must be a list of words"),
+])
+def test_the_words_file_rejects_unknown_keys_and_shapes(text, message):
+    with pytest.raises(DataFileError, match=message):
+        read_timex_words(text, "t.yaml")
+
+
+def test_the_cue_words_come_from_the_words_file():
+    words = read_timex_words("counts: [one, a dozen]\nvague_counts: [a dozen]\nmodals: [will]\n", "t.yaml")
+    assert words.alternation("counts") == "one|a dozen" and words.vague_counts == ("a dozen",)
+    bundled = read_timex_words((SRC_DATA / "timex.yaml").read_text(encoding="utf-8"), "data/timex.yaml")
+    assert "several" in bundled.vague_counts and "'ll" in bundled.modals and "EST" in bundled.time_zones
 
 
 # -- eval-timex ------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "last": 2}
 _STEP = {"last": -1, "past": -1, "previous": -1, "prior": -1, "preceding": -1, "this": 0, "same": 0,
          "next": 1, "coming": 1, "following": 1}
-_VAGUE = ("a few", "several", "a couple of")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +64,6 @@ def _shift_quarter(q: tuple[int, int], k: int) -> tuple[int, int]:
     return i // 4, i % 4 + 1
 
 
-def _count(raw: str) -> int | None:
-    raw = raw.lower()
-    if raw in _VAGUE:
-        return None
-    return 1 if raw in ("a", "an") else parse_number(raw)
-
-
 def _unit(raw: str) -> str:
     return raw.lower().rstrip("s")
 
@@ -96,6 +88,13 @@ class Reader:
             if r.precision == "day":
                 self.day = r.date
         return r
+
+    def _count(self, raw: str) -> int | None:
+        """The number a count stands for; None for one with no number ("a few", "several")."""
+        raw = raw.lower()
+        if raw in self.words.vague_counts:
+            return None
+        return 1 if raw in ("a", "an") else parse_number(raw)
 
     # -- calendar dates --------------------------------------------------------------------------
     def _iso(self, g, tense):
@@ -214,7 +213,7 @@ class Reader:
     def _span(self, g, tense):
         if self.pub is None:
             return None
-        n, unit = _count(g["n"]), _unit(g["unit"])
+        n, unit = self._count(g["n"]), _unit(g["unit"])
         letter = unit[0].upper()
         if n is None:
             n, value = 3, f"PX{letter}"
@@ -229,7 +228,7 @@ class Reader:
 
     def _duration(self, g, tense):
         """"two years", "the next 14 months", "two-hour": a length of time, not a date."""
-        n, unit = _count(g["n"]), _unit(g["unit"])
+        n, unit = self._count(g["n"]), _unit(g["unit"])
         amount = "X" if n is None else str(n)
         if unit in ("hour", "minute"):
             return Reading(f"PT{amount}{unit[0].upper()}", "DURATION")
@@ -246,7 +245,7 @@ class Reader:
     def _ago(self, g, tense):
         if self.pub is None:
             return None
-        n, unit = _count(g["n"]), _unit(g["unit"])
+        n, unit = self._count(g["n"]), _unit(g["unit"])
         if n is None:
             return Reading("PAST_REF")
         return self._moved(self.pub, unit, -n, quarter=self.quarter if unit == "year" and n == 1 else None)
@@ -273,7 +272,7 @@ class Reader:
     def _shift(self, g, tense):
         if self.pub is None:
             return None
-        n, unit = _count(g["n"]), _unit(g["unit"])
+        n, unit = self._count(g["n"]), _unit(g["unit"])
         if n is None:
             return None
         k = -n if g["dir"].lower() in ("earlier", "before") else n
