@@ -3,7 +3,7 @@
 "Monday" -> that day (the last one on or before publication, the next one when the verb it belongs
 to is in the future), "last week" -> that week, "this month" -> month, "Feb. 14" / "January 10,
 2022" -> day, "the third quarter" -> 2022-Q3, "this summer" -> 2022-SU, "the 1990s" -> 199,
-"nineteen ninety-one" -> 1991, "each July" -> the SET XXXX-07, "at present" -> PRESENT_REF, "a year
+"nineteen ninety-one" -> 1991, "each July" -> the SET XXXX-07, "now" -> PRESENT_REF, "a year
 earlier" -> a year before the last date named in the same text, "over the last four months" -> an
 interval ending on the publication date. Spans are TimeML's: no leading preposition ("on Monday"
 -> "Monday"). Relative expressions need a publication date; without one they resolve to nothing.
@@ -228,6 +228,8 @@ def _plausible(name: str, m: re.Match, text: str, cues: _Cues) -> bool:
         return m.group("unit")[0].islower()  # not "the French Quarter"
     if name == "ref":
         after = text[m.end():]
+        if g["ref"].lower() == "now":
+            return not re.match(r"\s*[-,]|\s+that\b", after)  # "now-defunct", "now that", "Now, ..."
         if g["ref"].lower() == "soon" and cues.soon_relation.match(after):
             return False  # "soon after the vote": a relation to an event, not a time
         if g["ref"].lower().startswith("the ") and re.match(r"\s+of\b", after):
