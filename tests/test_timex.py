@@ -187,6 +187,7 @@ def test_scores_of_a_small_timeml_file(tmp_path):
     assert d["strict"] == {"precision": 0.75, "recall": 0.6, "f1": 0.667}
     assert d["relaxed"] == {"precision": 1.0, "recall": 0.8, "f1": 0.889}
     assert (d["value_accuracy"], d["value_f1"]) == (1.0, 0.889)
+    assert r.as_dict()["date_over_any_gold"] == {"found": 4, "over_gold": 4, "precision": 1.0}
     assert [e.kind for e in r.errors] == ["missed"]
 
 
@@ -218,3 +219,14 @@ def test_eval_timex_on_timebank_files():
     report = json.loads(proc.stdout)
     assert report["docs"] == 3 and report["date"]["gold"] > 10
     assert report["date"]["value_f1"] >= 0.7 and report["all"]["relaxed"]["precision"] >= 0.9
+
+
+def test_a_date_found_over_a_gold_duration_is_spurious_only_in_the_date_row(tmp_path):
+    body = ('Profits fell for <TIMEX3 tid="t1" type="DURATION" value="P1Q">the fourth quarter</TIMEX3> and '
+            'rose in the spring, it said on Monday.')
+    (tmp_path / "q.tml").write_text(_TML.split("<TEXT>")[0].format(name="q") + f"<TEXT>\n{body}\n</TEXT>\n</TimeML>\n",
+                                    encoding="utf-8")
+    r = evaluate_timex(tmp_path, parse=False)
+    # found DATEs: the fourth quarter (over the gold DURATION), the spring and Monday (over nothing)
+    assert (r.date.gold, r.date.found, r.date.relaxed) == (0, 3, 0)
+    assert (r.all.relaxed, r.date_over_gold) == (1, 1) and r.as_dict()["date_over_any_gold"]["precision"] == 0.333
