@@ -156,6 +156,7 @@ def test_the_words_file_rejects_unknown_keys_and_shapes(text, message):
 def test_the_cue_words_come_from_the_words_file():
     words = read_timex_words("counts: [one, a dozen]\nvague_counts: [a dozen]\nmodals: [will]\n", "t.yaml")
     assert words.alternation("counts") == "one|a dozen" and words.vague_counts == ("a dozen",)
+    assert words.alternation("approximators") == "(?!)"  # a missing list matches nothing, not the empty string
     bundled = read_timex_words((SRC_DATA / "timex.yaml").read_text(encoding="utf-8"), "data/timex.yaml")
     assert "several" in bundled.vague_counts and "'ll" in bundled.modals and "EST" in bundled.time_zones
 

@@ -38,8 +38,9 @@ class TimexWords:
     event_relations: tuple[str, ...] = ()  # "soon after": a relation to an event, not a time
 
     def alternation(self, field: str) -> str:
-        """The words of a list field as a regex alternation, in the file's order (spaces as spaces)."""
-        return "|".join(re.escape(w).replace(r"\ ", " ") for w in getattr(self, field))
+        """The words of a list field as a regex alternation, in the file's order (spaces as spaces);
+        one that matches nothing when the list is empty or missing."""
+        return "|".join(re.escape(w).replace(r"\ ", " ") for w in getattr(self, field)) or "(?!)"
 
 
 _LISTS = ("year_modifiers", "counts", "vague_counts", "approximators", "quarter_modifiers", "period_modifiers",
