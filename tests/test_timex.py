@@ -147,6 +147,8 @@ def test_events_take_no_date_from_vague_expressions(text, date, precision):
     ("decades: {nineties: 9}\nmonths: [jan]\n", r"t\.yaml:2: unknown key 'months'"),
     ("counts: [one, two]\nmodals: will\n", r"t\.yaml:2: 'modals' must be a list of words"),
     ("approximators:\n  - about\n  - [nearly]\n", r"t\.yaml:2: 'approximators' must be a list of words"),
+    ("counts: [one]\nsteps: [last, next]\n", r"t\.yaml:2: 'steps' must be a mapping"),
+    ("ordinals: {first: one}\n", r"t\.yaml: ordinals and steps take whole numbers"),
 ])
 def test_the_words_file_rejects_unknown_keys_and_shapes(text, message):
     with pytest.raises(DataFileError, match=message):

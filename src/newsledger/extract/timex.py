@@ -55,8 +55,6 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _UNIT = r"(?P<unit>day|week|month|year|quarter)s?"
-_ORD = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last(?=[- ]half))"
-_PART = r"(?P<part>morning|afternoon|evening|night)"
 _TENS = r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _ONES = r"one|two|three|four|five|six|seven|eight|nine"
 
@@ -69,6 +67,8 @@ def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
     num = rf"\d+|{words.alternation('counts')}"
     n = rf"(?P<n>{num})"
     qmods = f"(?:{words.alternation('quarter_modifiers')})"
+    ords = "|".join(re.escape(o) if o != "last" else "last(?=[- ]half)" for o in words.ordinals)  # "the last half"
+    ordinal, part = f"(?P<ord>{ords or '(?!)'})", f"(?P<part>{'|'.join(words.day_parts) or '(?!)'})"
     return [
         ("iso", r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"),
         ("mdy", rf"\b(?:{_WD},?\s+)?{_MON}\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
@@ -81,7 +81,7 @@ def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
         ("other", r"\bthe\s+(?P<dir>following|previous|prior|preceding|same)\s+(?P<unit>day|week|month|year|quarter)\b"),
         ("that", r"\b(?:(?P<when>later|earlier)\s+(?:in\s+)?)?that\s+(?P<unit>day|week|month|year|quarter)\b"),
         ("quarter", rf"\b(?:(?P<det>the|its|this|that|last|next)\s+)?(?:(?P<yref>this|last|next)\s+year's\s+)?"
-                    rf"(?P<mods>(?:{qmods}\s+)*)(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?:fiscal\s+)?{_ORD}[- ](?P<unit>quarter|half)"
+                    rf"(?P<mods>(?:{qmods}\s+)*)(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?:fiscal\s+)?{ordinal}[- ](?P<unit>quarter|half)"
                     rf"(?:\s+of\s+(?:(?:{yearmods})\s+)?(?:(?P<year2>(?:19|20)\d\d)|(?P<yref2>this|last|next)\s+year))?\b"),
         ("quarter_ref", rf"\b(?:(?P<det>the|its|this|that|last|next)|(?P<yref>this|last|next)\s+year's)\s+(?P<mods>(?:{qmods}\s+)*)(?P<unit>quarter|period)\b"
                         r"(?P<back>\s+(?:a year (?:ago|earlier|before)|(?:of\s+)?last year))?"),
@@ -101,8 +101,8 @@ def _pattern_specs(words: TimexWords) -> list[tuple[str, str]]:
                     rf"the\s+(?:(?P<mod>{words.alternation('year_determiners')})\s+)?year\b(?!-|\s+(?:earlier|before|ago|ended|ending|later|after)\b)"),
         ("yearend", r"\b(?:the\s+)?year[- ]end\b"),
         ("every", rf"\b(?:each|every)\s+(?:(?P<unit>day|week|month|quarter|year)|{_WD}|{_MON})\b"),
-        ("wd", rf"\b(?:(?P<rel>last|this|next|this past|this coming)\s+)?{_WD}(?:\s+{_PART})?\b"),
-        ("partday", rf"\b(?P<rel>this|yesterday|tomorrow|last)\s+{_PART}\b"),
+        ("wd", rf"\b(?:(?P<rel>last|this|next|this past|this coming)\s+)?{_WD}(?:\s+{part})?\b"),
+        ("partday", rf"\b(?P<rel>this|yesterday|tomorrow|last)\s+{part}\b"),
         ("weekend", r"\bthe\s+weekend\b"),
         ("oneday", r"\bone\s+day\b"),
         ("duration", rf"\b(?:the\s+(?:(?:{words.alternation('duration_determiners')})\s+)?)?(?P<n>{num})[- ]"
@@ -172,7 +172,7 @@ def find_timexes(text: str, published: dt.date | None, *, offset: int = 0, futur
         before = text[max(0, start - 24):start]
         clock = cues.clock_before.search(before) if name in ("wd", "mdy", "dmy", "day") and kind == "DATE" else None
         if clock is not None:  # "10 p.m. Wednesday", "noon Friday": a time of that day
-            start, value, kind = start - len(before) + clock.start(), f"{value}T{_clock(clock)}", "TIME"
+            start, value, kind = start - len(before) + clock.start(), f"{value}T{_clock(clock, reader.words)}", "TIME"
         out.append(Timex(start + offset, m.end() + offset, text[start:m.end()], reading.date,
                          reading.precision if reading.date else None, reading.end_date, value, kind))
     return out
@@ -181,9 +181,9 @@ def find_timexes(text: str, published: dt.date | None, *, offset: int = 0, futur
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)  # "since Jan. 13": before publication, whatever the verb
 
 
-def _clock(m: re.Match) -> str:
+def _clock(m: re.Match, words: TimexWords) -> str:
     if m.group("part"):  # "mid-afternoon Tuesday"
-        return {"morning": "MO", "afternoon": "AF", "evening": "EV"}[m.group("part").lower()]
+        return words.day_parts[m.group("part").lower()]
     if m.group("word"):
         return "12:00" if m.group("word").lower() == "noon" else "24:00"
     h = int(m.group("h")) % 12 + (12 if m.group("ap").lower().startswith("p") else 0)

@@ -2,14 +2,14 @@
 
 Calendar names, numbers written as digits and the shape of each pattern stay in timex.py; every
 cue word (what counts as a number, which words may stand before a quarter, which prepositions make
-"May" a month ...) is a list in the data file. An unknown key, or a section that is not what its
+"May" a month, how far "last" moves ...) is a list or a mapping in the data file. An unknown key, or a section that is not what its
 key needs, is an error naming the file and the line.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -36,6 +36,9 @@ class TimexWords:
     month_prepositions: tuple[str, ...] = ()  # "in May": a month, not the verb
     time_zones: tuple[str, ...] = ()  # "10 p.m. EST Wednesday"
     event_relations: tuple[str, ...] = ()  # "soon after": a relation to an event, not a time
+    day_parts: dict[str, str] = field(default_factory=dict)  # "night" -> NI
+    ordinals: dict[str, int] = field(default_factory=dict)  # "third" -> 3 (quarters and halves)
+    steps: dict[str, int] = field(default_factory=dict)  # "last" -> -1, "following" -> 1
 
     def alternation(self, field: str) -> str:
         """The words of a list field as a regex alternation, in the file's order (spaces as spaces);
@@ -46,7 +49,7 @@ class TimexWords:
 _LISTS = ("year_modifiers", "counts", "vague_counts", "approximators", "quarter_modifiers", "period_modifiers",
           "year_determiners", "duration_determiners", "modals", "season_prepositions", "month_prepositions",
           "time_zones", "event_relations")
-_MAPPINGS = ("refs", "seasons", "decades")
+_MAPPINGS = ("refs", "seasons", "decades", "day_parts", "ordinals", "steps")
 _TIMEX_KEYS = set(_LISTS) | set(_MAPPINGS)
 _REF_VALUES = {"PRESENT_REF", "PAST_REF", "FUTURE_REF"}
 _CASED = {"time_zones"}  # kept as written; every other word is lower-cased
@@ -75,6 +78,9 @@ def read_timex_words(text: str, source: str) -> TimexWords:
         if key.value == "refs":
             for ref, _ in getattr(value, "value", []):
                 _check_key(ref, _REF_VALUES, source)
+        elif key.value in _MAPPINGS and not isinstance(value, yaml.MappingNode):
+            raise DataFileError(f"{key.value!r} must be a mapping", source=source, line=value.start_mark.line + 1,
+                                hint="write it as {word: value, ...}")
         elif key.value in _LISTS and not (isinstance(value, yaml.SequenceNode)
                                           and all(isinstance(v, yaml.ScalarNode) for v in value.value)):
             raise DataFileError(f"{key.value!r} must be a list of words", source=source,
@@ -85,7 +91,14 @@ def read_timex_words(text: str, source: str) -> TimexWords:
     decades = {str(k).lower(): int(v) for k, v in (data.get("decades") or {}).items()}
     lists = {k: tuple(str(w) if k in _CASED else str(w).lower() for w in data.get(k) or []) for k in _LISTS}
     lists["period_modifiers"] = frozenset(lists["period_modifiers"])
-    return TimexWords(tuple(refs), seasons, decades, **lists)
+    try:
+        maps = {"day_parts": {str(k).lower(): str(v) for k, v in (data.get("day_parts") or {}).items()},
+                "ordinals": {str(k).lower(): int(v) for k, v in (data.get("ordinals") or {}).items()},
+                "steps": {str(k).lower(): int(v) for k, v in (data.get("steps") or {}).items()}}
+    except (TypeError, ValueError) as exc:
+        raise DataFileError(f"ordinals and steps take whole numbers: {exc}", source=source,
+                            hint="write them as {word: 1, ...}") from exc
+    return TimexWords(tuple(refs), seasons, decades, **lists, **maps)
 
 
 def _check_key(key: yaml.Node, allowed: set[str], source: str) -> None:
