@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from conftest import SHARED, needs_shared, run_cli
 
+import newsledger
 from newsledger.evaluate_timex import evaluate_timex, part_of, read_timeml, timeml_files
 from newsledger.exceptions import DataFileError, InputError
 from newsledger.extract.timex import find_timexes, read_timex_words
 
+SRC_DATA = Path(newsledger.__file__).parent / "data"
 PUB = dt.date(2021, 11, 10)  # a Wednesday in the fourth quarter
 
 
@@ -139,11 +142,25 @@ def test_events_take_no_date_from_vague_expressions(text, date, precision):
     assert ((m.time.date, m.time.precision) if m.time else (None, None)) == (date, precision)
 
 
-def test_the_words_file_rejects_unknown_keys():
-    with pytest.raises(DataFileError, match=r"t\.yaml:3: unknown key 'SOON_REF'"):
-        read_timex_words("refs:\n  PRESENT_REF: [now]\n  SOON_REF: [shortly]\n", "t.yaml")
-    with pytest.raises(DataFileError, match=r"t\.yaml:2: unknown key 'months'"):
-        read_timex_words("decades: {nineties: 9}\nmonths: [jan]\n", "t.yaml")
+@pytest.mark.parametrize("text, message", [
+    ("refs:\n  PRESENT_REF: [now]\n  SOON_REF: [shortly]\n", r"t\.yaml:3: unknown key 'SOON_REF'"),
+    ("decades: {nineties: 9}\nmonths: [jan]\n", r"t\.yaml:2: unknown key 'months'"),
+    ("counts: [one, two]\nmodals: will\n", r"t\.yaml:2: 'modals' must be a list of words"),
+    ("approximators:\n  - about\n  - [nearly]\n", r"t\.yaml:2: 'approximators' must be a list of words"),
+    ("counts: [one]\nsteps: [last, next]\n", r"t\.yaml:2: 'steps' must be a mapping"),
+    ("ordinals: {first: one}\n", r"t\.yaml: ordinals and steps take whole numbers"),
+])
+def test_the_words_file_rejects_unknown_keys_and_shapes(text, message):
+    with pytest.raises(DataFileError, match=message):
+        read_timex_words(text, "t.yaml")
+
+
+def test_the_cue_words_come_from_the_words_file():
+    words = read_timex_words("counts: [one, a dozen]\nvague_counts: [a dozen]\nmodals: [will]\n", "t.yaml")
+    assert words.alternation("counts") == "one|a dozen" and words.vague_counts == ("a dozen",)
+    assert words.alternation("approximators") == "(?!)"  # a missing list matches nothing, not the empty string
+    bundled = read_timex_words((SRC_DATA / "timex.yaml").read_text(encoding="utf-8"), "data/timex.yaml")
+    assert "several" in bundled.vague_counts and "'ll" in bundled.modals and "EST" in bundled.time_zones
 
 
 # -- eval-timex ------------------------------------------------------------------------------------
@@ -173,6 +190,7 @@ def test_scores_of_a_small_timeml_file(tmp_path):
     assert d["strict"] == {"precision": 0.75, "recall": 0.6, "f1": 0.667}
     assert d["relaxed"] == {"precision": 1.0, "recall": 0.8, "f1": 0.889}
     assert (d["value_accuracy"], d["value_f1"]) == (1.0, 0.889)
+    assert r.as_dict()["date_over_any_gold"] == {"found": 4, "over_gold": 4, "precision": 1.0}
     assert [e.kind for e in r.errors] == ["missed"]
 
 
@@ -204,3 +222,14 @@ def test_eval_timex_on_timebank_files():
     report = json.loads(proc.stdout)
     assert report["docs"] == 3 and report["date"]["gold"] > 10
     assert report["date"]["value_f1"] >= 0.7 and report["all"]["relaxed"]["precision"] >= 0.9
+
+
+def test_a_date_found_over_a_gold_duration_is_spurious_only_in_the_date_row(tmp_path):
+    body = ('Profits fell for <TIMEX3 tid="t1" type="DURATION" value="P1Q">the fourth quarter</TIMEX3> and '
+            'rose in the spring, it said on Monday.')
+    (tmp_path / "q.tml").write_text(_TML.split("<TEXT>")[0].format(name="q") + f"<TEXT>\n{body}\n</TEXT>\n</TimeML>\n",
+                                    encoding="utf-8")
+    r = evaluate_timex(tmp_path, parse=False)
+    # found DATEs: the fourth quarter (over the gold DURATION), the spring and Monday (over nothing)
+    assert (r.date.gold, r.date.found, r.date.relaxed) == (0, 3, 0)
+    assert (r.all.relaxed, r.date_over_gold) == (1, 1) and r.as_dict()["date_over_any_gold"]["precision"] == 0.333

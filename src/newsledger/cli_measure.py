@@ -171,7 +171,8 @@ def eval_plover(tsv, split, extractor, as_json):
 def eval_timex(folder, part, names, parse, misses, as_json):
     """TempEval-3 measures of the date finder on the TimeML .tml files of FOLDER: strict and relaxed
     extraction P/R/F1, value accuracy and value F1 (accuracy x relaxed F1), over all TIMEX3 types and
-    DATE only. Each file's creation time is the anchor and is not scored."""
+    DATE only, and the share of found DATEs over a gold expression of any type. Each file's creation
+    time is the anchor and is not scored."""
     from .evaluate_timex import evaluate_timex
 
     r = evaluate_timex(folder, part=part, names=list(names) or None, parse=parse)
@@ -184,6 +185,8 @@ def eval_timex(folder, part, names, parse, misses, as_json):
         cells = [f"{x:.3f}" for x in (*sc.prf(sc.strict), *sc.prf(sc.relaxed), sc.value_accuracy, sc.value_f1)]
         table.add_row(name, str(sc.gold), str(sc.found), *cells)
     out.print(table)
+    out.print(f"DATE finds over a gold time expression of any type: {r.date_over_gold} of {r.date.found} "
+              f"({r.date_overlap_precision:.3f})", highlight=False)
     if misses:
         for e in r.errors:
             g = f"{e.gold.text!r} {e.gold.type} {e.gold.value}" if e.gold else "-"

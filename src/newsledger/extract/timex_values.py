@@ -15,11 +15,6 @@ from dataclasses import dataclass
 from .quantities import parse_number
 from .timex import MONTHS, WEEKDAYS, TimexWords
 
-_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "last": 2}
-_STEP = {"last": -1, "past": -1, "previous": -1, "prior": -1, "preceding": -1, "this": 0, "same": 0,
-         "next": 1, "coming": 1, "following": 1}
-_VAGUE = ("a few", "several", "a couple of")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +60,6 @@ def _shift_quarter(q: tuple[int, int], k: int) -> tuple[int, int]:
     return i // 4, i % 4 + 1
 
 
-def _count(raw: str) -> int | None:
-    raw = raw.lower()
-    if raw in _VAGUE:
-        return None
-    return 1 if raw in ("a", "an") else parse_number(raw)
-
-
 def _unit(raw: str) -> str:
     return raw.lower().rstrip("s")
 
@@ -96,6 +84,13 @@ class Reader:
             if r.precision == "day":
                 self.day = r.date
         return r
+
+    def _count(self, raw: str) -> int | None:
+        """The number a count stands for; None for one with no number ("a few", "several")."""
+        raw = raw.lower()
+        if raw in self.words.vague_counts:
+            return None
+        return 1 if raw in ("a", "an") else parse_number(raw)
 
     # -- calendar dates --------------------------------------------------------------------------
     def _iso(self, g, tense):
@@ -128,7 +123,7 @@ class Reader:
         if self.pub is None:
             return None
         month = MONTHS[g["mon"].lower().rstrip(".")]
-        return _dated(dt.date(self.pub.year + _STEP[g["rel"].lower()], month, 1), "month")
+        return _dated(dt.date(self.pub.year + self.words.steps[g["rel"].lower()], month, 1), "month")
 
     def _year_for(self, month: int, tense: str | None) -> int | None:
         """The year of a month named without one: the coming one for a verb in the future; else this
@@ -174,7 +169,7 @@ class Reader:
         if rel == "last" and part != "night":
             return None
         d = self.pub + dt.timedelta(days={"this": 0, "yesterday": -1, "last": -1, "tomorrow": 1}[rel])
-        return Reading(f"{d.isoformat()}T{_PARTS[part]}", "TIME", d, "day")
+        return Reading(f"{d.isoformat()}T{self.words.day_parts[part]}", "TIME", d, "day")
 
     def _wd(self, g, tense):
         if self.pub is None:
@@ -187,13 +182,13 @@ class Reader:
             delta = (self.pub.weekday() - wd) % 7
             d = self.pub - dt.timedelta(days=7 if rel == "last" and delta == 0 else delta)
         if "part" in g:
-            return Reading(f"{d.isoformat()}T{_PARTS[g['part'].lower()]}", "TIME", d, "day")
+            return Reading(f"{d.isoformat()}T{self.words.day_parts[g['part'].lower()]}", "TIME", d, "day")
         return _dated(d, "day")
 
     def _rel(self, g, tense):
         if self.pub is None:
             return None
-        step, unit = _STEP[g["rel"].lower()], g["unit"].lower()
+        step, unit = self.words.steps[g["rel"].lower()], g["unit"].lower()
         if unit in ("week", "weekend"):
             r = _dated(_monday(self.pub) + dt.timedelta(weeks=step), "week")
             return Reading(r.value + "-WE", date=r.date, precision="week") if unit == "weekend" else r
@@ -214,7 +209,7 @@ class Reader:
     def _span(self, g, tense):
         if self.pub is None:
             return None
-        n, unit = _count(g["n"]), _unit(g["unit"])
+        n, unit = self._count(g["n"]), _unit(g["unit"])
         letter = unit[0].upper()
         if n is None:
             n, value = 3, f"PX{letter}"
@@ -229,7 +224,7 @@ class Reader:
 
     def _duration(self, g, tense):
         """"two years", "the next 14 months", "two-hour": a length of time, not a date."""
-        n, unit = _count(g["n"]), _unit(g["unit"])
+        n, unit = self._count(g["n"]), _unit(g["unit"])
         amount = "X" if n is None else str(n)
         if unit in ("hour", "minute"):
             return Reading(f"PT{amount}{unit[0].upper()}", "DURATION")
@@ -246,7 +241,7 @@ class Reader:
     def _ago(self, g, tense):
         if self.pub is None:
             return None
-        n, unit = _count(g["n"]), _unit(g["unit"])
+        n, unit = self._count(g["n"]), _unit(g["unit"])
         if n is None:
             return Reading("PAST_REF")
         return self._moved(self.pub, unit, -n, quarter=self.quarter if unit == "year" and n == 1 else None)
@@ -273,14 +268,14 @@ class Reader:
     def _shift(self, g, tense):
         if self.pub is None:
             return None
-        n, unit = _count(g["n"]), _unit(g["unit"])
+        n, unit = self._count(g["n"]), _unit(g["unit"])
         if n is None:
             return None
         k = -n if g["dir"].lower() in ("earlier", "before") else n
         return self._referred(unit, k)
 
     def _other(self, g, tense):
-        return self._referred(g["unit"].lower(), _STEP[g["dir"].lower()], by_quarter=False) if self.pub else None
+        return self._referred(g["unit"].lower(), self.words.steps[g["dir"].lower()], by_quarter=False) if self.pub else None
 
     def _that(self, g, tense):
         unit = g["unit"].lower()
@@ -304,7 +299,7 @@ class Reader:
         return Reading(f"{q[0]}-{'H' if unit == 'half' else 'Q'}{q[1]}", date=dt.date(q[0], 1, 1), precision="year")
 
     def _quarter(self, g, tense):
-        unit, n = g["unit"].lower(), _ORDINALS[g["ord"].lower()]
+        unit, n = g["unit"].lower(), self.words.ordinals[g["ord"].lower()]
         mods = set(g.get("mods", "").lower().split())
         back = bool(mods & {"year-earlier", "year-ago", "comparable", "corresponding"})
         year = g.get("qyear") or g.get("year2")
@@ -314,7 +309,7 @@ class Reader:
         elif self.pub is None:
             return None
         elif yref:
-            y = self.pub.year + _STEP[yref]
+            y = self.pub.year + self.words.steps[yref]
         elif back:
             y = (self.quarter[0] if self.quarter else self.pub.year) - 1
         else:
@@ -358,7 +353,7 @@ class Reader:
         elif self.pub is None:
             return None
         elif "yrel" in g:
-            y = self.pub.year + _STEP[g["yrel"].lower()]  # "autumn last year"
+            y = self.pub.year + self.words.steps[g["yrel"].lower()]  # "autumn last year"
         elif rel in ("last", "this past"):
             y = self.pub.year - (first + 3 > self.pub.month)
         elif rel in ("next", "this coming"):
