@@ -131,8 +131,8 @@ def _hard_rules(a: Row, b: Row, rules: MergeRules) -> bool:
     if ma.type == "CONSULT" and not (aa <= ab or ab <= aa):
         return False  # a Macron-Putin call is not the Biden-Putin call: the parties must agree
     da, db = destination(ma), destination(mb)
-    if da and db and not da & db and (ma.type in DEPLOYMENT_TYPES or rules.decision != "learned"):
-        return False  # forces sent to Poland are not forces sent to Romania
+    if da and db and not da & db:
+        return False  # forces sent to Poland are not forces sent to Romania, a demand of NATO not one of Kyiv
     if ma.type in DEPLOYMENT_TYPES and (aa & hosts(mb) or ab & hosts(ma)):
         return False  # one report's sender is the other's host: not one deployment
     same_article = ra.article.id == rb.article.id

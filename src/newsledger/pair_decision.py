@@ -29,18 +29,16 @@ FEATURES: tuple[str, ...] = (
     "actor_jaccard",       # shared / all actor codes
     "same_destination",    # both name where the action goes, and the same
     "one_destination",     # only one of them names a destination
-    "one_destination_deployment",  # the same, for a deployment (where forces go matters more)
-    "other_destination",   # both name one, different (allowed only for actions other than deployments)
     "same_mode",           # both state the asset, the same
     "same_figure",         # both give a figure, the same one
     "one_figure",          # only one gives a figure
     "status_gap",          # stages apart (considered 0 .. completed 3), over 3
-    "same_status",         # the same status
     "same_article",        # restatements of one article
     "undated",             # either article has no publication date (no day to compare)
     "day_gap",             # days between their days, over a week (0 when either is undated)
     "same_stated_day",     # both state a day of their own, the same
     "word_overlap",        # Jaccard of the sentences' words of four letters or more
+    "same_trigger",        # the same trigger word (its first five letters)
     "deployment",          # MOBILIZE or RETREAT
 )
 
@@ -72,6 +70,12 @@ def _words(text: str) -> set[str]:
     return {w.strip(",.'-") for w in _WORD.findall(text.lower())}
 
 
+def _trigger(m: Mention) -> str:
+    start, end = m.trigger.start - m.span.start, m.trigger.end - m.span.start
+    whole = start == 0 and end == len(m.sentence)  # a model-found event with no trigger word of its own
+    return m.sentence[start:end].lower() if 0 <= start < end <= len(m.sentence) and not whole else ""
+
+
 def _day(m: Mention, rec: ArticleRecord) -> dt.date | None:
     return m.time.date if m.time and m.time.precision == "day" else rec.article.published
 
@@ -90,18 +94,16 @@ def pair_features(a: Row, b: Row) -> tuple[float, ...]:
         len(aa & ab) / max(len(aa | ab), 1),
         float(bool(da) and da == db),
         float(bool(da) != bool(db)),
-        float(bool(da) != bool(db) and ma.type in DEPLOYMENT_TYPES),
-        float(bool(da) and bool(db) and not da & db),
         float(ma.mode is not None and ma.mode == mb.mode),
         float(qa is not None and qb is not None and (qa.min, qa.max) == (qb.min, qb.max)),
         float((qa is None) != (qb is None)),
         abs(_STAGE.get(ma.status or "", 1) - _STAGE.get(mb.status or "", 1)) / 3,
-        float(ma.status == mb.status),
         float(ra.article.id == rb.article.id),
         float(ra.article.published is None or rb.article.published is None),
         abs((ta - tb).days) / 7 if ta and tb else 0.0,
         float(stated and ma.time.date == mb.time.date),
         len(wa & wb) / max(len(wa | wb), 1),
+        float(_trigger(ma)[:5] == _trigger(mb)[:5] != ""),
         float(ma.type in DEPLOYMENT_TYPES),
     )
 
