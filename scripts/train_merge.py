@@ -2,7 +2,7 @@
 
     python scripts/train_merge.py --cache /tmp/merge.db [--extractor learned] [--write]
 
-Every pair of dev gold events found by the extractor that passes the hard rules (clusters.compatible) is an example: 1 when the two are in one gold cluster. A logistic
+Every pair of dev gold events of different articles found by the extractor that passes the hard rules (clusters.compatible) is an example: 1 when the two are in one gold cluster. A logistic
 regression (L2, gradient descent, numpy) is fitted on them; the link threshold is then chosen on dev
 by clustering (clusters.cluster: every pair compatible, mean link probability >= threshold) for the best B-cubed F1 with precision >= 0.95.
 Held-out clusters are never used here.
@@ -32,7 +32,7 @@ def _examples(rows, labelled):
     xs, ys = [], []
     for x, y in combinations(dev, 2):
         a, b = rows[x.mention_id], rows[y.mention_id]
-        if not clusters.compatible(a, b, rules):
+        if a[1].article.id == b[1].article.id or not clusters.compatible(a, b, rules):
             continue
         xs.append(pair_features(a, b))
         ys.append(float(x.gold_cluster == y.gold_cluster))

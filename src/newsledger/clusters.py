@@ -184,22 +184,26 @@ def _threshold(rules: MergeRules) -> float:
 
 def compatible(a: Row, b: Row, rules: MergeRules = MergeRules()) -> bool:
     """Whether two mentions may be in one event (symmetric): the hard rules, then the hand-written
-    decision, or for the learned one the links it needs of every pair (the probability is weighed
-    over the whole event in `joins`)."""
+    decision, or for the learned one across articles the links it needs of every pair (the
+    probability is weighed over the whole event in `joins`). One article's restatements are always
+    decided by the rules: the cluster gold holds per-article events, so it has no examples of them."""
     if not _hard_rules(a, b, rules):
         return False
-    return (_learned_link if rules.decision == "learned" else _rule_decision)(a, b, rules)
+    across = a[1].article.id != b[1].article.id
+    return (_learned_link if rules.decision == "learned" and across else _rule_decision)(a, b, rules)
 
 
 def joins(group: list[Row], members: list[Row], rules: MergeRules = MergeRules()) -> float | None:
     """Whether `group` (one article's event) joins the event of `members`: every pair compatible and,
-    for the learned decision, a mean link probability over all pairs of at least the threshold.
+    for the learned decision, a mean link probability over the pairs of different articles of at
+    least the threshold.
     The score to rank events by when it does (None when not)."""
     if not all(compatible(g, m, rules) for g in group for m in members):
         return None
-    if rules.decision != "learned":
+    probs = [link_probability(g, m, rules) for g in group for m in members
+             if rules.decision == "learned" and g[1].article.id != m[1].article.id]
+    if not probs:
         return 1.0
-    probs = [link_probability(g, m, rules) for g in group for m in members]
     score = sum(probs) / len(probs)
     return score if score >= _threshold(rules) else None
 

@@ -1,5 +1,5 @@
-"""The learned half of the merge decision: how likely two mentions that pass the hard rules
-(clusters.py) state one real-world event.
+"""The learned half of the merge decision: how likely two mentions of different articles that pass
+the hard rules (clusters.py) state one real-world event.
 
 A logistic regression over a few features of the pair (`pair_features`), trained on the dev split of
 the cluster gold by scripts/train_merge.py; its weights, bias and threshold are a data file
@@ -33,7 +33,6 @@ FEATURES: tuple[str, ...] = (
     "same_figure",         # both give a figure, the same one
     "one_figure",          # only one gives a figure
     "status_gap",          # stages apart (considered 0 .. completed 3), over 3
-    "same_article",        # restatements of one article
     "undated",             # either article has no publication date (no day to compare)
     "day_gap",             # days between their days, over a week (0 when either is undated)
     "same_stated_day",     # both state a day of their own, the same
@@ -98,7 +97,6 @@ def pair_features(a: Row, b: Row) -> tuple[float, ...]:
         float(qa is not None and qb is not None and (qa.min, qa.max) == (qb.min, qb.max)),
         float((qa is None) != (qb is None)),
         abs(_STAGE.get(ma.status or "", 1) - _STAGE.get(mb.status or "", 1)) / 3,
-        float(ra.article.id == rb.article.id),
         float(ra.article.published is None or rb.article.published is None),
         abs((ta - tb).days) / 7 if ta and tb else 0.0,
         float(stated and ma.time.date == mb.time.date),
