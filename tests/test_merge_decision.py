@@ -96,7 +96,7 @@ def test_an_unknown_decision_is_an_error():
 
 @pytest.mark.slow
 @needs_shared
-def test_eval_merge_the_learned_decision_scores_above_the_rules_on_dev():
+def test_eval_merge_the_learned_decision_scores_above_the_rules_on_dev_and_keeps_restatements():
     scores = {}
     for decision in ("rules", "learned"):
         r = run_cli("eval-merge", str(ROOT / "gold/dev.jsonl"), str(ROOT / "gold/heldout.jsonl"), "--clusters",
@@ -105,6 +105,10 @@ def test_eval_merge_the_learned_decision_scores_above_the_rules_on_dev():
         assert r.returncode == 0, r.stderr.decode()
         (sc,) = json.loads(r.stdout)
         assert sc["decision"] == decision and sc["extractor"] == "rules"
-        scores[decision] = sc["b3"]
-    assert scores["learned"]["f1"] > scores["rules"]["f1"] + 0.03
-    assert scores["learned"]["precision"] >= 0.95
+        scores[decision] = sc
+    assert scores["learned"]["b3"]["f1"] > scores["rules"]["b3"]["f1"] + 0.03
+    assert scores["learned"]["b3"]["precision"] >= 0.95
+    # B-cubed scores one mention per gold event: a decision that split articles' restatements could gain
+    # there while the ledger double counts; the learned one leaves restatements to the rules
+    found = scores["rules"]["restatements"]["found"]
+    assert found > 50 and scores["learned"]["restatements"] == scores["rules"]["restatements"]

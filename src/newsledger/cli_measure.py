@@ -71,7 +71,8 @@ def eval_(gold, texts, workers, level, extractor, misses, as_json):
 @handle_errors
 def eval_merge(gold, clusters, texts, splits, workers, extractor, decision, as_json):
     """Score the cross-article merge: B-cubed and pairwise F1 of the ledger's events against the gold
-    clusters, on the gold events the extractor found (per split: tune on dev, report held-out)."""
+    clusters, on the gold events the extractor found (per split: tune on dev, report held-out), and
+    how many of the gold events' restatements were merged into their event."""
     from .clusters import MergeRules
     from .evaluate_merge import evaluate_merge
 
@@ -84,7 +85,8 @@ def eval_merge(gold, clusters, texts, splits, workers, extractor, decision, as_j
                                 "b3": {"precision": round(sc.b3_precision, 3), "recall": round(sc.b3_recall, 3),
                                        "f1": round(sc.b3_f1, 3)},
                                 "pairwise": {"precision": round(sc.pair_precision, 3),
-                                             "recall": round(sc.pair_recall, 3), "f1": round(sc.pair_f1, 3)}}
+                                             "recall": round(sc.pair_recall, 3), "f1": round(sc.pair_f1, 3)},
+                                "restatements": {"found": sc.restatements, "joined": sc.restatements_joined}}
                                for sc in scores], indent=2))
         return
     for sc in scores:
@@ -92,6 +94,9 @@ def eval_merge(gold, clusters, texts, splits, workers, extractor, decision, as_j
                   f"{sc.gold_clusters} gold clusters, {sc.predicted_clusters} ledger events among them", highlight=False)
         out.print(f"  B-cubed  P {sc.b3_precision:.3f}  R {sc.b3_recall:.3f}  F1 {sc.b3_f1:.3f}", highlight=False)
         out.print(f"  pairwise P {sc.pair_precision:.3f}  R {sc.pair_recall:.3f}  F1 {sc.pair_f1:.3f}", highlight=False)
+    if scores:
+        out.print(f"restatements in their event's ledger event: {scores[0].restatements_joined} of "
+                  f"{scores[0].restatements} (all gold texts)", highlight=False)
 
 
 @main.command("ask-eval")

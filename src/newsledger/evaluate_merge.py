@@ -42,6 +42,8 @@ class MergeScore:
     b3_recall: float = 0.0
     pair_precision: float = 0.0
     pair_recall: float = 0.0
+    restatements: int = 0  # gold restatements (`also` anchors) the extractor found, over all gold texts
+    restatements_joined: int = 0  # ... in the ledger event of their gold event's mention
 
     @property
     def b3_f1(self) -> float:
@@ -130,6 +132,30 @@ def labelled_mentions(store: Store, golds: list[GoldText], texts_dir: str | Path
     return out
 
 
+def restatements_joined(store: Store, golds: list[GoldText], texts_dir: str | Path) -> tuple[int, int]:
+    """(joined, found): of the gold events' restatements (`also` anchors) that the extractor found as a
+    mention of the event's type, how many are in the ledger event of the event's own mention. B-cubed
+    scores one mention per gold event, so it cannot see a merge that splits an article's restatements."""
+    event_of = {mid: eid for eid, ids in store.event_member_ids([e.id for e in store.events()]).items()
+                for mid in ids}
+    by_source = {r.article.source: r.article for r in store.articles(ArticleFilter(duplicates=True))}
+    mentions_by_article: dict[str, list[Mention]] = {}
+    for m, rec in store.mentions():
+        mentions_by_article.setdefault(rec.article.id, []).append(m)
+    joined = found = 0
+    for g in golds:
+        art = by_source.get(str((Path(texts_dir) / g.file).resolve()))
+        ms = mentions_by_article.get(art.id, []) if art else []
+        for gi, m in (score_text(EvalReport(), g, art, ms).items() if art else ()):
+            for anchor in g.events[gi].also:
+                pos = art.text.find(anchor)
+                others = [x for x in ms if x.type == m.type and x.id != m.id and x.span.start <= pos < x.span.end]
+                if pos >= 0 and others:
+                    found += 1
+                    joined += any(event_of.get(x.id) == event_of.get(m.id) for x in others)
+    return joined, found
+
+
 def matched_events(store: Store, golds: list[GoldText], texts_dir: str | Path,
                    labels: dict[tuple[str, str, int], str]) -> list[MatchedEvent]:
     """The labelled gold events found in a merged ledger of the gold texts, with their ledger event."""
@@ -182,5 +208,9 @@ def evaluate_merge(gold_paths: list[str | Path], clusters_path: str | Path, text
         extract_gold_texts(store, golds, texts_dir, workers=workers, extractor=extractor)
         merge_pending(store, rules=rules)
         matches = matched_events(store, golds, texts_dir, labels)
+        joined, found = restatements_joined(store, golds, texts_dir)
     n_gold = sum(len(g.events) for g in golds)
-    return [score_matches(matches, split=s, gold_events=n_gold) for s in splits]
+    scores = [score_matches(matches, split=s, gold_events=n_gold) for s in splits]
+    for sc in scores:
+        sc.restatements, sc.restatements_joined = found, joined
+    return scores
