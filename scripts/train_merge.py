@@ -1,6 +1,6 @@
 """Train the merge's pair model (src/newsledger/data/merge_pairs.yaml) on the DEV split of the cluster gold.
 
-    python scripts/train_merge.py --cache /tmp/merge.db [--extractor learned] [--write]
+    PYTHONPATH=src:scripts python scripts/train_merge.py --cache /tmp/merge.db [--extractor learned] [--l2 0.01] [--write]
 
 Every pair of dev gold events of different articles found by the extractor that passes the hard rules (clusters.compatible) is an example: 1 when the two are in one gold cluster. A logistic
 regression (L2, gradient descent, numpy) is fitted on them; the link threshold is then chosen on dev
@@ -14,7 +14,7 @@ import argparse
 from itertools import combinations
 
 import numpy as np
-from tune_merge import GOLD, _rows_and_labels, _score
+from tune_merge import _rows_and_labels, _score
 
 from newsledger import clusters
 from newsledger.evaluate_merge import split_of
@@ -81,5 +81,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    assert GOLD
     main()

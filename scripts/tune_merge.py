@@ -1,7 +1,8 @@
-"""Tune the merge decision on the DEV split of the cluster gold; print the errors of one setting.
+"""Tune the hand-written merge decision's knobs on the DEV split of the cluster gold, or print the dev
+errors of the shipped (learned) decision.
 
-    python scripts/tune_merge.py --extractor learned --cache /tmp/merge.db          # grid on dev
-    python scripts/tune_merge.py --extractor learned --cache /tmp/merge.db --errors # dev errors
+    PYTHONPATH=src python scripts/tune_merge.py --extractor learned --cache /tmp/merge.db          # knob grid
+    PYTHONPATH=src python scripts/tune_merge.py --extractor learned --cache /tmp/merge.db --errors # dev errors
 
 The gold texts are extracted once into `--cache` (reused when it exists), then clustered in-process
 for each setting (clusters.cluster, the function merge_pending applies). Only dev is scored unless
@@ -84,7 +85,7 @@ def main() -> None:
     grid = itertools.product([1, 3, 5], [3, 7, 14], [0.1, 0.25], [False, True], [False, True])
     for window, report_window, tol, open_dest, undated in grid:
         rules = MergeRules(window=window, report_window=report_window, figure_tolerance=tol,
-                           open_destination=open_dest, undated=undated)
+                           open_destination=open_dest, undated=undated, decision="rules")
         splits = ["dev"] + (["held-out"] if args.held_out else [])
         cells = []
         for s in splits:

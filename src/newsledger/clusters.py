@@ -3,6 +3,9 @@
 An event is a *cluster*, not a chain: a mention joins an event only when it is compatible with every
 mention already in it (complete linkage), so an event never holds two members with disjoint senders,
 disjoint hosts, different contingents or dates too far apart, however many reports lie between them.
+Past those hard rules the decision is either learned (the default: across articles, the pair model of
+pair_decision.py must give the event's members a mean probability of at least its threshold) or the
+hand-written rules (`MergeRules(decision="rules")`).
 
 Clustering is a function of the set of mentions, so that merging batch by batch gives the same events
 as merging everything at once: mentions are taken in a fixed order of their own (reference date,
