@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from newsledger.clusters import cluster, compatible
+from newsledger.clusters import DECISIONS, MergeRules, cluster, compatible
 from newsledger.merge import build_event, find_conflicts
 from newsledger.model import Article, Entity, Mention, Place, Quantity, Span, TimeValue
 from newsledger.store import ArticleRecord
@@ -45,15 +45,19 @@ D = dt.date
     ((_m("a:0"), _r("a", D(2022, 2, 2))), (_m("b:0", type_="RETREAT"), _r("b", D(2022, 2, 2))), False),
     ((_m("a:0"), _r("a", D(2022, 2, 2))), (_m("b:0", mode="naval"), _r("b", D(2022, 2, 2))), False),
     ((_m("a:0"), _r("a", D(2022, 2, 2))), (_m("b:0", mode="mixed"), _r("b", D(2022, 2, 2))), True),
-    ((_m("a:0"), _r("a", None)), (_m("b:0"), _r("b", D(2022, 2, 2))), False),  # undated: only within its article
+    # undated: the rules join it only within its article; the learned decision weighs its content
+    ((_m("a:0"), _r("a", None)), (_m("b:0"), _r("b", D(2022, 2, 2))), {"rules": False, "learned": True}),
     ((_m("a:0", "CONSULT", ("USA", "RUS"), (), None, mode="phone"), _r("a", D(2022, 2, 12))),
      (_m("b:0", "CONSULT", ("FRA", "RUS"), (), None, mode="phone"), _r("b", D(2022, 2, 12))), False),
     ((_m("a:0", "CONSULT", ("USA", "RUS"), (), None, mode="phone", date=D(2022, 2, 12)), _r("a", D(2022, 2, 13))),
      (_m("b:0", "CONSULT", ("USA", "RUS"), (), None, mode="phone", date=D(2022, 2, 12)), _r("b", D(2022, 2, 14))), True),
 ])
-def test_compatible(a, b, same):
-    assert compatible(a, b) is same
-    assert compatible(b, a) is same  # symmetric
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_compatible(a, b, same, decision):
+    rules = MergeRules(decision=decision)
+    same = same[decision] if isinstance(same, dict) else same
+    assert compatible(a, b, rules) is same
+    assert compatible(b, a, rules) is same  # symmetric
 
 
 def test_status_history_and_figures_over_time():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from newsledger.clusters import MergeRules, cluster, compatible
+from newsledger.clusters import DECISIONS, MergeRules, cluster, compatible
 from newsledger.merge import merge_pending
 from newsledger.model import Article, Entity, Mention, Place, Quantity, Span, TimeValue
 from newsledger.store import ArticleRecord, open_store
@@ -80,19 +80,35 @@ CHAINS = {
         Report("b", FEB, ("USA",), ("ROU",), mode="mixed"),
         Report("c", FEB, ("USA",), ("ROU",), mode="aircraft"),
     ],
+    # Undated articles (nothing to tell them apart by date): a report naming no host, of the same
+    # 1,000 troops, bridges Poland and Romania; the learned decision links each end to the middle.
+    "undated, a host missing in between": [
+        Report("a", None, ("USA",), ("POL",), qty=1000),
+        Report("b", None, ("USA",), (), qty=1000),
+        Report("c", None, ("USA",), ("ROU",), qty=1000),
+    ],
 }
 
 
+@pytest.mark.parametrize("decision", DECISIONS)
 @pytest.mark.parametrize("name", sorted(CHAINS))
-def test_a_chain_of_compatible_pairs_is_not_one_event(name):
+def test_a_chain_of_compatible_pairs_is_not_one_event(name, decision):
+    rules = MergeRules(decision=decision, undated=True, open_destination=True)  # the rules at their loosest
     rows = [_row(r) for r in CHAINS[name]]
     first, middle, last = rows
-    assert not compatible(first, last)
-    events = cluster(rows)
+    assert not compatible(first, last, rules)
+    events = cluster(rows, rules)
     assert all(not ({first[0].id, last[0].id} <= set(ev)) for ev in events), events
     for ev in events:  # every member agrees with every other
         members = [r for r in rows if r[0].id in ev]
-        assert all(compatible(a, b) for a in members for b in members if a is not b)
+        assert all(compatible(a, b, rules) for a in members for b in members if a is not b)
+
+
+def test_the_undated_chain_does_link_its_middle():
+    """The undated chain above is a chain: the learned decision joins the middle report to one end."""
+    rows = [_row(r) for r in CHAINS["undated, a host missing in between"]]
+    assert compatible(rows[0], rows[1]) and compatible(rows[1], rows[2])
+    assert sorted(len(ev) for ev in cluster(rows)) == [1, 2]
 
 
 @pytest.mark.parametrize("reports, together", [
@@ -134,16 +150,18 @@ def test_a_sender_is_never_the_host_of_the_same_event(a, b):
 
 
 def _story(seed: int) -> list[Report]:
-    """A made-up crisis: a few senders and hosts, reports over three weeks, some restated in one article."""
+    """A made-up crisis: a few senders and hosts, reports over three weeks, some restated in one article,
+    one article in five undated."""
     rnd = random.Random(seed)
     out = []
     for k in range(60):
         art = f"art{k // 2:02d}"  # two sentences an article
+        published = None if (k // 2) % 5 == 4 else FEB + dt.timedelta(days=(k // 2) % 21)
         sender = rnd.choice([("USA",), ("DEU",), ("RUS",), ("USA", "GBR")])
         host = rnd.choice([("POL",), ("LTU",), ("ROU",), ("POL", "ROU"), ()])
         if sender == ("RUS",):
             host = rnd.choice([("RUS",), ("BLR",)])
-        out.append(Report(art, FEB + dt.timedelta(days=(k // 2) % 21), sender, host,
+        out.append(Report(art, published, sender, host,
                           qty=rnd.choice([None, 1000, 3000, 5000]), mode=rnd.choice(["troops", "mixed", "aircraft"]),
                           status=rnd.choice(["announced", "underway", "completed"]), n=k % 2))
     return out
@@ -163,8 +181,9 @@ def _events_after(path: str, batches: list[list[Report]], rules: MergeRules) -> 
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("rules", [MergeRules(), MergeRules(open_destination=True, undated=True, report_window=30)],
-                         ids=["default", "loose"])
+@pytest.mark.parametrize("rules", [MergeRules(), MergeRules(report_window=30, threshold=0.3), MergeRules(decision="rules"),
+                                   MergeRules(decision="rules", open_destination=True, undated=True, report_window=30)],
+                         ids=["learned", "learned-loose", "rules", "rules-loose"])
 def test_batch_by_batch_in_shuffled_order_equals_all_at_once(tmp_path, seed, rules):
     reports = _story(seed)
     by_article: dict[str, list[Report]] = {}

@@ -62,22 +62,31 @@ def eval_(gold, texts, workers, level, extractor, misses, as_json):
               help="Score only the gold clusters of this split (a fixed hash of the cluster label); "
                    "repeat for several. Default: all, dev and held-out.")
 @click.option("--workers", default=1, show_default=True)
+@_extractor_option
+@click.option("--decision", type=click.Choice(["learned", "rules"]), default="learned", show_default=True,
+              help="How the merge decides, past its hard rules: 'learned' (the pair model of "
+                   "data/merge_pairs.yaml, trained on the dev split) or 'rules' (the hand-written date, "
+                   "destination and undated-article rules).")
 @click.option("--json", "as_json", is_flag=True)
 @handle_errors
-def eval_merge(gold, clusters, texts, splits, workers, as_json):
+def eval_merge(gold, clusters, texts, splits, workers, extractor, decision, as_json):
     """Score the cross-article merge: B-cubed and pairwise F1 of the ledger's events against the gold
-    clusters, on the gold events the extractor found (per split: tune on dev, report held-out)."""
+    clusters, on the gold events the extractor found (per split: tune on dev, report held-out), and
+    how many of the gold events' restatements were merged into their event."""
+    from .clusters import MergeRules
     from .evaluate_merge import evaluate_merge
 
-    scores = evaluate_merge(list(gold), clusters, texts, workers=workers,
-                            splits=tuple(splits) or ("all", "dev", "held-out"))
+    scores = evaluate_merge(list(gold), clusters, texts, workers=workers, extractor=extractor,
+                            rules=MergeRules(decision=decision), splits=tuple(splits) or ("all", "dev", "held-out"))
     if as_json:
-        click.echo(json.dumps([{"split": sc.split, "gold_events": sc.gold_events, "matched": sc.matched,
+        click.echo(json.dumps([{"split": sc.split, "extractor": extractor, "decision": decision,
+                                "gold_events": sc.gold_events, "matched": sc.matched,
                                 "gold_clusters": sc.gold_clusters, "predicted_clusters": sc.predicted_clusters,
                                 "b3": {"precision": round(sc.b3_precision, 3), "recall": round(sc.b3_recall, 3),
                                        "f1": round(sc.b3_f1, 3)},
                                 "pairwise": {"precision": round(sc.pair_precision, 3),
-                                             "recall": round(sc.pair_recall, 3), "f1": round(sc.pair_f1, 3)}}
+                                             "recall": round(sc.pair_recall, 3), "f1": round(sc.pair_f1, 3)},
+                                "restatements": {"found": sc.restatements, "joined": sc.restatements_joined}}
                                for sc in scores], indent=2))
         return
     for sc in scores:
@@ -85,6 +94,9 @@ def eval_merge(gold, clusters, texts, splits, workers, as_json):
                   f"{sc.gold_clusters} gold clusters, {sc.predicted_clusters} ledger events among them", highlight=False)
         out.print(f"  B-cubed  P {sc.b3_precision:.3f}  R {sc.b3_recall:.3f}  F1 {sc.b3_f1:.3f}", highlight=False)
         out.print(f"  pairwise P {sc.pair_precision:.3f}  R {sc.pair_recall:.3f}  F1 {sc.pair_f1:.3f}", highlight=False)
+    if scores:
+        out.print(f"restatements in their event's ledger event: {scores[0].restatements_joined} of "
+                  f"{scores[0].restatements} (all gold texts)", highlight=False)
 
 
 @main.command("ask-eval")

@@ -3,6 +3,9 @@
 An event is a *cluster*, not a chain: a mention joins an event only when it is compatible with every
 mention already in it (complete linkage), so an event never holds two members with disjoint senders,
 disjoint hosts, different contingents or dates too far apart, however many reports lie between them.
+Past those hard rules the decision is either learned (the default: across articles, the pair model of
+pair_decision.py must give the event's members a mean probability of at least its threshold) or the
+hand-written rules (`MergeRules(decision="rules")`).
 
 Clustering is a function of the set of mentions, so that merging batch by batch gives the same events
 as merging everything at once: mentions are taken in a fixed order of their own (reference date,
@@ -19,11 +22,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .exceptions import QueryError
 from .model import DEPLOYMENT_TYPES, Mention
+from .pair_decision import PairModel, load_pair_model, pair_features
 from .store import ArticleRecord
 
 Row = tuple[Mention, ArticleRecord]
 
+DECISIONS = ("learned", "rules")
 _PERIOD_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
 
 
@@ -36,6 +42,13 @@ class MergeRules:
     figure_tolerance: float = 0.1  # relative gap allowed between two articles' figures ("about 3,000")
     open_destination: bool = False  # a deployment naming no destination may join one that names one
     undated: bool = False  # an article without a publication date may join others on a strict match
+    decision: str = "learned"  # "learned": the pair model (pair_decision.py) past the hard rules; "rules"
+    threshold: float | None = None  # the pair model's link probability (None: the shipped one)
+    model: PairModel | None = None  # None: the shipped weights (data/merge_pairs.yaml)
+
+    def __post_init__(self) -> None:
+        if self.decision not in DECISIONS:
+            raise QueryError(f"unknown merge decision {self.decision!r}", hint=f"one of {', '.join(DECISIONS)}")
 
     @property
     def span(self) -> int:
@@ -107,8 +120,9 @@ def _strict_match(ma: Mention, mb: Mention) -> bool:
             and (ma.quantity is None) == (mb.quantity is None))
 
 
-def compatible(a: Row, b: Row, rules: MergeRules = MergeRules()) -> bool:
-    """Whether two mentions can state the same real-world event (symmetric)."""
+def _hard_rules(a: Row, b: Row, rules: MergeRules) -> bool:
+    """What no decision overrides: one type, asset, sender and host; a sender is not the other's host;
+    one article's different sentences or figures are different events; stated dates too far apart."""
     (ma, ra), (mb, rb) = a, b
     if ma.type != mb.type:
         return False
@@ -121,24 +135,80 @@ def compatible(a: Row, b: Row, rules: MergeRules = MergeRules()) -> bool:
         return False  # a Macron-Putin call is not the Biden-Putin call: the parties must agree
     da, db = destination(ma), destination(mb)
     if da and db and not da & db:
-        return False
-    if bool(da) != bool(db) and not (rules.open_destination and ma.type in DEPLOYMENT_TYPES):
-        return False
+        return False  # forces sent to Poland are not forces sent to Romania, a demand of NATO not one of Kyiv
     if ma.type in DEPLOYMENT_TYPES and (aa & hosts(mb) or ab & hosts(ma)):
         return False  # one report's sender is the other's host: not one deployment
-    if (ma.status == "negated") != (mb.status == "negated"):
-        return False
     same_article = ra.article.id == rb.article.id
     if same_article and ma.span == mb.span:
         return False  # the extractor states each event once per sentence: two mentions there are two events
     if same_article and ma.type in DEPLOYMENT_TYPES and da and db and not (da <= db or db <= da):
         return False  # one article's "to Poland and Romania" and "in the Baltics and Poland": two contingents
-    if not _figures_agree(ma, mb, same_article, rules.figure_tolerance):
+    return _figures_agree(ma, mb, same_article, rules.figure_tolerance)
+
+
+def _rule_decision(a: Row, b: Row, rules: MergeRules) -> bool:
+    """The hand-written decision: both or neither name a destination, both report or both deny, dates
+    within the windows, an undated article only on a strict match."""
+    (ma, _), (mb, _) = a, b
+    if bool(destination(ma)) != bool(destination(mb)) and not (rules.open_destination and ma.type in DEPLOYMENT_TYPES):
+        return False
+    if (ma.status == "negated") != (mb.status == "negated"):
         return False
     dates = _dates_agree(a, b, rules)
     if dates is None:
         return rules.undated and _strict_match(ma, mb)
     return dates
+
+
+def _learned_link(a: Row, b: Row, rules: MergeRules) -> bool:
+    """Past the hard rules, what the learned decision needs of every pair in an event: both report or
+    both deny, stated periods that overlap (a call's day to the day), and known days at most `rules.span` apart (merge.py looks for neighbours that far)."""
+    (ma, ra), (mb, rb) = a, b
+    if (ma.status == "negated") != (mb.status == "negated"):
+        return False  # a denied pull-back is not the pull-back
+    if ma.time and mb.time and not _periods_overlap(ma, mb, rules.window):
+        return False
+    if (ma.type == "CONSULT" and ma.time and mb.time and ma.time.precision == mb.time.precision == "day"
+            and abs((ma.time.date - mb.time.date).days) > 1):
+        return False  # meetings on different days are different meetings
+    ta, tb = day_of(ma, ra), day_of(mb, rb)
+    most = rules.window if ma.type == "CONSULT" else rules.span  # talks days apart are different talks
+    return ta is None or tb is None or abs((ta - tb).days) <= most
+
+
+def link_probability(a: Row, b: Row, rules: MergeRules = MergeRules()) -> float:
+    """The pair model's probability that two mentions state one event (pair_decision.py)."""
+    return (rules.model or load_pair_model()).probability(pair_features(a, b))
+
+
+def _threshold(rules: MergeRules) -> float:
+    return (rules.model or load_pair_model()).threshold if rules.threshold is None else rules.threshold
+
+
+def compatible(a: Row, b: Row, rules: MergeRules = MergeRules()) -> bool:
+    """Whether two mentions may be in one event (symmetric): the hard rules, then the hand-written
+    decision, or for the learned one across articles the links it needs of every pair (the
+    probability is weighed over the whole event in `joins`). One article's restatements are always
+    decided by the rules: the cluster gold holds per-article events, so it has no examples of them."""
+    if not _hard_rules(a, b, rules):
+        return False
+    across = a[1].article.id != b[1].article.id
+    return (_learned_link if rules.decision == "learned" and across else _rule_decision)(a, b, rules)
+
+
+def joins(group: list[Row], members: list[Row], rules: MergeRules = MergeRules()) -> float | None:
+    """Whether `group` (one article's event) joins the event of `members`: every pair compatible and,
+    for the learned decision, a mean link probability over the pairs of different articles of at
+    least the threshold.
+    The score to rank events by when it does (None when not)."""
+    if not all(compatible(g, m, rules) for g in group for m in members):
+        return None
+    probs = [link_probability(g, m, rules) for g in group for m in members
+             if rules.decision == "learned" and g[1].article.id != m[1].article.id]
+    if not probs:
+        return 1.0
+    score = sum(probs) / len(probs)
+    return score if score >= _threshold(rules) else None
 
 
 def _similarity(a: Row, b: Row) -> tuple:
@@ -165,8 +235,9 @@ def _best_cluster(group: list[Row], clusters: list[list[Row]], rules: MergeRules
     """Index of the most similar cluster that every row of `group` is compatible with."""
     best, best_score = None, None
     for i, members in enumerate(clusters):
-        if all(compatible(g, m, rules) for g in group for m in members):
-            score = max(_similarity(g, m) for g in group for m in members)
+        p = joins(group, members, rules)
+        if p is not None:
+            score = (p, max(_similarity(g, m) for g in group for m in members))
             if best_score is None or score > best_score:
                 best, best_score = i, score
     return best

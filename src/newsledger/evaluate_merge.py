@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from .clusters import MergeRules
 from .evaluate import EvalReport, GoldText, f_measure, load_gold, score_text
 from .exceptions import DataFileError
+from .extract.base import DEFAULT_EXTRACTOR
 from .model import Mention
 from .store import ArticleFilter, Store
 
@@ -40,6 +42,8 @@ class MergeScore:
     b3_recall: float = 0.0
     pair_precision: float = 0.0
     pair_recall: float = 0.0
+    restatements: int = 0  # gold restatements (`also` anchors) the extractor found, over all gold texts
+    restatements_joined: int = 0  # ... in the ledger event of their gold event's mention
 
     @property
     def b3_f1(self) -> float:
@@ -101,11 +105,17 @@ def _label(labels: dict[tuple[str, str, int], str], gold: GoldText, gi: int) -> 
     return next((labels[k] for k in keys if k in labels), None)
 
 
-def matched_events(store: Store, golds: list[GoldText], texts_dir: str | Path,
-                   labels: dict[tuple[str, str, int], str]) -> list[MatchedEvent]:
-    """The labelled gold events found in a merged ledger of the gold texts, with their ledger event."""
-    event_of = {mid: eid for eid, ids in store.event_member_ids([e.id for e in store.events()]).items()
-                for mid in ids}
+@dataclass(frozen=True, slots=True)
+class LabelledMention:
+    """A gold event the extractor found: its gold cluster and the mention it was matched to."""
+
+    gold_cluster: str
+    mention_id: str
+
+
+def labelled_mentions(store: Store, golds: list[GoldText], texts_dir: str | Path,
+                      labels: dict[tuple[str, str, int], str]) -> list[LabelledMention]:
+    """The labelled gold events found in an extracted ledger of the gold texts, with their mention."""
     by_source = {r.article.source: r.article for r in store.articles(ArticleFilter(duplicates=True))}
     mentions_by_article: dict[str, list[Mention]] = {}
     for m, rec in store.mentions():
@@ -117,9 +127,42 @@ def matched_events(store: Store, golds: list[GoldText], texts_dir: str | Path,
             continue
         for gi, m in score_text(EvalReport(), g, art, mentions_by_article.get(art.id, [])).items():
             label = _label(labels, g, gi)
-            if label is not None and m.id in event_of:
-                out.append(MatchedEvent(label, event_of[m.id]))
+            if label is not None:
+                out.append(LabelledMention(label, m.id))
     return out
+
+
+def restatements_joined(store: Store, golds: list[GoldText], texts_dir: str | Path) -> tuple[int, int]:
+    """(joined, found): of the gold events' restatements (`also` anchors) that the extractor found as a
+    mention of the event's type, how many are in the ledger event of the event's own mention. B-cubed
+    scores one mention per gold event, so it cannot see a merge that splits an article's restatements."""
+    event_of = {mid: eid for eid, ids in store.event_member_ids([e.id for e in store.events()]).items()
+                for mid in ids}
+    by_source = {r.article.source: r.article for r in store.articles(ArticleFilter(duplicates=True))}
+    mentions_by_article: dict[str, list[Mention]] = {}
+    for m, rec in store.mentions():
+        mentions_by_article.setdefault(rec.article.id, []).append(m)
+    joined = found = 0
+    for g in golds:
+        art = by_source.get(str((Path(texts_dir) / g.file).resolve()))
+        ms = mentions_by_article.get(art.id, []) if art else []
+        for gi, m in (score_text(EvalReport(), g, art, ms).items() if art else ()):
+            for anchor in g.events[gi].also:
+                pos = art.text.find(anchor)
+                others = [x for x in ms if x.type == m.type and x.id != m.id and x.span.start <= pos < x.span.end]
+                if pos >= 0 and others:
+                    found += 1
+                    joined += any(event_of.get(x.id) == event_of.get(m.id) for x in others)
+    return joined, found
+
+
+def matched_events(store: Store, golds: list[GoldText], texts_dir: str | Path,
+                   labels: dict[tuple[str, str, int], str]) -> list[MatchedEvent]:
+    """The labelled gold events found in a merged ledger of the gold texts, with their ledger event."""
+    event_of = {mid: eid for eid, ids in store.event_member_ids([e.id for e in store.events()]).items()
+                for mid in ids}
+    return [MatchedEvent(x.gold_cluster, event_of[x.mention_id])
+            for x in labelled_mentions(store, golds, texts_dir, labels) if x.mention_id in event_of]
 
 
 def score_matches(matches: list[MatchedEvent], *, split: str = "all", gold_events: int = 0) -> MergeScore:
@@ -133,24 +176,41 @@ def score_matches(matches: list[MatchedEvent], *, split: str = "all", gold_event
     return score
 
 
+def load_golds(gold_paths: list[str | Path], texts_dir: str | Path) -> list[GoldText]:
+    """The gold texts of `gold_paths` whose article is found under `texts_dir`."""
+    golds = [g for path in gold_paths for g in load_gold(path)]
+    return [g for g in golds if (Path(texts_dir) / g.file).is_file()]
+
+
+def extract_gold_texts(store: Store, golds: list[GoldText], texts_dir: str | Path, *, workers: int = 1,
+                       extractor: str = DEFAULT_EXTRACTOR) -> None:
+    """Ingest and extract every gold text into `store` (not merged)."""
+    from .extract.run import extract_pending
+    from .ingest import ingest
+
+    ingest(store, [str(Path(texts_dir) / g.file) for g in golds])
+    extract_pending(store, workers=workers, extractor=extractor)
+
+
 def evaluate_merge(gold_paths: list[str | Path], clusters_path: str | Path, texts_dir: str | Path,
-                   *, workers: int = 1, splits: tuple[str, ...] = ("all",)) -> list[MergeScore]:
+                   *, workers: int = 1, splits: tuple[str, ...] = ("all",), extractor: str = DEFAULT_EXTRACTOR,
+                   rules: MergeRules = MergeRules()) -> list[MergeScore]:
     """Ingest every gold text into a fresh ledger (extract + merge) and score its events against the
     gold clusters, one score per split."""
     import tempfile
 
-    from .extract.run import extract_pending
-    from .ingest import ingest
     from .merge import merge_pending
     from .store import open_store
 
     labels = load_cluster_labels(clusters_path)
-    golds = [g for path in gold_paths for g in load_gold(path)]
-    golds = [g for g in golds if (Path(texts_dir) / g.file).is_file()]
+    golds = load_golds(gold_paths, texts_dir)
     with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "merge.db")) as store:
-        ingest(store, [str(Path(texts_dir) / g.file) for g in golds])
-        extract_pending(store, workers=workers)
-        merge_pending(store)
+        extract_gold_texts(store, golds, texts_dir, workers=workers, extractor=extractor)
+        merge_pending(store, rules=rules)
         matches = matched_events(store, golds, texts_dir, labels)
+        joined, found = restatements_joined(store, golds, texts_dir)
     n_gold = sum(len(g.events) for g in golds)
-    return [score_matches(matches, split=s, gold_events=n_gold) for s in splits]
+    scores = [score_matches(matches, split=s, gold_events=n_gold) for s in splits]
+    for sc in scores:
+        sc.restatements, sc.restatements_joined = found, joined
+    return scores
