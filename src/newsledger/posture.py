@@ -14,11 +14,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from .ledger import events_with_detail
-from .merge import build_event
 from .model import Quantity, Span
-from .rollups import posture_rows
-from .store import MentionFilter, Store
+from .store import Store
 from .store import posture_views as views
 from .tally import Range, Total, totals
 
@@ -66,14 +63,14 @@ class HostPosture:
 def build_posture(store: Store, at: dt.date | None = None, host: str | None = None,
                   lines: int | None = None) -> list[HostPosture]:
     """Per host country, the deployments it receives and their totals. The picture as known now comes
-    from the `posture_lines` view; `at` rebuilds each event from the articles published by then.
+    from the `posture_lines` view; `at` reads the picture as known on that day (each event as rebuilt
+    from the articles published by then) from the `posture_history` view.
     `lines` keeps each host's most recently reported lines (totals still count them all)."""
     if at is None:
         return _from_view(store, host, lines)
     by_host: dict[str, list[PostureLine]] = {}
-    for line in _lines_at(store, at):
-        if host is None or line.host == host.upper():
-            by_host.setdefault(line.host, []).append(line)
+    for line in _lines_at(store, at, host):
+        by_host.setdefault(line.host, []).append(line)
     return _assemble(by_host, lines)
 
 
@@ -86,25 +83,8 @@ def build_review(store: Store, at: dt.date | None = None, limit: int | None = No
     return found[:limit] if limit is not None else found
 
 
-def _lines_at(store: Store, at: dt.date) -> list[PostureLine]:
-    dates: dict[str, dt.date | None] = {}
-    out = []
-    for detail in events_with_detail(store, MentionFilter(type="MOBILIZE")):
-        known = []
-        for m, r in detail.mentions:
-            day = r.article.published
-            if day is None:
-                if r.article.id not in dates:
-                    dates[r.article.id] = views.ingest_date(store.conn, r.article.id)
-                day = dates[r.article.id]
-            if day is not None and day <= at:
-                known.append((m, r))
-        if not known:
-            continue
-        ev = build_event(detail.event.id, known)
-        undated = [dates[r.article.id] for _m, r in known if r.article.published is None]
-        out += [_line(row) for row in posture_rows(ev, max(undated) if undated else None)]
-    return out
+def _lines_at(store: Store, at: dt.date, host: str | None = None) -> list[PostureLine]:
+    return [_line(r) for r in views.lines_known_on(store, at, host)]
 
 
 def _assemble(by_host: dict[str, list[PostureLine]], n: int | None) -> list[HostPosture]:

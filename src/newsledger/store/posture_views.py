@@ -1,5 +1,5 @@
-"""Read queries on the posture views (posture_lines, posture_totals, posture_hosts, see rollups.py) and the
-ingest-order date of an undated article; posture.py turns the rows into its dataclasses."""
+"""Read queries on the posture views (posture_lines, posture_totals, posture_hosts, posture_history, see
+rollups.py) and the ingest-order date of an undated article; posture.py turns the rows into its dataclasses."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # store.base imports rollups, which imports this module
 
 LINE_COLUMNS = ("host, event_id, senders, mode, min, max, approx, unit, status, last_reported, shared_with, "
                 "summary, sources, layer, review, increment, total_after, undated")
+HISTORY_COLUMNS = "known_from, known_until, " + LINE_COLUMNS
 TOTAL_COLUMNS = ("layer, mode, min, max, uncertain, pledged_min, pledged_max, underway_min, underway_max, "
                  "arrived_min, arrived_max")
 
@@ -43,6 +44,17 @@ def review_lines(store: Store, limit: int | None = None) -> list[tuple]:
     if limit is None:
         return list(store.conn.execute(sql))
     return list(store.conn.execute(sql + " LIMIT ?", (limit,)))
+
+
+def lines_known_on(store: Store, day: dt.date, host: str | None = None) -> list[tuple]:
+    """LINE_COLUMNS rows of the posture as known on `day` (posture_history), of every host or of `host`."""
+    sql = (f"SELECT {LINE_COLUMNS} FROM posture_history WHERE known_from <= ? "
+           "AND (known_until = '' OR known_until > ?)")
+    args: list = [day.isoformat(), day.isoformat()]
+    if host:
+        sql += " AND host = ?"
+        args.append(host.upper())
+    return list(store.conn.execute(sql, args))
 
 
 def ingest_date(conn, article_id: str) -> dt.date | None:

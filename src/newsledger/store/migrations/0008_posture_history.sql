@@ -1,0 +1,30 @@
+-- The force posture as known on each past day (replay, `posture --at`, questions with a date), kept in
+-- step by each merge like the other views (newsledger/rollups.py): one row per deployment event, host and
+-- stretch of days over which what the ledger knew of that event stayed the same. A row holds from
+-- known_from (the day the articles it is built from were all published) until the day before known_until
+-- (the next article on that event; '' while it is the latest). Built on the next open (rollups.stale).
+CREATE TABLE posture_history (
+    known_from    TEXT NOT NULL,
+    known_until   TEXT NOT NULL,  -- '' while the event's latest article is the last one it is built from
+    host          TEXT NOT NULL,
+    event_id      TEXT NOT NULL,
+    senders       TEXT NOT NULL,
+    mode          TEXT NOT NULL,
+    min           INTEGER,
+    max           INTEGER,
+    approx        INTEGER NOT NULL,
+    unit          TEXT,
+    status        TEXT,
+    last_reported TEXT NOT NULL,
+    shared_with   TEXT NOT NULL,
+    summary       TEXT NOT NULL,
+    sources       TEXT NOT NULL,
+    layer         TEXT NOT NULL,
+    review        TEXT NOT NULL,
+    increment     INTEGER NOT NULL,
+    total_after   INTEGER,
+    undated       INTEGER NOT NULL,
+    PRIMARY KEY (event_id, host, known_from)
+);
+CREATE INDEX posture_history_from ON posture_history(known_from);
+UPDATE events SET day = NULL, score = NULL;
