@@ -68,23 +68,26 @@ def build_posture(store: Store, at: dt.date | None = None, host: str | None = No
     `lines` keeps each host's most recently reported lines (totals still count them all)."""
     if at is None:
         return _from_view(store, host, lines)
+    rows = views.lines_known_on(store, at, host)
+    found = _lines(rows, with_sources=False)  # totals need no sources: only the lines listed get them
     by_host: dict[str, list[PostureLine]] = {}
-    for line in _lines_at(store, at, host):
+    for line in found:
         by_host.setdefault(line.host, []).append(line)
-    return _assemble(by_host, lines)
+    out = _assemble(by_host, lines)
+    sources = {(r[0], r[1]): r[12] for r in rows}
+    for hp in out:
+        for line in hp.lines + hp.readiness:
+            line.sources = json.loads(sources[line.host, line.event_id])
+    return out
 
 
 def build_review(store: Store, at: dt.date | None = None, limit: int | None = None) -> list[PostureLine]:
     """The deployment lines kept off the map and the totals, most recently reported first, each with why."""
     if at is None:
-        return [_line(r) for r in views.review_lines(store, limit)]
-    found = sorted((l for l in _lines_at(store, at) if l.review),
+        return _lines(views.review_lines(store, limit))
+    found = sorted((l for l in _lines(views.lines_known_on(store, at)) if l.review),
                    key=lambda l: (l.last_reported or dt.date.min, l.event_id), reverse=True)
     return found[:limit] if limit is not None else found
-
-
-def _lines_at(store: Store, at: dt.date, host: str | None = None) -> list[PostureLine]:
-    return [_line(r) for r in views.lines_known_on(store, at, host)]
 
 
 def _assemble(by_host: dict[str, list[PostureLine]], n: int | None) -> list[HostPosture]:
@@ -106,18 +109,33 @@ def _from_view(store: Store, host: str | None, lines: int | None) -> list[HostPo
         hp = HostPosture(code, n_lines=n)
         hp.totals = [Total(m, lo, hi, bool(u), layer, Range(p0, p1), Range(u0, u1), Range(a0, a1))
                      for layer, m, lo, hi, u, p0, p1, u0, u1, a0, a1 in views.posture_totals(store, code)]
-        hp.lines = _recent([_line(r) for r in views.posture_lines(store, code, False, lines)], None)
-        hp.readiness = _recent([_line(r) for r in views.posture_lines(store, code, True)], None)
+        hp.lines = _recent(_lines(views.posture_lines(store, code, False, lines)), None)
+        hp.readiness = _recent(_lines(views.posture_lines(store, code, True)), None)
         out.append(hp)
     return out
 
 
-def _line(r) -> PostureLine:
-    return PostureLine(host=r[0], event_id=r[1], senders=json.loads(r[2]), mode=r[3], min=r[4], max=r[5],
-                       approx=bool(r[6]), unit=r[7], status=r[8],
-                       last_reported=dt.date.fromisoformat(r[9]) if r[9] else None, shared_with=json.loads(r[10]),
-                       summary=r[11], sources=json.loads(r[12]), layer=r[13], review=r[14], increment=bool(r[15]),
-                       total_after=r[16], undated=bool(r[17]))
+def _lines(rows: list[tuple], with_sources: bool = True) -> list[PostureLine]:
+    """PostureLines of view rows (LINE_COLUMNS). The short JSON lists and dates repeat from row to row
+    (tens of thousands of rows at scale): each distinct text is decoded once."""
+    lists: dict[str, list[str]] = {}
+    days: dict[str, dt.date | None] = {}
+
+    def codes(text: str) -> list[str]:
+        if text not in lists:
+            lists[text] = json.loads(text)
+        return list(lists[text])
+
+    def day(text: str) -> dt.date | None:
+        if text not in days:
+            days[text] = dt.date.fromisoformat(text) if text else None
+        return days[text]
+
+    return [PostureLine(host=r[0], event_id=r[1], senders=codes(r[2]), mode=r[3], min=r[4], max=r[5],
+                        approx=bool(r[6]), unit=r[7], status=r[8], last_reported=day(r[9]),
+                        shared_with=codes(r[10]), summary=r[11], sources=json.loads(r[12]) if with_sources else [],
+                        layer=r[13], review=r[14], increment=bool(r[15]), total_after=r[16], undated=bool(r[17]))
+            for r in rows]
 
 
 def _recent(lines: list[PostureLine], n: int | None) -> list[PostureLine]:
