@@ -64,43 +64,28 @@ def build_posture(store: Store, at: dt.date | None = None, host: str | None = No
                   lines: int | None = None) -> list[HostPosture]:
     """Per host country, the deployments it receives and their totals. The picture as known now comes
     from the `posture_lines` view; `at` reads the picture as known on that day (each event as rebuilt
-    from the articles published by then) from the `posture_history` view.
+    from the articles published by then) from the `posture_history` views.
     `lines` keeps each host's most recently reported lines (totals still count them all)."""
     if at is None:
         return _from_view(store, host, lines)
-    rows = views.lines_known_on(store, at, host)
-    found = _lines(rows, with_sources=False)  # totals need no sources: only the lines listed get them
-    by_host: dict[str, list[PostureLine]] = {}
-    for line in found:
-        by_host.setdefault(line.host, []).append(line)
-    out = _assemble(by_host, lines)
-    sources = {(r[0], r[1]): r[12] for r in rows}
-    for hp in out:
-        for line in hp.lines + hp.readiness:
-            line.sources = json.loads(sources[line.host, line.event_id])
-    return out
+    hosts = sorted(views.history_hosts(store, at, host), key=lambda h: (-h[1], h[0]))
+    found: dict[str, HostPosture] = {code: HostPosture(code, n_lines=n) for code, n in hosts}
+    for code, layer, m, lo, hi, u, p0, p1, u0, u1, a0, a1 in views.history_totals(store, at):
+        if code in found:
+            found[code].totals.append(Total(m, lo, hi, bool(u), layer, Range(p0, p1), Range(u0, u1), Range(a0, a1)))
+    for readiness in (False, True):
+        for line in _lines(views.history_lines(store, at, host, readiness, None if readiness else lines)):
+            (found[line.host].readiness if readiness else found[line.host].lines).append(line)
+    for hp in found.values():
+        hp.lines, hp.readiness = _recent(hp.lines, None), _recent(hp.readiness, None)
+    return list(found.values())
 
 
 def build_review(store: Store, at: dt.date | None = None, limit: int | None = None) -> list[PostureLine]:
     """The deployment lines kept off the map and the totals, most recently reported first, each with why."""
     if at is None:
         return _lines(views.review_lines(store, limit))
-    found = sorted((l for l in _lines(views.lines_known_on(store, at)) if l.review),
-                   key=lambda l: (l.last_reported or dt.date.min, l.event_id), reverse=True)
-    return found[:limit] if limit is not None else found
-
-
-def _assemble(by_host: dict[str, list[PostureLine]], n: int | None) -> list[HostPosture]:
-    out = []
-    for code, found in by_host.items():
-        ok = [l for l in found if not l.review]
-        if not ok:
-            continue
-        hp = HostPosture(code, totals=[t for t in totals(ok) if t.layer != "readiness"], n_lines=sum(l.layer != "readiness" for l in ok))
-        hp.lines = _recent([l for l in ok if l.layer != "readiness"], n)
-        hp.readiness = _recent([l for l in ok if l.layer == "readiness"], None)
-        out.append(hp)
-    return sorted(out, key=lambda hp: (-hp.n_lines, hp.host))
+    return _lines(views.history_review(store, at, limit))
 
 
 def _from_view(store: Store, host: str | None, lines: int | None) -> list[HostPosture]:
@@ -115,7 +100,7 @@ def _from_view(store: Store, host: str | None, lines: int | None) -> list[HostPo
     return out
 
 
-def _lines(rows: list[tuple], with_sources: bool = True) -> list[PostureLine]:
+def _lines(rows: list[tuple]) -> list[PostureLine]:
     """PostureLines of view rows (LINE_COLUMNS). The short JSON lists and dates repeat from row to row
     (tens of thousands of rows at scale): each distinct text is decoded once."""
     lists: dict[str, list[str]] = {}
@@ -133,7 +118,7 @@ def _lines(rows: list[tuple], with_sources: bool = True) -> list[PostureLine]:
 
     return [PostureLine(host=r[0], event_id=r[1], senders=codes(r[2]), mode=r[3], min=r[4], max=r[5],
                         approx=bool(r[6]), unit=r[7], status=r[8], last_reported=day(r[9]),
-                        shared_with=codes(r[10]), summary=r[11], sources=json.loads(r[12]) if with_sources else [],
+                        shared_with=codes(r[10]), summary=r[11], sources=json.loads(r[12]),
                         layer=r[13], review=r[14], increment=bool(r[15]), total_after=r[16], undated=bool(r[17]))
             for r in rows]
 

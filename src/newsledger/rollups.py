@@ -8,7 +8,8 @@ answer in milliseconds at millions of events.
 - `posture_lines`: one row per deployment event and host country, as the ledger knows it now;
   `posture_totals` the totals per host and mode; `posture_hosts` the number of lines per host.
 - `posture_history`: the same lines as known on each past day: per event and host, one row for each
-  stretch of days over which the articles published on that event stayed the same (`history_rows`).
+  stretch of days over which the articles published on that event stayed the same (`history_rows`);
+  `posture_history_totals` their totals per host, layer and mode over each stretch they stayed the same.
 
 They are rewritten inside the merge's transaction for the days, hosts and events a merge touched,
 so they are never out of step with the events they sum up (a killed run leaves both or neither).
@@ -26,7 +27,8 @@ from .model import Event
 from .store.posture_views import HISTORY_COLUMNS, LINE_COLUMNS, ingest_date
 from .tally import Total, totals
 
-VIEWS = ("timeline_days", "posture_lines", "posture_totals", "posture_hosts", "posture_history")
+VIEWS = ("timeline_days", "posture_lines", "posture_totals", "posture_hosts", "posture_history",
+         "posture_history_totals")
 CAP = 100  # event ids and sources kept per timeline row (their totals are kept too)
 _PRIORITY = {"ASSAULT": 3, "MOBILIZE": 2, "RETREAT": 2, "SANCTION": 2, "CONSULT": 1, "AID": 1, "SUPPORT": 1,
              "COERCE": 1}
@@ -150,17 +152,19 @@ def refresh(conn, *, removed: Iterable[str], events: list[Event], days: set[str]
     timeline days and referred days those events had before and have now; `mentions` the (Mention,
     ArticleRecord) rows of each stored deployment event, for posture_history. Runs in the caller's transaction."""
     changed = sorted(set(removed) | {ev.id for ev in events})
-    hosts = set()
+    hosts, past = set(), set()
     for chunk in _chunks(changed):
         marks = ",".join("?" * len(chunk))
         hosts |= {r[0] for r in conn.execute(f"SELECT DISTINCT host FROM posture_lines WHERE event_id IN ({marks})", chunk)}
         conn.execute(f"DELETE FROM posture_lines WHERE event_id IN ({marks})", chunk)
+        past |= {r[0] for r in conn.execute(f"SELECT DISTINCT host FROM posture_history WHERE event_id IN ({marks})", chunk)}
         conn.execute(f"DELETE FROM posture_history WHERE event_id IN ({marks})", chunk)
     undated = undated_dates(conn, events)
     rows = [r for ev in events for r in posture_rows(ev, undated.get(ev.id))]
     if rows:
         conn.executemany(f"INSERT INTO posture_lines ({POSTURE_COLUMNS}) VALUES ({','.join('?' * _N_POSTURE)})", rows)
-    _refresh_history(conn, events, mentions)
+    for host in sorted(past | _refresh_history(conn, events, mentions)):
+        _refresh_history_totals(conn, host)
     hosts |= {r[0] for r in rows}
     for host in sorted(hosts):
         _refresh_host(conn, host)
@@ -168,7 +172,8 @@ def refresh(conn, *, removed: Iterable[str], events: list[Event], days: set[str]
         _refresh_day(conn, day)
 
 
-def _refresh_history(conn, events: list[Event], mentions: Mapping[str, list]) -> None:
+def _refresh_history(conn, events: list[Event], mentions: Mapping[str, list]) -> set[str]:
+    """Store the posture_history rows of `events`; the hosts they name."""
     known: dict[str, dt.date | None] = {}
 
     def known_on(article_id: str) -> dt.date | None:
@@ -180,6 +185,59 @@ def _refresh_history(conn, events: list[Event], mentions: Mapping[str, list]) ->
     if rows:
         conn.executemany(f"INSERT INTO posture_history ({HISTORY_COLUMNS}) VALUES ({','.join('?' * _N_HISTORY)})",
                          rows)
+    return {r[2] for r in rows}
+
+
+def _refresh_history_totals(conn, host: str) -> None:
+    conn.execute("DELETE FROM posture_history_totals WHERE host = ?", (host,))
+    found = list(conn.execute(
+        "SELECT known_from, known_until, senders, mode, layer, min, max, approx, status, shared_with, last_reported, "
+        "event_id, increment, total_after FROM posture_history WHERE host = ? AND review = '' "
+        "AND layer <> 'readiness'", (host,)))
+    rows = [(host, *r) for r in history_totals([(r[0], r[1], _Line(*r[2:])) for r in found])]
+    if rows:
+        conn.executemany("INSERT INTO posture_history_totals (host, layer, mode, known_from, known_until, min, max, "
+                         "uncertain, pledged_min, pledged_max, underway_min, underway_max, arrived_min, arrived_max) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def history_totals(held: list[tuple[str, str, _Line]]) -> list[tuple]:
+    """One host's totals (tally.totals) per layer and mode over each stretch of days they stay the same,
+    from its lines and the days each holds (known_from, known_until): rows of (layer, mode, known_from,
+    known_until, min, max, uncertain, pledged min/max, under way min/max, arrived min/max)."""
+    starts: dict[str, list[_Line]] = defaultdict(list)
+    ends: dict[str, list[_Line]] = defaultdict(list)
+    for since, until, line in held:
+        starts[since].append(line)
+        if until:
+            ends[until].append(line)
+    active: dict[tuple[str, str], dict[str, _Line]] = defaultdict(dict)  # (layer, mode) -> event id -> line
+    open_: dict[tuple[str, str], tuple[str, tuple]] = {}  # (layer, mode) -> (since, its total's figures)
+    out = []
+    for day in sorted(starts.keys() | ends.keys()):
+        touched = set()
+        for line in ends[day]:
+            active[line.layer, line.mode].pop(line.event_id, None)
+            touched.add((line.layer, line.mode))
+        for line in starts[day]:
+            active[line.layer, line.mode][line.event_id] = line
+            touched.add((line.layer, line.mode))
+        for key in sorted(touched):
+            found = totals(list(active[key].values()))
+            now = _figures(found[0]) if found else None
+            if key in open_ and open_[key][1] == now:
+                continue
+            if key in open_:
+                since, figs = open_.pop(key)
+                out.append((*key, since, day, *figs))
+            if now is not None:
+                open_[key] = (day, now)
+    return out + [(*key, since, "", *figs) for key, (since, figs) in sorted(open_.items())]
+
+
+def _figures(t: Total) -> tuple:
+    return (t.min, t.max, int(t.uncertain), t.pledged.min, t.pledged.max, t.underway.min, t.underway.max,
+            t.arrived.min, t.arrived.max)
 
 
 def touched_days(conn, event_ids: Iterable[str]) -> set[str]:

@@ -46,15 +46,51 @@ def review_lines(store: Store, limit: int | None = None) -> list[tuple]:
     return list(store.conn.execute(sql + " LIMIT ?", (limit,)))
 
 
-def lines_known_on(store: Store, day: dt.date, host: str | None = None) -> list[tuple]:
-    """LINE_COLUMNS rows of the posture as known on `day` (posture_history), of every host or of `host`."""
-    sql = (f"SELECT {LINE_COLUMNS} FROM posture_history WHERE known_from <= ? "
-           "AND (known_until = '' OR known_until > ?)")
+_KNOWN = "known_from <= ? AND (known_until = '' OR known_until > ?)"  # the rows that hold on a day
+
+
+def history_hosts(store: Store, day: dt.date, host: str | None) -> list[tuple[str, int]]:
+    """(host, number of lines, readiness apart) of every host with plausible lines known on `day`, or of `host`."""
+    sql = (f"SELECT host, SUM(CASE WHEN layer <> 'readiness' THEN 1 ELSE 0 END) FROM posture_history "
+           f"WHERE {_KNOWN} AND review = ''")
     args: list = [day.isoformat(), day.isoformat()]
     if host:
         sql += " AND host = ?"
         args.append(host.upper())
-    return list(store.conn.execute(sql, args))
+    return [(h, int(n)) for h, n in store.conn.execute(sql + " GROUP BY host", args)]
+
+
+def history_totals(store: Store, day: dt.date) -> list[tuple]:
+    """(host, TOTAL_COLUMNS...) rows of the totals known on `day` (posture_history_totals)."""
+    return list(store.conn.execute(f"SELECT host, {TOTAL_COLUMNS} FROM posture_history_totals WHERE {_KNOWN} "
+                                   "ORDER BY host, layer, mode", (day.isoformat(), day.isoformat())))
+
+
+def history_lines(store: Store, day: dt.date, host: str | None, readiness: bool, limit: int | None = None
+                  ) -> list[tuple]:
+    """LINE_COLUMNS rows of the plausible lines known on `day` (the readiness layer, or the others), of every
+    host or of `host`; with `limit`, each host's `limit` latest."""
+    where = f"{_KNOWN} AND review = '' AND layer {'=' if readiness else '<>'} 'readiness'"
+    args: list = [day.isoformat(), day.isoformat()]
+    if host:
+        where += " AND host = ?"
+        args.append(host.upper())
+    if limit is None:
+        return list(store.conn.execute(f"SELECT {LINE_COLUMNS} FROM posture_history WHERE {where}", args))
+    return list(store.conn.execute(
+        f"SELECT {LINE_COLUMNS} FROM (SELECT {LINE_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY host ORDER BY "
+        f"last_reported DESC, event_id DESC) AS k FROM posture_history WHERE {where}) AS latest WHERE k <= ?",
+        [*args, limit]))
+
+
+def history_review(store: Store, day: dt.date, limit: int | None = None) -> list[tuple]:
+    """LINE_COLUMNS rows of the lines under review known on `day`, latest first."""
+    sql = (f"SELECT {LINE_COLUMNS} FROM posture_history WHERE {_KNOWN} AND review <> '' "
+           "ORDER BY last_reported DESC, event_id DESC")
+    args: list = [day.isoformat(), day.isoformat()]
+    if limit is None:
+        return list(store.conn.execute(sql, args))
+    return list(store.conn.execute(sql + " LIMIT ?", [*args, limit]))
 
 
 def ingest_date(conn, article_id: str) -> dt.date | None:

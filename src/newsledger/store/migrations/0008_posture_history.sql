@@ -27,4 +27,25 @@ CREATE TABLE posture_history (
     PRIMARY KEY (event_id, host, known_from)
 );
 CREATE INDEX posture_history_from ON posture_history(known_from);
+CREATE INDEX posture_history_recent ON posture_history(host, last_reported, event_id);
+-- The totals of those lines per host, layer and mode over each stretch of days they stayed the same
+-- (readiness and lines under review apart, as in posture_totals).
+CREATE TABLE posture_history_totals (
+    host         TEXT NOT NULL,
+    layer        TEXT NOT NULL,
+    mode         TEXT NOT NULL,
+    known_from   TEXT NOT NULL,
+    known_until  TEXT NOT NULL,
+    min          INTEGER NOT NULL,
+    max          INTEGER,
+    uncertain    INTEGER NOT NULL,
+    pledged_min  INTEGER NOT NULL,
+    pledged_max  INTEGER,
+    underway_min INTEGER NOT NULL,
+    underway_max INTEGER,
+    arrived_min  INTEGER NOT NULL,
+    arrived_max  INTEGER,
+    PRIMARY KEY (host, layer, mode, known_from)
+);
+CREATE INDEX posture_history_totals_from ON posture_history_totals(known_from);
 UPDATE events SET day = NULL, score = NULL;
