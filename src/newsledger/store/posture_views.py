@@ -77,10 +77,12 @@ def history_lines(store: Store, day: dt.date, host: str | None, readiness: bool,
         args.append(host.upper())
     if limit is None:
         return list(store.conn.execute(f"SELECT {LINE_COLUMNS} FROM posture_history WHERE {where}", args))
-    return list(store.conn.execute(
-        f"SELECT {LINE_COLUMNS} FROM (SELECT {LINE_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY host ORDER BY "
-        f"last_reported DESC, event_id DESC) AS k FROM posture_history WHERE {where}) AS latest WHERE k <= ?",
-        [*args, limit]))
+    cols = ", ".join("h." + c.strip() for c in LINE_COLUMNS.split(","))
+    return list(store.conn.execute(  # the latest keys from the covering index, then only their rows
+        f"SELECT {cols} FROM (SELECT host, event_id, known_from, ROW_NUMBER() OVER (PARTITION BY host ORDER BY "
+        f"last_reported DESC, event_id DESC) AS k FROM posture_history WHERE {where}) AS latest "
+        "JOIN posture_history h ON h.host = latest.host AND h.event_id = latest.event_id "
+        "AND h.known_from = latest.known_from WHERE latest.k <= ?", [*args, limit]))
 
 
 def history_review(store: Store, day: dt.date, limit: int | None = None) -> list[tuple]:

@@ -27,7 +27,8 @@ CREATE TABLE posture_history (
     PRIMARY KEY (event_id, host, known_from)
 );
 CREATE INDEX posture_history_from ON posture_history(known_from);
-CREATE INDEX posture_history_recent ON posture_history(host, last_reported, event_id);
+-- covers the day's hosts and each host's latest lines, so the wide rows are read only for the lines listed
+CREATE INDEX posture_history_recent ON posture_history(host, last_reported, event_id, known_from, known_until, review, layer);
 -- The totals of those lines per host, layer and mode over each stretch of days they stayed the same
 -- (readiness and lines under review apart, as in posture_totals).
 CREATE TABLE posture_history_totals (
