@@ -5,6 +5,7 @@ alert) are listed apart and never received; implausible lines go to the review l
 
 `at` gives the picture as it was known on that day: only articles published by then count; an undated
 article counts from its ingest order (the date of the last dated article ingested before it), flagged.
+It is read from the posture_history views, which each merge keeps in step (rollups.history_rows).
 This is the one function behind `newsledger posture`, `/api/posture`, the web map and `ask`.
 """
 
