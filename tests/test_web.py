@@ -550,21 +550,27 @@ def test_phone_layout_stacks_and_never_scrolls_sideways(server, browser):
 
 
 @SIZES
+@pytest.mark.parametrize("shift", [True, False], ids=["shift-drag", "button"])
 @pytest.mark.slow
 @needs_chromium
-def test_brushing_dates_filters_table_timeline_and_map(size, server, browser):
+def test_brushing_dates_filters_table_timeline_and_map(size, shift, server, browser):
     page = _page(browser, server + "/", size)
     page.wait_for_selector("body[data-table-total]")
     total = int(page.evaluate("document.body.dataset.tableTotal"))
     page.locator("#timeline").scroll_into_view_if_needed()  # below the map on a phone
     box = page.locator("#timeline").bounding_box()
     y = box["y"] + box["height"] / 2
-    page.keyboard.down("Shift")
+    if shift:
+        page.keyboard.down("Shift")
+    else:  # no shift key on a phone: the button makes the next drag select
+        page.click("#brushMode")
+        assert page.locator("#brushMode").get_attribute("aria-pressed") == "true"
     page.mouse.move(box["x"] + box["width"] * 0.55, y)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.75, y, steps=5)
     page.mouse.up()
     page.keyboard.up("Shift")
+    assert page.locator("#brushMode").get_attribute("aria-pressed") == "false"
     page.wait_for_function("() => document.body.dataset.range")
     lo, hi = page.evaluate("document.body.dataset.range").split("/")
     page.wait_for_function(f"() => document.body.dataset.tableTotal !== '{total}'")
