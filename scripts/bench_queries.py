@@ -79,7 +79,8 @@ def synthesize(n_events: int, seed: int = 7):
         mens.append((mid, aid, k, type_, mode, status, ev.date.isoformat() if dated else None,
                      "day" if dated else None, host, q.min if q else None, q.max if q else None,
                      int(q.approx) if q else None, q.unit if q else None, sentence, 0, len(sentence), 0, 3,
-                     ev.confidence, (ev.date or pub).isoformat(), (day if dated else pub).isoformat()))
+                     ev.confidence, (ev.date or pub).isoformat(), (day if dated else pub).isoformat(),
+                     host, str(q.min) if q else None))  # the place and figure texts: a rebuilt event keeps them
         ents.append((mid, "actor", 0, actor, actor, "state", None, 0, 3))
         listing = (ev.date or pub).isoformat()
         codes.append((mid, "actor", actor, listing))
@@ -92,7 +93,7 @@ def synthesize(n_events: int, seed: int = 7):
                       "similarity", "ingested_at", "extracted_at"), arts),
         "mentions": (("id", "article_id", "ord", "type", "mode", "status", "date", "date_precision", "loc_country",
                       "qty_min", "qty_max", "qty_approx", "qty_unit", "sentence", "start", "end", "trigger_start",
-                      "trigger_end", "confidence", "ref_date", "day_ref"), mens),
+                      "trigger_end", "confidence", "ref_date", "day_ref", "loc_text", "qty_text"), mens),
         "mention_entities": (("mention_id", "role", "ord", "text", "code", "kind", "sector", "start", "end"), ents),
         "events": (tuple(evs[0]), [tuple(r.values()) for r in evs]),
         "event_codes": (("event_id", "role", "code", "listing"), codes),

@@ -1,5 +1,6 @@
 """The pre-aggregated views (timeline_days, posture_*) answer exactly as the events themselves, and
-stay so through incremental merges, re-extraction and a rebuild."""
+stay so through incremental merges, re-extraction and a rebuild; the posture as known on a past day
+(posture_history) answers as the events rebuilt from the articles published by then."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ import pytest
 
 from conftest import ROOT, run_cli
 from newsledger import rollups
-from newsledger.posture import build_posture
+from newsledger.ledger import events_with_detail
+from newsledger.merge import build_event
+from newsledger.posture import HostPosture, _lines, _recent, build_posture, build_review
 from newsledger.store import MentionFilter, open_store
+from newsledger.store.posture_views import ingest_date
+from newsledger.tally import totals
 from newsledger.timeline import _from_events, _from_view, _key
 
 SAMPLE = ROOT / "src" / "newsledger" / "sample"
@@ -24,8 +29,8 @@ FILTERS = [MentionFilter(), MentionFilter(type="MOBILIZE"), MentionFilter(type="
 def _views(db: str) -> dict:
     with open_store(db, readonly=True) as s:
         tables = {t: sorted(s.conn.execute(f"SELECT * FROM {t}")) for t in
-                  ("timeline_days", "posture_lines", "posture_totals", "posture_hosts")}
-    assert tables["timeline_days"] and tables["posture_lines"]
+                  rollups.VIEWS}
+    assert tables["timeline_days"] and tables["posture_lines"] and tables["posture_history_totals"]
     return tables
 
 
@@ -64,6 +69,65 @@ def test_posture_view_equals_events(ledger, host, lines):
         assert all(len(hp.lines) <= lines <= hp.n_lines or len(hp.lines) == hp.n_lines for hp in fast)
 
 
+def _known_on(s, at: dt.date, host: str | None, n: int | None) -> tuple[list[HostPosture], list]:
+    """The posture as known on `at` computed the long way: every deployment event rebuilt from its mentions
+    in articles published by then (an undated article from its ingest order), counted by tally.totals."""
+    by_host: dict[str, list] = {}
+    review = []
+    for d in events_with_detail(s, MentionFilter(type="MOBILIZE")):
+        day = {r.article.id: r.article.published or ingest_date(s.conn, r.article.id) for _m, r in d.mentions}
+        known = [(m, r) for m, r in d.mentions if day[r.article.id] and day[r.article.id] <= at]
+        if not known:
+            continue
+        undated = [day[r.article.id] for _m, r in known if r.article.published is None]
+        for line in _lines(rollups.posture_rows(build_event(d.event.id, known), max(undated) if undated else None)):
+            if line.review:
+                review.append(line)
+            elif host is None or line.host == host:
+                by_host.setdefault(line.host, []).append(line)
+    out = []
+    for code, found in by_host.items():
+        shown = [l for l in found if l.layer != "readiness"]
+        hp = HostPosture(code, totals=totals(shown), n_lines=len(shown))
+        hp.lines = _recent(shown, n)
+        hp.readiness = _recent([l for l in found if l.layer == "readiness"], None)
+        out.append(hp)
+    review.sort(key=lambda l: (l.last_reported or dt.date.min, l.event_id), reverse=True)
+    return sorted(out, key=lambda hp: (-hp.n_lines, hp.host)), review
+
+
+@pytest.mark.parametrize("at", ["2021-12-01", "2022-01-20", "2022-02-01", "2022-02-12", "2022-02-15", "2022-02-24",
+                                "2022-03-05", "2100-01-01"])
+@pytest.mark.parametrize("host, lines", [(None, None), ("POL", None), (None, 2)])
+def test_posture_history_equals_a_rebuild_from_what_was_published(ledger, at, host, lines):
+    day = dt.date.fromisoformat(at)
+    with open_store(ledger, readonly=True) as s:
+        fast, fast_review = build_posture(s, day, host, lines), build_review(s, day)
+        exact, exact_review = _known_on(s, day, host, lines)
+    assert fast == exact
+    assert fast_review == exact_review
+    if at >= "2022-02-12":
+        assert fast, "a posture that says nothing proves nothing"
+
+
+def test_posture_history_rows_do_not_overlap_and_end_as_today(ledger):
+    """Each event's history holds one row per stretch of days it stayed the same; the rows still open
+    are the posture as known now."""
+    from newsledger.store.posture_views import LINE_COLUMNS
+
+    with open_store(ledger, readonly=True) as s:
+        rows = list(s.conn.execute("SELECT event_id, host, known_from, known_until FROM posture_history "
+                                   "ORDER BY event_id, host, known_from"))
+        still = sorted(s.conn.execute(f"SELECT {LINE_COLUMNS} FROM posture_history WHERE known_until = ''"))
+        now = sorted(s.conn.execute(f"SELECT {LINE_COLUMNS} FROM posture_lines"))
+    assert rows and all(since < until or until == "" for _e, _h, since, until in rows)
+    assert any(until for *_x, until in rows), "no event changed over time: the history proves nothing"
+    for (e1, h1, _s1, until), (e2, h2, since, _u2) in zip(rows, rows[1:]):
+        if (e1, h1) == (e2, h2):
+            assert until and until <= since  # no two rows of an event and host hold on the same day
+    assert still == now
+
+
 def test_incremental_views_equal_a_rebuild(ledger, tmp_path):
     before = _views(ledger)
     copy = str(tmp_path / "copy.db")
@@ -91,11 +155,13 @@ def test_a_ledger_from_before_the_views_is_summed_up_on_upgrade(ledger, tmp_path
     import sqlite3
 
     with sqlite3.connect(copy) as c:
-        for t in ("timeline_days", "posture_lines", "posture_totals", "posture_hosts"):
+        for t in rollups.VIEWS:
             c.execute(f"DELETE FROM {t}")
         c.execute("UPDATE events SET day = NULL, score = NULL")
         c.execute("DELETE FROM schema_migrations WHERE version >= 5")  # a ledger of before migration 5
         c.execute("DROP TABLE quarantine")  # (made by migration 6)
+        c.execute("DROP TABLE posture_history")  # (made by migration 8)
+        c.execute("DROP TABLE posture_history_totals")
         c.execute("CREATE TABLE IF NOT EXISTS x (y)")  # the migration is re-run against existing tables below
         for t in ("timeline_days", "posture_lines", "posture_totals", "posture_hosts"):
             c.execute(f"DROP TABLE {t}")

@@ -235,6 +235,13 @@ def browser():
         b.close()
 
 
+SIZES = pytest.mark.parametrize("size", [(1440, 1000), (390, 844)], ids=["desktop", "phone"])  # the two sizes
+
+
+def _shot(name: str, size: tuple[int, int]) -> str:
+    return f"{name}.png" if size[0] > 600 else f"{name}-phone.png"
+
+
 def _page(browser, url, viewport=(1440, 1000)):
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     page.errors = []
@@ -245,11 +252,12 @@ def _page(browser, url, viewport=(1440, 1000)):
     return page
 
 
+@SIZES
 @pytest.mark.slow
 @needs_chromium
-def test_map_renders_with_shaded_countries(server, browser):
+def test_map_renders_with_shaded_countries(size, server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = _page(browser, server + "/")
+    page = _page(browser, server + "/", size)
     assert page.locator("#map path.country").count() > 40
     assert page.locator("#map path.host").count() >= 3
     fill = page.locator("#map path.host").first.evaluate("p => getComputedStyle(p).fill")
@@ -263,15 +271,16 @@ def test_map_renders_with_shaded_countries(server, browser):
     hosts = page.locator("#map .arrow:not(.dim)").evaluate_all("a => [...new Set(a.map(x => x.dataset.host))]")
     assert hosts == ["POL"] and page.locator("#map .arrow.dim").count() >= 1
     assert set(page.locator("#eventsTable tr.row td:nth-child(4)").all_inner_texts()) == {"POL"}
-    page.screenshot(path=str(SHOTS / "map-and-timeline.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / _shot("map-and-timeline", size)), full_page=True)
     assert not page.errors
     page.close()
 
 
+@SIZES
 @pytest.mark.slow
 @needs_chromium
-def test_clicking_an_event_opens_its_evidence(server, browser):
-    page = _page(browser, server + "/")
+def test_clicking_an_event_opens_its_evidence(size, server, browser):
+    page = _page(browser, server + "/", size)
     page.locator("#timeline circle").last.click()
     page.wait_for_selector("#evidenceBody .mention mark, #evidenceBody ul.day-events")
     if page.locator("#evidenceBody ul.day-events").count():  # several events that day: pick one
@@ -279,7 +288,7 @@ def test_clicking_an_event_opens_its_evidence(server, browser):
         page.wait_for_selector("#evidenceBody .mention mark")
     assert page.locator("#evidenceBody .mention").count() >= 1
     assert page.locator("#evidenceBody mark.trigger").count() >= 1
-    page.screenshot(path=str(SHOTS / "evidence.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / _shot("evidence", size)), full_page=True)
     page.close()
 
 
@@ -378,11 +387,12 @@ def test_question_box_answers_with_links_to_evidence(server, browser):
     page.close()
 
 
+@SIZES
 @pytest.mark.slow
 @needs_chromium
 @pytest.mark.parametrize("path, rendered", [("/docs", ".opblock"), ("/redoc", "[data-section-id]")])
-def test_api_docs_render_with_the_network_blocked(server, browser, path, rendered):
-    context = browser.new_context()
+def test_api_docs_render_with_the_network_blocked(size, server, browser, path, rendered):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     outside, problems = [], []
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
                   else (outside.append(route.request.url), route.abort()))
@@ -423,10 +433,11 @@ def test_table_sorts_and_pages(server, sort, key):
     assert httpx.get(server + "/api/table", params={"sort": "id; DROP TABLE events"}).status_code == 422
 
 
+@SIZES
 @pytest.mark.slow
 @needs_chromium
-def test_events_table_facets_search_and_rows(server, browser):
-    page = _page(browser, server + "/")
+def test_events_table_facets_search_and_rows(size, server, browser):
+    page = _page(browser, server + "/", size)
     page.wait_for_selector("body[data-table-total]")
     total = int(page.evaluate("document.body.dataset.tableTotal"))
     value = page.locator(".facet[data-facet='type'] button.facet-value").first
@@ -456,12 +467,13 @@ def test_events_table_facets_search_and_rows(server, browser):
     page.close()
 
 
+@SIZES
 @pytest.mark.slow
 @needs_chromium
-def test_provenance_outlet_context_and_citation(server, browser):
+def test_provenance_outlet_context_and_citation(size, server, browser):
     event_id = httpx.get(server + "/api/table", params={"sort": "sources", "limit": 1}).json()["rows"][0]["id"]
     ev = httpx.get(server + f"/api/events/{event_id}").json()
-    page = _page(browser, server + f"/#event={event_id}")
+    page = _page(browser, server + f"/#event={event_id}", size)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.wait_for_selector("#evidenceBody .mention .outlet")
     first = page.locator("#evidenceBody .mention").first
@@ -485,13 +497,14 @@ def test_provenance_outlet_context_and_citation(server, browser):
     page.close()
 
 
+@SIZES
 @pytest.mark.slow
 @needs_chromium
 @pytest.mark.parametrize("kind", ["csv", "geojson"])
-def test_export_of_the_current_view(server, browser, kind, tmp_path):
+def test_export_of_the_current_view(size, server, browser, kind, tmp_path):
     import csv
 
-    page = _page(browser, server + "/")
+    page = _page(browser, server + "/", size)
     page.wait_for_selector("body[data-table-total]")
     page.locator(".facet[data-facet='type'] button.facet-value[data-value='MOBILIZE']").click()
     page.wait_for_selector(".facet[data-facet='type'] button.chosen")
@@ -536,20 +549,28 @@ def test_phone_layout_stacks_and_never_scrolls_sideways(server, browser):
     page.close()
 
 
+@SIZES
+@pytest.mark.parametrize("shift", [True, False], ids=["shift-drag", "button"])
 @pytest.mark.slow
 @needs_chromium
-def test_brushing_dates_filters_table_timeline_and_map(server, browser):
-    page = _page(browser, server + "/")
+def test_brushing_dates_filters_table_timeline_and_map(size, shift, server, browser):
+    page = _page(browser, server + "/", size)
     page.wait_for_selector("body[data-table-total]")
     total = int(page.evaluate("document.body.dataset.tableTotal"))
+    page.locator("#timeline").scroll_into_view_if_needed()  # below the map on a phone
     box = page.locator("#timeline").bounding_box()
     y = box["y"] + box["height"] / 2
-    page.keyboard.down("Shift")
+    if shift:
+        page.keyboard.down("Shift")
+    else:  # no shift key on a phone: the button makes the next drag select
+        page.click("#brushMode")
+        assert page.locator("#brushMode").get_attribute("aria-pressed") == "true"
     page.mouse.move(box["x"] + box["width"] * 0.55, y)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.75, y, steps=5)
     page.mouse.up()
     page.keyboard.up("Shift")
+    assert page.locator("#brushMode").get_attribute("aria-pressed") == "false"
     page.wait_for_function("() => document.body.dataset.range")
     lo, hi = page.evaluate("document.body.dataset.range").split("/")
     page.wait_for_function(f"() => document.body.dataset.tableTotal !== '{total}'")
@@ -569,10 +590,11 @@ def _rgb(fill: str) -> tuple[int, ...]:
     return tuple(int(x) for x in fill.strip("rgb() ").split(","))
 
 
+@SIZES
 @pytest.mark.slow
 @needs_chromium
-def test_layer_and_status_toggles_change_what_is_drawn(server, browser):
-    page = _page(browser, server + "/")
+def test_layer_and_status_toggles_change_what_is_drawn(size, server, browser):
+    page = _page(browser, server + "/", size)
     layer = lambda code: page.locator(f"#map path.country[data-code='{code}']").get_attribute("data-layer")  # noqa: E731
     fill = lambda code: _rgb(page.locator(f"#map path.country[data-code='{code}']").evaluate("p => p.style.fill"))  # noqa: E731
     assert layer("BLR") == "buildup" and layer("POL") == "reinforcement"  # Russia in Belarus is not a reinforcement
@@ -617,10 +639,11 @@ def test_timeline_month_ticks_and_zoom_anchored_at_the_cursor(server, browser):
     page.close()
 
 
+@SIZES
 @pytest.mark.slow
 @needs_chromium
-def test_replay_from_the_keyboard(server, browser):
-    page = _page(browser, server + "/")
+def test_replay_from_the_keyboard(size, server, browser):
+    page = _page(browser, server + "/", size)
     days = page.evaluate("[state.days[0], state.days[state.days.length - 1]]")
     page.locator("#timelinePanel strong").click()  # focus off the controls
     page.keyboard.press("Home")
@@ -646,13 +669,14 @@ def test_replay_from_the_keyboard(server, browser):
     page.close()
 
 
+@SIZES
 @pytest.mark.slow
 @needs_chromium
 @pytest.mark.parametrize("on_load", [True, False])
-def test_deep_link_sets_day_filters_and_layers(server, browser, on_load):
+def test_deep_link_sets_day_filters_and_layers(size, server, browser, on_load):
     link = ("#day=2022-02-10&type=MOBILIZE&host=POL&from=2022-01-15&to=2022-03-01&layers=reinforcement"
             "&status=pledged,under%20way")
-    page = _page(browser, server + "/" + (link if on_load else ""))
+    page = _page(browser, server + "/" + (link if on_load else ""), size)
     if not on_load:
         page.evaluate(f"location.hash = '{link}'")  # followed after load: hashchange
     page.wait_for_selector("body[data-posture-day='2022-02-10']")

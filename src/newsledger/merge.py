@@ -75,7 +75,7 @@ def merge_pending(store: Store, *, rules: MergeRules = MergeRules(),
     members = {ids[0]: ids for ids in cluster(rows.values(), rules)}
     events = [build_event(eid, [rows[x] for x in ids]) for eid, ids in sorted(members.items())]
     retired = sorted(old_events - set(members))
-    store.write_merge(members, events, retired)
+    store.write_merge(members, events, retired, rows)
     report.mentions = len(new)
     report.events_touched = len(events)
     report.events_total = store.stats().events

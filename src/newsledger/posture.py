@@ -5,6 +5,7 @@ alert) are listed apart and never received; implausible lines go to the review l
 
 `at` gives the picture as it was known on that day: only articles published by then count; an undated
 article counts from its ingest order (the date of the last dated article ingested before it), flagged.
+It is read from the posture_history views, which each merge keeps in step (rollups.history_rows).
 This is the one function behind `newsledger posture`, `/api/posture`, the web map and `ask`.
 """
 
@@ -14,11 +15,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from .ledger import events_with_detail
-from .merge import build_event
 from .model import Quantity, Span
-from .rollups import posture_rows
-from .store import MentionFilter, Store
+from .store import Store
 from .store import posture_views as views
 from .tally import Range, Total, totals
 
@@ -66,58 +64,29 @@ class HostPosture:
 def build_posture(store: Store, at: dt.date | None = None, host: str | None = None,
                   lines: int | None = None) -> list[HostPosture]:
     """Per host country, the deployments it receives and their totals. The picture as known now comes
-    from the `posture_lines` view; `at` rebuilds each event from the articles published by then.
+    from the `posture_lines` view; `at` reads the picture as known on that day (each event as rebuilt
+    from the articles published by then) from the `posture_history` views.
     `lines` keeps each host's most recently reported lines (totals still count them all)."""
     if at is None:
         return _from_view(store, host, lines)
-    by_host: dict[str, list[PostureLine]] = {}
-    for line in _lines_at(store, at):
-        if host is None or line.host == host.upper():
-            by_host.setdefault(line.host, []).append(line)
-    return _assemble(by_host, lines)
+    hosts = sorted(views.history_hosts(store, at, host), key=lambda h: (-h[1], h[0]))
+    found: dict[str, HostPosture] = {code: HostPosture(code, n_lines=n) for code, n in hosts}
+    for code, layer, m, lo, hi, u, p0, p1, u0, u1, a0, a1 in views.history_totals(store, at):
+        if code in found:
+            found[code].totals.append(Total(m, lo, hi, bool(u), layer, Range(p0, p1), Range(u0, u1), Range(a0, a1)))
+    for readiness in (False, True):
+        for line in _lines(views.history_lines(store, at, host, readiness, None if readiness else lines)):
+            (found[line.host].readiness if readiness else found[line.host].lines).append(line)
+    for hp in found.values():
+        hp.lines, hp.readiness = _recent(hp.lines, None), _recent(hp.readiness, None)
+    return list(found.values())
 
 
 def build_review(store: Store, at: dt.date | None = None, limit: int | None = None) -> list[PostureLine]:
     """The deployment lines kept off the map and the totals, most recently reported first, each with why."""
     if at is None:
-        return [_line(r) for r in views.review_lines(store, limit)]
-    found = sorted((l for l in _lines_at(store, at) if l.review),
-                   key=lambda l: (l.last_reported or dt.date.min, l.event_id), reverse=True)
-    return found[:limit] if limit is not None else found
-
-
-def _lines_at(store: Store, at: dt.date) -> list[PostureLine]:
-    dates: dict[str, dt.date | None] = {}
-    out = []
-    for detail in events_with_detail(store, MentionFilter(type="MOBILIZE")):
-        known = []
-        for m, r in detail.mentions:
-            day = r.article.published
-            if day is None:
-                if r.article.id not in dates:
-                    dates[r.article.id] = views.ingest_date(store.conn, r.article.id)
-                day = dates[r.article.id]
-            if day is not None and day <= at:
-                known.append((m, r))
-        if not known:
-            continue
-        ev = build_event(detail.event.id, known)
-        undated = [dates[r.article.id] for _m, r in known if r.article.published is None]
-        out += [_line(row) for row in posture_rows(ev, max(undated) if undated else None)]
-    return out
-
-
-def _assemble(by_host: dict[str, list[PostureLine]], n: int | None) -> list[HostPosture]:
-    out = []
-    for code, found in by_host.items():
-        ok = [l for l in found if not l.review]
-        if not ok:
-            continue
-        hp = HostPosture(code, totals=[t for t in totals(ok) if t.layer != "readiness"], n_lines=sum(l.layer != "readiness" for l in ok))
-        hp.lines = _recent([l for l in ok if l.layer != "readiness"], n)
-        hp.readiness = _recent([l for l in ok if l.layer == "readiness"], None)
-        out.append(hp)
-    return sorted(out, key=lambda hp: (-hp.n_lines, hp.host))
+        return _lines(views.review_lines(store, limit))
+    return _lines(views.history_review(store, at, limit))
 
 
 def _from_view(store: Store, host: str | None, lines: int | None) -> list[HostPosture]:
@@ -126,18 +95,33 @@ def _from_view(store: Store, host: str | None, lines: int | None) -> list[HostPo
         hp = HostPosture(code, n_lines=n)
         hp.totals = [Total(m, lo, hi, bool(u), layer, Range(p0, p1), Range(u0, u1), Range(a0, a1))
                      for layer, m, lo, hi, u, p0, p1, u0, u1, a0, a1 in views.posture_totals(store, code)]
-        hp.lines = _recent([_line(r) for r in views.posture_lines(store, code, False, lines)], None)
-        hp.readiness = _recent([_line(r) for r in views.posture_lines(store, code, True)], None)
+        hp.lines = _recent(_lines(views.posture_lines(store, code, False, lines)), None)
+        hp.readiness = _recent(_lines(views.posture_lines(store, code, True)), None)
         out.append(hp)
     return out
 
 
-def _line(r) -> PostureLine:
-    return PostureLine(host=r[0], event_id=r[1], senders=json.loads(r[2]), mode=r[3], min=r[4], max=r[5],
-                       approx=bool(r[6]), unit=r[7], status=r[8],
-                       last_reported=dt.date.fromisoformat(r[9]) if r[9] else None, shared_with=json.loads(r[10]),
-                       summary=r[11], sources=json.loads(r[12]), layer=r[13], review=r[14], increment=bool(r[15]),
-                       total_after=r[16], undated=bool(r[17]))
+def _lines(rows: list[tuple]) -> list[PostureLine]:
+    """PostureLines of view rows (LINE_COLUMNS). The short JSON lists and dates repeat from row to row
+    (tens of thousands of rows at scale): each distinct text is decoded once."""
+    lists: dict[str, list[str]] = {}
+    days: dict[str, dt.date | None] = {}
+
+    def codes(text: str) -> list[str]:
+        if text not in lists:
+            lists[text] = json.loads(text)
+        return list(lists[text])
+
+    def day(text: str) -> dt.date | None:
+        if text not in days:
+            days[text] = dt.date.fromisoformat(text) if text else None
+        return days[text]
+
+    return [PostureLine(host=r[0], event_id=r[1], senders=codes(r[2]), mode=r[3], min=r[4], max=r[5],
+                        approx=bool(r[6]), unit=r[7], status=r[8], last_reported=day(r[9]),
+                        shared_with=codes(r[10]), summary=r[11], sources=json.loads(r[12]),
+                        layer=r[13], review=r[14], increment=bool(r[15]), total_after=r[16], undated=bool(r[17]))
+            for r in rows]
 
 
 def _recent(lines: list[PostureLine], n: int | None) -> list[PostureLine]:

@@ -7,6 +7,9 @@ answer in milliseconds at millions of events.
   newsworthiness and the first sources (at most CAP of each, with their totals).
 - `posture_lines`: one row per deployment event and host country, as the ledger knows it now;
   `posture_totals` the totals per host and mode; `posture_hosts` the number of lines per host.
+- `posture_history`: the same lines as known on each past day: per event and host, one row for each
+  stretch of days over which the articles published on that event stayed the same (`history_rows`);
+  `posture_history_totals` their totals per host, layer and mode over each stretch they stayed the same.
 
 They are rewritten inside the merge's transaction for the days, hosts and events a merge touched,
 so they are never out of step with the events they sum up (a killed run leaves both or neither).
@@ -17,13 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .model import Event
-from .store.posture_views import LINE_COLUMNS, ingest_date
+from .store.posture_views import HISTORY_COLUMNS, LINE_COLUMNS, ingest_date
 from .tally import Total, totals
 
+VIEWS = ("timeline_days", "posture_lines", "posture_totals", "posture_hosts", "posture_history",
+         "posture_history_totals")
 CAP = 100  # event ids and sources kept per timeline row (their totals are kept too)
 _PRIORITY = {"ASSAULT": 3, "MOBILIZE": 2, "RETREAT": 2, "SANCTION": 2, "CONSULT": 1, "AID": 1, "SUPPORT": 1,
              "COERCE": 1}
@@ -94,6 +99,7 @@ def posture_rows(ev: Event, undated_on: dt.date | None = None) -> list[tuple]:
 
 POSTURE_COLUMNS = LINE_COLUMNS
 _N_POSTURE = len(POSTURE_COLUMNS.split(","))
+_N_HISTORY = len(HISTORY_COLUMNS.split(","))
 
 
 def undated_dates(conn, events: Iterable[Event]) -> dict[str, dt.date]:
@@ -109,25 +115,129 @@ def undated_dates(conn, events: Iterable[Event]) -> dict[str, dt.date]:
     return out
 
 
+def history_rows(event_id: str, rows: list, known_on: Callable[[str], dt.date | None]) -> list[tuple]:
+    """posture_history rows of one event from its mentions `rows` ((Mention, ArticleRecord) pairs): for
+    each day a new article on it was published, the event rebuilt from the articles published by then
+    and its posture_rows, held until the next such day. `known_on(article_id)` is the day an undated
+    article counts from (its ingest order); an article with no day at all never counts."""
+    from .merge import build_event
+
+    day_of = {rec.article.id: rec.article.published or known_on(rec.article.id) for _m, rec in rows}
+    days = sorted({d for d in day_of.values() if d is not None})
+    out: list[tuple] = []
+    held: dict[tuple[str, str], list] = {}  # (host, event) -> its row still open, to extend while unchanged
+    for i, day in enumerate(days):
+        known = [(m, rec) for m, rec in rows if (d := day_of[rec.article.id]) is not None and d <= day]
+        undated = [day_of[rec.article.id] for _m, rec in known if rec.article.published is None]
+        lines = posture_rows(build_event(event_id, known), max(undated) if undated else None)
+        until = days[i + 1].isoformat() if i + 1 < len(days) else ""
+        now = {(r[0], r[1]): r for r in lines}
+        for key in list(held):
+            if key not in now:
+                out.append(tuple(held.pop(key)))
+        for key, line in now.items():
+            if key in held and tuple(held[key][2:]) == line:
+                held[key][1] = until
+                continue
+            if key in held:
+                out.append(tuple(held.pop(key)))
+            held[key] = [day.isoformat(), until, *line]
+    return out + [tuple(r) for r in held.values()]
+
+
 # -- keeping them in step -------------------------------------------------------------------------
-def refresh(conn, *, removed: Iterable[str], events: list[Event], days: set[str]) -> None:
+def refresh(conn, *, removed: Iterable[str], events: list[Event], days: set[str],
+            mentions: Mapping[str, list]) -> None:
     """Rewrite the views for a merge that dropped `removed` event ids and stored `events`; `days` are the
-    timeline days and referred days those events had before and have now. Runs in the caller's transaction."""
+    timeline days and referred days those events had before and have now; `mentions` the (Mention,
+    ArticleRecord) rows of each stored deployment event, for posture_history. Runs in the caller's transaction."""
     changed = sorted(set(removed) | {ev.id for ev in events})
-    hosts = set()
+    hosts, past = set(), set()
     for chunk in _chunks(changed):
         marks = ",".join("?" * len(chunk))
         hosts |= {r[0] for r in conn.execute(f"SELECT DISTINCT host FROM posture_lines WHERE event_id IN ({marks})", chunk)}
         conn.execute(f"DELETE FROM posture_lines WHERE event_id IN ({marks})", chunk)
+        past |= {r[0] for r in conn.execute(f"SELECT DISTINCT host FROM posture_history WHERE event_id IN ({marks})", chunk)}
+        conn.execute(f"DELETE FROM posture_history WHERE event_id IN ({marks})", chunk)
     undated = undated_dates(conn, events)
     rows = [r for ev in events for r in posture_rows(ev, undated.get(ev.id))]
     if rows:
         conn.executemany(f"INSERT INTO posture_lines ({POSTURE_COLUMNS}) VALUES ({','.join('?' * _N_POSTURE)})", rows)
+    for host in sorted(past | _refresh_history(conn, events, mentions)):
+        _refresh_history_totals(conn, host)
     hosts |= {r[0] for r in rows}
     for host in sorted(hosts):
         _refresh_host(conn, host)
     for day in sorted(d for d in days if d):
         _refresh_day(conn, day)
+
+
+def _refresh_history(conn, events: list[Event], mentions: Mapping[str, list]) -> set[str]:
+    """Store the posture_history rows of `events`; the hosts they name."""
+    known: dict[str, dt.date | None] = {}
+
+    def known_on(article_id: str) -> dt.date | None:
+        if article_id not in known:
+            known[article_id] = ingest_date(conn, article_id)
+        return known[article_id]
+
+    rows = [r for ev in events if ev.type == "MOBILIZE" for r in history_rows(ev.id, mentions[ev.id], known_on)]
+    if rows:
+        conn.executemany(f"INSERT INTO posture_history ({HISTORY_COLUMNS}) VALUES ({','.join('?' * _N_HISTORY)})",
+                         rows)
+    return {r[2] for r in rows}
+
+
+def _refresh_history_totals(conn, host: str) -> None:
+    conn.execute("DELETE FROM posture_history_totals WHERE host = ?", (host,))
+    found = list(conn.execute(
+        "SELECT known_from, known_until, senders, mode, layer, min, max, approx, status, shared_with, last_reported, "
+        "event_id, increment, total_after FROM posture_history WHERE host = ? AND review = '' "
+        "AND layer <> 'readiness'", (host,)))
+    rows = [(host, *r) for r in history_totals([(r[0], r[1], _Line(*r[2:])) for r in found])]
+    if rows:
+        conn.executemany("INSERT INTO posture_history_totals (host, layer, mode, known_from, known_until, min, max, "
+                         "uncertain, pledged_min, pledged_max, underway_min, underway_max, arrived_min, arrived_max) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def history_totals(held: list[tuple[str, str, _Line]]) -> list[tuple]:
+    """One host's totals (tally.totals) per layer and mode over each stretch of days they stay the same,
+    from its lines and the days each holds (known_from, known_until): rows of (layer, mode, known_from,
+    known_until, min, max, uncertain, pledged min/max, under way min/max, arrived min/max)."""
+    starts: dict[str, list[_Line]] = defaultdict(list)
+    ends: dict[str, list[_Line]] = defaultdict(list)
+    for since, until, line in held:
+        starts[since].append(line)
+        if until:
+            ends[until].append(line)
+    active: dict[tuple[str, str], dict[str, _Line]] = defaultdict(dict)  # (layer, mode) -> event id -> line
+    open_: dict[tuple[str, str], tuple[str, tuple]] = {}  # (layer, mode) -> (since, its total's figures)
+    out = []
+    for day in sorted(starts.keys() | ends.keys()):
+        touched = set()
+        for line in ends[day]:
+            active[line.layer, line.mode].pop(line.event_id, None)
+            touched.add((line.layer, line.mode))
+        for line in starts[day]:
+            active[line.layer, line.mode][line.event_id] = line
+            touched.add((line.layer, line.mode))
+        for key in sorted(touched):
+            found = totals(list(active[key].values()))
+            now = _figures(found[0]) if found else None
+            if key in open_ and open_[key][1] == now:
+                continue
+            if key in open_:
+                since, figs = open_.pop(key)
+                out.append((*key, since, day, *figs))
+            if now is not None:
+                open_[key] = (day, now)
+    return out + [(*key, since, "", *figs) for key, (since, figs) in sorted(open_.items())]
+
+
+def _figures(t: Total) -> tuple:
+    return (t.min, t.max, int(t.uncertain), t.pledged.min, t.pledged.max, t.underway.min, t.underway.max,
+            t.arrived.min, t.arrived.max)
 
 
 def touched_days(conn, event_ids: Iterable[str]) -> set[str]:
@@ -220,12 +330,14 @@ def _refresh_day(conn, day: str) -> None:
 
 def rebuild(store) -> None:
     """Recompute every view from the events (after the migration that adds them, or on demand)."""
+    from .ledger import events_with_detail
     from .store import MentionFilter
 
     with store.transaction() as c:
-        for table in ("timeline_days", "posture_lines", "posture_totals", "posture_hosts"):
+        for table in VIEWS:
             c.execute(f"DELETE FROM {table}")
     events = store.events(MentionFilter())
+    mentions = {d.event.id: d.mentions for d in events_with_detail(store, MentionFilter(type="MOBILIZE"))}
     srcs: dict[str, set[str]] = defaultdict(set)
     for eid, src in store.conn.execute("SELECT x.event_id, a.source FROM event_mentions x JOIN mentions m "
                                        "ON m.id = x.mention_id JOIN articles a ON a.id = m.article_id"):
@@ -237,7 +349,7 @@ def rebuild(store) -> None:
                       [(_iso(event_day(ev)), newsworthiness(ev), ev.id) for ev in events])
         days = {r[0] for r in c.execute("SELECT DISTINCT day FROM events")} | \
                {r[0] for r in c.execute("SELECT DISTINCT day_ref FROM mentions")}
-        refresh(c, removed=(), events=events, days={d for d in days if d})
+        refresh(c, removed=(), events=events, days={d for d in days if d}, mentions=mentions)
 
 
 def stale(store) -> bool:

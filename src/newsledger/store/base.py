@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
@@ -366,7 +366,7 @@ class Store(QuarantineStore):
                 if stale:  # re-extraction: the events these mentions were in must be merged again
                     days = rollups.touched_days(c, stale)
                     self._unmerge(c, stale)
-                    rollups.refresh(c, removed=stale, events=[], days=days)
+                    rollups.refresh(c, removed=stale, events=[], days=days, mentions={})
                 c.execute("DELETE FROM mention_entities WHERE mention_id IN "
                           "(SELECT id FROM mentions WHERE article_id = ?)", (article_id,))
                 c.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
@@ -389,7 +389,7 @@ class Store(QuarantineStore):
 
     def reset_extraction(self) -> None:
         with self.transaction() as c:
-            for table in ("timeline_days", "posture_lines", "posture_totals", "posture_hosts"):
+            for table in rollups.VIEWS:
                 c.execute(f"DELETE FROM {table}")
             c.execute("DELETE FROM event_codes")
             c.execute("DELETE FROM event_mentions")
@@ -485,9 +485,11 @@ class Store(QuarantineStore):
                 out.setdefault(eid, []).append(mid)
         return out
 
-    def write_merge(self, members: dict[str, list[str]], events: list, retired: list[str]) -> None:
+    def write_merge(self, members: dict[str, list[str]], events: list, retired: list[str],
+                    rows: Mapping[str, tuple]) -> None:
         """One transaction: drop the `retired` events, then store each new event with its members, and
-        bring the pre-aggregated views (rollups.py) in step for what changed."""
+        bring the pre-aggregated views (rollups.py) in step for what changed. `rows`: (Mention,
+        ArticleRecord) of every member, by mention id (the posture history rebuilds events from them)."""
         with self.transaction() as c:
             days = rollups.touched_days(c, [*retired, *(ev.id for ev in events)])
             self._unmerge(c, retired)
@@ -504,7 +506,8 @@ class Store(QuarantineStore):
                                                          (("actor", ev.actors), ("recipient", ev.recipients))
                                                          for code in codes])
             days |= rollups.touched_days(c, [ev.id for ev in events])
-            rollups.refresh(c, removed=retired, events=events, days=days)
+            mentions = {ev.id: [rows[m] for m in members[ev.id]] for ev in events if ev.type == "MOBILIZE"}
+            rollups.refresh(c, removed=retired, events=events, days=days, mentions=mentions)
 
     @staticmethod
     def _unmerge(c, event_ids: list[str]) -> None:

@@ -353,7 +353,7 @@ function timeAt(clientX) {  // the day under a pointer on the timeline, as YYYY-
   return new Date(v0 + (x - 90) / (1400 - 100) * (v1 - v0)).toISOString().slice(0, 10);
 }
 
-// A brushed date range (shift-drag on the timeline) filters the table, the timeline's marks and the
+// A brushed date range (shift-drag on the timeline, or a drag after "select dates") filters the table, the timeline's marks and the
 // evidence it opens, and puts the map on the range's last day.
 function setRange(range, moveDay = true) {
   state.range = range && range[0] !== range[1] ? range : null;
@@ -451,14 +451,18 @@ function wireTimeline() {
     zoom(ev.deltaY > 0 ? 1.25 : 0.8, Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)));
   }, { passive: false });
   let drag = null, brush = null;  // pointer events: a mouse, a pen or a finger pans the timeline
+  const brushButton = document.getElementById("brushMode");  // a finger has no shift key: the next drag selects
+  const brushNext = on => { brushButton.setAttribute("aria-pressed", String(on)); t.classList.toggle("brushing", on); };
+  brushButton.onclick = () => brushNext(brushButton.getAttribute("aria-pressed") !== "true");
   t.addEventListener("pointerdown", ev => {
-    if (ev.shiftKey) brush = { from: timeAt(ev.clientX) };
+    if (ev.shiftKey || brushButton.getAttribute("aria-pressed") === "true") brush = { from: timeAt(ev.clientX) };
     else drag = { x: ev.clientX, view: state.view.slice() };
   });
   window.addEventListener("pointerup", ev => {
     if (brush) {
       const a = brush.from, b = timeAt(ev.clientX);
       brush = null;
+      brushNext(false);
       setRange(a < b ? [a, b] : [b, a]);
     }
     drag = null;
