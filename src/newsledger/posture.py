@@ -14,7 +14,6 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from .ledger import events_with_detail
 from .merge import build_event
 from .model import Quantity, Span
 from .rollups import posture_rows
@@ -71,9 +70,8 @@ def build_posture(store: Store, at: dt.date | None = None, host: str | None = No
     if at is None:
         return _from_view(store, host, lines)
     by_host: dict[str, list[PostureLine]] = {}
-    for line in _lines_at(store, at):
-        if host is None or line.host == host.upper():
-            by_host.setdefault(line.host, []).append(line)
+    for line in _lines_at(store, at, host):
+        by_host.setdefault(line.host, []).append(line)
     return _assemble(by_host, lines)
 
 
@@ -86,23 +84,39 @@ def build_review(store: Store, at: dt.date | None = None, limit: int | None = No
     return found[:limit] if limit is not None else found
 
 
-def _lines_at(store: Store, at: dt.date) -> list[PostureLine]:
-    dates: dict[str, dt.date | None] = {}
+def _lines_at(store: Store, at: dt.date, host: str | None = None) -> list[PostureLine]:
+    """The lines (of `host`, or all) as known on `at`. An event all of whose articles count by then is as the
+    posture view holds it; one none of whose articles do is left out; only the others (reported before and
+    after `at`) are rebuilt from the mentions known by then."""
+    days = views.article_days(store)
+    spans: dict[str, list[views.ArticleDay]] = {}
+    for event_id, article_id in views.event_articles(store, "MOBILIZE"):
+        spans.setdefault(event_id, []).append(days.get(article_id, views.ArticleDay(None, True)))
+    whole = {e for e, ds in spans.items() if all(d.day is not None and d.day <= at for d in ds)}
+    partial = sorted(e for e, ds in spans.items()
+                     if e not in whole and any(d.day is not None and d.day <= at for d in ds))
+    out = [_line(r) for r in views.line_rows(store, host) if r[1] in whole]
+    rebuilt = [l for l in _rebuilt_at(store, partial, at, days) if host is None or l.host == host.upper()]
+    return out + rebuilt
+
+
+def _rebuilt_at(store: Store, event_ids: list[str], at: dt.date,
+                days: dict[str, views.ArticleDay]) -> list[PostureLine]:
+    """The lines of `event_ids`, each event rebuilt from its mentions in articles that count by `at`."""
+    if not event_ids:
+        return []
+    members = store.event_member_ids(event_ids)
+    wanted = tuple(sorted({m for ids in members.values() for m in ids}))
+    rows = {m.id: (m, r) for m, r in store.mentions(MentionFilter(ids=wanted))}
     out = []
-    for detail in events_with_detail(store, MentionFilter(type="MOBILIZE")):
-        known = []
-        for m, r in detail.mentions:
-            day = r.article.published
-            if day is None:
-                if r.article.id not in dates:
-                    dates[r.article.id] = views.ingest_date(store.conn, r.article.id)
-                day = dates[r.article.id]
-            if day is not None and day <= at:
-                known.append((m, r))
+    for event_id in event_ids:
+        known = sorted(((m, r) for mid in members.get(event_id, []) if (mr := rows.get(mid))
+                        for m, r in [mr] if (d := days.get(r.article.id)) and d.day is not None and d.day <= at),
+                       key=lambda mr: (mr[1].seq, mr[0].id))
         if not known:
             continue
-        ev = build_event(detail.event.id, known)
-        undated = [dates[r.article.id] for _m, r in known if r.article.published is None]
+        ev = build_event(event_id, known)
+        undated = [days[r.article.id].day for _m, r in known if days[r.article.id].undated]
         out += [_line(row) for row in posture_rows(ev, max(undated) if undated else None)]
     return out
 

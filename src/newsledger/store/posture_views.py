@@ -4,7 +4,7 @@ ingest-order date of an undated article; posture.py turns the rows into its data
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # store.base imports rollups, which imports this module
     from .base import Store
@@ -43,6 +43,42 @@ def review_lines(store: Store, limit: int | None = None) -> list[tuple]:
     if limit is None:
         return list(store.conn.execute(sql))
     return list(store.conn.execute(sql + " LIMIT ?", (limit,)))
+
+
+def line_rows(store: Store, host: str | None) -> list[tuple]:
+    """LINE_COLUMNS rows of every line of `host` (of every host without it): plausible, under review and readiness."""
+    if host:
+        return list(store.conn.execute(f"SELECT {LINE_COLUMNS} FROM posture_lines WHERE host = ?", (host.upper(),)))
+    return list(store.conn.execute(f"SELECT {LINE_COLUMNS} FROM posture_lines"))
+
+
+def event_articles(store: Store, type_: str) -> list[tuple[str, str]]:
+    """(event id, article id) of every article reporting an event of `type_`."""
+    return list(store.conn.execute("SELECT DISTINCT x.event_id, m.article_id FROM event_mentions x "
+                                   "JOIN mentions m ON m.id = x.mention_id JOIN events e ON e.id = x.event_id "
+                                   "WHERE e.type = ?", (type_,)))
+
+
+class ArticleDay(NamedTuple):
+    day: dt.date | None  # the publication date, or the ingest-order date of an undated article
+    undated: bool
+
+
+def article_days(store: Store) -> dict[str, ArticleDay]:
+    """Every article's day as the posture counts it, in one pass over the ingest order: an undated article
+    takes the date `ingest_date` gives it."""
+    rows = store.conn.execute("SELECT id, published FROM articles ORDER BY seq").fetchall()
+    dated = [str(p)[:10] for _i, p in rows if p]
+    first = dt.date.fromisoformat(min(dated)) if dated else None
+    out: dict[str, ArticleDay] = {}
+    last = None
+    for aid, published in rows:
+        if published:
+            last = dt.date.fromisoformat(str(published)[:10])
+            out[aid] = ArticleDay(last, False)
+        else:
+            out[aid] = ArticleDay(last or first, True)
+    return out
 
 
 def ingest_date(conn, article_id: str) -> dt.date | None:
