@@ -9,6 +9,7 @@ store's full-text index first, re-ranked by the offline all-MiniLM-L6-v2 model w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .extract.gazetteer import load_actors
@@ -349,16 +350,26 @@ def _said(store: Store, q: Query) -> Answer:
     name = (q.person or "").split()[-1] if q.person else None
     if not name:
         return Answer(q.text, q, False, "Name a person, e.g. \"What did Stoltenberg say?\"")
-    cites = []
+    cites, seen = [], set()
+    speaks = _speaks_pattern(name)
     for m, rec in store.mentions(MentionFilter(date_from=q.date_from, date_to=q.date_to)):
         speaker = (m.attribution.text if m.attribution else "") + " " + " ".join(e.text for e in m.actors)
-        if name in speaker:
+        if (name in speaker or speaks.search(m.sentence)) and m.sentence not in seen:
+            seen.add(m.sentence)  # one sentence once, however many events it states
             cites.append(Citation(m.sentence, rec.article.source,
                                   rec.article.published.isoformat() if rec.article.published else None, m.id))
     if not cites:
         return Answer(q.text, q, False, f"The ledger has no statement attributed to {q.person}.")
     return Answer(q.text, q, True, f"{len(cites)} statement(s) by {q.person}:",
-                  [f"{c.published}: {c.sentence}" for c in cites[:20]], cites[:20])
+                  [f"{c.published or 'undated'}: {c.sentence}" for c in cites[:20]], cites[:20])
+
+
+def _speaks_pattern(name: str) -> re.Pattern:
+    """`name` as the speaker of a sentence: followed within four words by a reporting verb (data/questions.yaml)."""
+    from .question import speech_verbs
+
+    verbs = "|".join(re.escape(v) for v in speech_verbs())
+    return re.compile(rf"\b{re.escape(name)}\b(?:\W+\w+){{0,4}}?\W+(?:{verbs})\b")
 
 
 _HANDLERS = {"how_many": _how_many, "who_sent": _who_sent, "where_sent": _where_sent, "when": _when,

@@ -93,6 +93,15 @@ def _shapes() -> dict:
     return yaml.safe_load((resources.files("newsledger") / "data" / "questions.yaml").read_text(encoding="utf-8"))
 
 
+def speech_verbs() -> tuple[str, ...]:
+    """The reporting verbs of data/questions.yaml ("said", "told" ...)."""
+    verbs = _shapes().get("speech_verbs")
+    if not verbs or not all(isinstance(v, str) for v in verbs):
+        raise DataFileError("`speech_verbs` must be a list of words", source="data/questions.yaml",
+                            hint="speech_verbs: [said, told, ...]")
+    return tuple(verbs)
+
+
 def parse_question(text: str, reference: dt.date | None = None) -> Query:
     """Shape, actors, targets, type, asset, place and dates of a question (reference: the ledger's last day)."""
     cfg = _shapes()
