@@ -207,3 +207,64 @@ def test_shared_corpus_review_and_totals(tmp_path):
 def test_readiness_cue_near_the_figure(text, figure, layer):
     assert judge("BGR", ["NLD"], 2, "aircraft", D, text, figure_text=(figure,)).layer == layer
     assert figure in figure_words({"8,500": 8500, "two": 2, "nine": 9}[figure])
+
+
+def _rebuilt_everything(s, at):
+    """The reference for `build_posture(at=...)`: every deployment rebuilt from the mentions of the articles
+    that count by `at` (an undated one from its ingest order), as the posture counted before it read the view."""
+    from newsledger.ledger import events_with_detail
+    from newsledger.merge import build_event
+    from newsledger.posture import _line
+    from newsledger.rollups import posture_rows
+    from newsledger.store import MentionFilter
+    from newsledger.store.posture_views import ingest_date
+
+    out = []
+    for d in events_with_detail(s, MentionFilter(type="MOBILIZE")):
+        days = {r.article.id: r.article.published or ingest_date(s.conn, r.article.id) for _m, r in d.mentions}
+        known = [(m, r) for m, r in d.mentions if days[r.article.id] and days[r.article.id] <= at]
+        if known:
+            undated = [days[r.article.id] for _m, r in known if r.article.published is None]
+            ev = build_event(d.event.id, known)
+            out += [_line(row) for row in posture_rows(ev, max(undated) if undated else None)]
+    return out
+
+
+LATER = {  # written for these tests: one deployment reported before and after 2022-02-10
+    "07_pledge.txt": " date 2022-02-07\nGermany will send 350 troops to Lithuania, the defence ministry said.\n",
+    "08_arrived.txt": " date 2022-02-14\nThe 350 German troops sent to Lithuania arrived on Monday, the army said.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def two_day_ledger(tmp_path_factory) -> str:
+    tmp = tmp_path_factory.mktemp("posture_days")
+    for name, text in {**TEXTS, **LATER}.items():
+        (tmp / name).write_text(text, encoding="utf-8")
+    db = str(tmp / "ledger.db")
+    r = run_cli("ingest", str(tmp), db=db)
+    assert r.returncode == 0, r.stderr.decode()
+    return db
+
+
+@pytest.mark.parametrize("day", ["2022-01-01", "2022-02-03", "2022-02-10", "2022-02-13", "2022-03-25", "2030-01-01"])
+def test_posture_at_a_day_is_a_rebuild_from_what_was_known(two_day_ledger, day):
+    """The fast path (events wholly known by the day read from the view, only those reported before and
+    after it rebuilt) gives the same lines, review and totals as rebuilding every event."""
+    from newsledger.posture import _assemble, _lines_at
+
+    at = dt.date.fromisoformat(day)
+    with open_store(two_day_ledger, readonly=True) as s:
+        fast, slow = _lines_at(s, at), _rebuilt_everything(s, at)
+        for_pol = _lines_at(s, at, "pol")
+        ltu = [l for l in fast if l.host == "LTU" and "DEU" in l.senders]
+    if day == "2022-02-10":  # the German deployment is known from its pledge only
+        assert [(l.min, l.status) for l in ltu] == [(350, "announced")]
+    if day == "2022-03-25":
+        assert [(l.min, l.status) for l in ltu] == [(350, "completed")]
+    key = lambda l: (l.host, l.event_id)  # noqa: E731
+    assert sorted(fast, key=key) == sorted(slow, key=key)
+    assert sorted(for_pol, key=key) == sorted((l for l in slow if l.host == "POL"), key=key)
+    by_host = lambda ls: {h: [l for l in ls if l.host == h] for h in {l.host for l in ls}}  # noqa: E731
+    assert [(hp.host, hp.totals) for hp in _assemble(by_host(fast), None)] == \
+        [(hp.host, hp.totals) for hp in _assemble(by_host(slow), None)]

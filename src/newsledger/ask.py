@@ -314,7 +314,7 @@ def _talks(store: Store, q: Query) -> Answer:
     details = _events(store, q, "CONSULT")
     if not details:
         return Answer(q.text, q, False, "The ledger records no talks between them.")
-    items = [f"{d.event.date or d.event.first_reported}: {d.event.mode or 'talks'} between {', '.join(d.event.actors)}"
+    items = [f"{d.event.date or d.event.first_reported or 'undated'}: {d.event.mode or 'talks'} between {', '.join(d.event.actors)}"
              + (f" in {d.event.location.name or d.event.location.country}" if d.event.location else "")
              for d in details]
     return Answer(q.text, q, True, f"{len(details)} talk(s), meeting(s) or call(s):", items, _cite(details, 1))
