@@ -378,8 +378,11 @@ _HANDLERS = {"how_many": _how_many, "who_sent": _who_sent, "where_sent": _where_
 
 # -- when the ledger cannot answer -----------------------------------------------------------------
 def _fallback(store: Store, q: Query, reason: str, model_wait: float | None) -> Answer:
+    """The reason and the closest sentences: by BM25 alone for a question of a known shape (its answer is
+    the reason; the sentences are pointers, kept within the shape questions' time budget), re-ranked by the
+    semantic model for a question of no known shape."""
     from .search import best_sentences
 
-    method, hits = best_sentences(store, q.text, 5, model_wait)
+    method, hits = best_sentences(store, q.text, 5, model_wait, rerank=q.shape is None)
     text = reason + (" The closest sentences in the articles:" if hits else " Nothing in the articles matches it.")
     return Answer(q.text, q, False, text, [], hits, [], method)
