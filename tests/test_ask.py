@@ -20,8 +20,8 @@ REF = dt.date(2022, 3, 30)
      ("2022-02-01", "2022-02-28")),
     ("How many troops did Germany send to Lithuania by February 20?", "how_many", ["DEU"], ["LTU"], "troops",
      (None, "2022-02-20")),
-    ("Who sent forces to Romania?", "who_sent", [], ["ROU"], "troops", (None, None)),
-    ("Where are Russia's forces being sent?", "where_sent", ["RUS"], [], "troops", (None, None)),
+    ("Who sent forces to Romania?", "who_sent", [], ["ROU"], None, (None, None)),
+    ("Where are Russia's forces being sent?", "where_sent", ["RUS"], [], None, (None, None)),
     ("When did Russia invade Ukraine?", "when", ["RUS", "UKR"], [], None, (None, None)),
     ("What did Russia demand of NATO?", "demands", ["RUS"], ["NATO"], None, (None, None)),
     ("Which talks took place between the United States and Russia?", "talks", ["USA", "RUS"], [], None, (None, None)),
@@ -180,6 +180,9 @@ def test_question_verbs_loader_rejects_unknown_keys(tmp_path, monkeypatch):
     ("When did Russia recognise Donetsk and Luhansk?", ["2022-02-2"], [], True),
     ("What did Russia demand of NATO?", ["NATO"], ["Iran"], True),
     ("What did Lavrov say?", ["Lavrov said"], ["warned Lavrov"], True),  # the speaker, not the one spoken to
+    ("Where is the US sending troops?", ["→ POL"], ["→ RUS"], True),  # a line under review is no destination
+    ("Where is Russia sending forces?", ["build-up", "not sent: RUS → UKR"], [], True),  # layers said, alert apart
+    ("Where is Germany sending air defence systems?", ["SVK"], ["→ LTU"], True),  # the asset asked about
 ])
 def test_answers_respect_the_question(sample_store, question, must, must_not, answered):
     a = ask(sample_store, question, model_wait=0)

@@ -223,15 +223,16 @@ def _posture_item(l: PostureLine) -> str:
             if l.undated or not l.last_reported else f"last reported {l.last_reported}")
     shared = f", shared with {', '.join(l.shared_with)}" if l.shared_with else ""
     figure = format_quantity(l.quantity) or "no figure"
-    return (f"{', '.join(l.senders) or 'sender not stated'} → {l.host}: {figure} ({l.mode}; "
+    layer = {"buildup": "build-up, ", "readiness": "on alert, "}.get(l.layer, "")
+    return (f"{', '.join(l.senders) or 'sender not stated'} → {l.host}: {figure} ({layer}{l.mode}; "
             f"{l.status or 'status not stated'}, {when}{shared})")
 
 
 def _who_sent(store: Store, q: Query) -> Answer:
     if not (q.targets or (q.place and q.place.country)):
         return Answer(q.text, q, False, "Name the country the forces were sent to, e.g. \"Who sent forces to Romania?\"")
-    lines = [l for l in _posture_lines(store, Query(q.text, q.shape, targets=q.targets, place=q.place,
-                                                    date_to=q.date_to, date_from=q.date_from))]
+    lines = _posture_lines(store, Query(q.text, q.shape, targets=q.targets, place=q.place, modes=q.modes,
+                                        date_to=q.date_to, date_from=q.date_from))  # any sender, the asset asked
     if not lines:
         return Answer(q.text, q, False, "The ledger records no forces sent there.")
     senders = sorted({s for l in lines for s in l.senders})
@@ -243,13 +244,27 @@ def _who_sent(store: Store, q: Query) -> Answer:
 
 
 def _where_sent(store: Store, q: Query) -> Answer:
-    details = [d for d in _events(store, q, q.type or "MOBILIZE") if hosts_of(d.event)
-               and set(q.actors) <= set(d.event.actors)]
-    if not details:
-        return Answer(q.text, q, False, "The ledger records no destination for those forces.")
-    hosts = sorted({h for d in details for h in hosts_of(d.event)})
-    return Answer(q.text, q, True, f"To {', '.join(hosts)}:", [_line(d.event) for d in details], _cite(details),
+    """The hosts of the actor's plausible posture lines (the same lines as `newsledger posture`: none under
+    review), of the asset asked about, as known on the question's "by DATE"; forces only put on alert are
+    listed apart, never as sent."""
+    if not q.actors:
+        return Answer(q.text, q, False, "Name who sends the forces, e.g. \"Where is Germany sending troops?\"")
+    hosts = [hp for hp in build_posture(store, q.date_to)]
+    wanted = lambda l: (set(q.actors) <= set(l.senders) and (not q.modes or l.mode in (*q.modes, "mixed"))  # noqa: E731
+                        and (not q.date_from or (l.last_reported is not None and l.last_reported >= q.date_from)))
+    lines = sorted((l for hp in hosts for l in hp.lines if wanted(l)), key=_by_report)
+    alert = sorted((l for hp in hosts for l in hp.readiness if wanted(l)), key=_by_report)
+    if not lines:
+        return Answer(q.text, q, False, "The ledger records no destination for those forces"
+                      + (" (only forces put on alert, which are not sent anywhere)." if alert else "."))
+    details = _details_of(store, {l.event_id for l in lines})
+    items = [_posture_item(l) for l in lines] + [f"not sent: {_posture_item(l)}" for l in alert]
+    return Answer(q.text, q, True, f"To {', '.join(sorted({l.host for l in lines}))}:", items, _cite(details),
                   _deployment_caveats(details))
+
+
+def _by_report(l: PostureLine) -> tuple:
+    return (l.last_reported or dt.date.min, l.host, l.event_id)
 
 
 def _when(store: Store, q: Query) -> Answer:
