@@ -76,3 +76,35 @@ def fresh_pg_database(server: str, label: str):
     finally:
         with psycopg.connect(server, autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def rebuilt_posture_lines(s, at):
+    """The reference for `build_posture(at=...)`: every deployment rebuilt from the mentions of the articles
+    that count by `at` (an undated one from its ingest order), as the posture counted before it read the view."""
+    from newsledger.ledger import events_with_detail
+    from newsledger.merge import build_event
+    from newsledger.posture import _line
+    from newsledger.rollups import posture_rows
+    from newsledger.store import MentionFilter
+    from newsledger.store.posture_views import ingest_date
+
+    out = []
+    for d in events_with_detail(s, MentionFilter(type="MOBILIZE")):
+        days = {r.article.id: r.article.published or ingest_date(s.conn, r.article.id) for _m, r in d.mentions}
+        known = [(m, r) for m, r in d.mentions if days[r.article.id] and days[r.article.id] <= at]
+        if known:
+            undated = [days[r.article.id] for _m, r in known if r.article.published is None]
+            ev = build_event(d.event.id, known)
+            out += [_line(row) for row in posture_rows(ev, max(undated) if undated else None)]
+    return out
+
+
+def rebuilt_posture(s, at, host=None, lines=None):
+    """build_posture's answer from `rebuilt_posture_lines` (the reference for both of its paths)."""
+    from newsledger.posture import _assemble
+
+    by_host: dict = {}
+    for line in rebuilt_posture_lines(s, at):
+        if host is None or line.host == host.upper():
+            by_host.setdefault(line.host, []).append(line)
+    return _assemble(by_host, lines)

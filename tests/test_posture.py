@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, rebuilt_posture_lines, run_cli
 from newsledger.exceptions import DataFileError
 from newsledger.plausibility import figure_words, judge
 from newsledger.posture import build_posture, build_review
@@ -209,27 +209,6 @@ def test_readiness_cue_near_the_figure(text, figure, layer):
     assert figure in figure_words({"8,500": 8500, "two": 2, "nine": 9}[figure])
 
 
-def _rebuilt_everything(s, at):
-    """The reference for `build_posture(at=...)`: every deployment rebuilt from the mentions of the articles
-    that count by `at` (an undated one from its ingest order), as the posture counted before it read the view."""
-    from newsledger.ledger import events_with_detail
-    from newsledger.merge import build_event
-    from newsledger.posture import _line
-    from newsledger.rollups import posture_rows
-    from newsledger.store import MentionFilter
-    from newsledger.store.posture_views import ingest_date
-
-    out = []
-    for d in events_with_detail(s, MentionFilter(type="MOBILIZE")):
-        days = {r.article.id: r.article.published or ingest_date(s.conn, r.article.id) for _m, r in d.mentions}
-        known = [(m, r) for m, r in d.mentions if days[r.article.id] and days[r.article.id] <= at]
-        if known:
-            undated = [days[r.article.id] for _m, r in known if r.article.published is None]
-            ev = build_event(d.event.id, known)
-            out += [_line(row) for row in posture_rows(ev, max(undated) if undated else None)]
-    return out
-
-
 LATER = {  # written for these tests: one deployment reported before and after 2022-02-10
     "07_pledge.txt": " date 2022-02-07\nGermany will send 350 troops to Lithuania, the defence ministry said.\n",
     "08_arrived.txt": " date 2022-02-14\nThe 350 German troops sent to Lithuania arrived on Monday, the army said.\n",
@@ -255,7 +234,7 @@ def test_posture_at_a_day_is_a_rebuild_from_what_was_known(two_day_ledger, day):
 
     at = dt.date.fromisoformat(day)
     with open_store(two_day_ledger, readonly=True) as s:
-        fast, slow = _lines_at(s, at), _rebuilt_everything(s, at)
+        fast, slow = _lines_at(s, at), rebuilt_posture_lines(s, at)
         for_pol = _lines_at(s, at, "pol")
         ltu = [l for l in fast if l.host == "LTU" and "DEU" in l.senders]
     if day == "2022-02-10":  # the German deployment is known from its pledge only

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, rebuilt_posture, run_cli
 from newsledger import rollups
 from newsledger.posture import build_posture
 from newsledger.store import MentionFilter, open_store
@@ -58,8 +58,9 @@ def test_timeline_view_equals_events(ledger, f, dates):
 def test_posture_view_equals_events(ledger, host, lines):
     with open_store(ledger, readonly=True) as s:
         fast = build_posture(s, None, host, lines)
-        exact = build_posture(s, dt.date(2100, 1, 1), host, lines)  # every article known: today's picture
-    assert fast and fast == exact
+        dated = build_posture(s, dt.date(2100, 1, 1), host, lines)  # every article known: today's picture
+        exact = rebuilt_posture(s, dt.date(2100, 1, 1), host, lines)  # every event rebuilt from its mentions
+    assert fast and fast == exact and dated == exact
     if lines:
         assert all(len(hp.lines) <= lines <= hp.n_lines or len(hp.lines) == hp.n_lines for hp in fast)
 
