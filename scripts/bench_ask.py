@@ -14,7 +14,8 @@ import time
 from newsledger.ask import ask
 from newsledger.store import open_store
 
-QUESTIONS = ["How many US troops were sent to Poland by 2022-02-10?", "Who sent forces to Lithuania?",
+QUESTIONS = ["How many US troops were sent to Poland by 2022-02-10?", "How many troops were sent to Lithuania by 2022-03-01?",
+             "Who sent forces to Lithuania?",
              "Where is Germany sending troops?", "When did Russia invade Ukraine?", "What did Russia demand of NATO?",
              "Which talks took place between the United States and Russia?", "How many troops did Freedonia send?",
              "Patriot air defence batteries for Slovakia", "0" * 300]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -76,3 +77,39 @@ def fresh_pg_database(server: str, label: str):
     finally:
         with psycopg.connect(server, autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def known_on(s, at, host=None, n=None):
+    """The reference for `build_posture(at=...)` and `build_review(at=...)`: (hosts, review) as known on
+    `at` computed the long way: every deployment event rebuilt from its mentions in articles published
+    by then (an undated article from its ingest order), counted by tally.totals."""
+    from newsledger import rollups
+    from newsledger.ledger import events_with_detail
+    from newsledger.merge import build_event
+    from newsledger.posture import HostPosture, _lines, _recent
+    from newsledger.store import MentionFilter
+    from newsledger.store.posture_views import ingest_date
+    from newsledger.tally import totals
+
+    by_host: dict[str, list] = {}
+    review = []
+    for d in events_with_detail(s, MentionFilter(type="MOBILIZE")):
+        day = {r.article.id: r.article.published or ingest_date(s.conn, r.article.id) for _m, r in d.mentions}
+        known = [(m, r) for m, r in d.mentions if day[r.article.id] and day[r.article.id] <= at]
+        if not known:
+            continue
+        undated = [day[r.article.id] for _m, r in known if r.article.published is None]
+        for line in _lines(rollups.posture_rows(build_event(d.event.id, known), max(undated) if undated else None)):
+            if line.review:
+                review.append(line)
+            elif host is None or line.host == host.upper():
+                by_host.setdefault(line.host, []).append(line)
+    out = []
+    for code, found in by_host.items():
+        shown = [l for l in found if l.layer != "readiness"]
+        hp = HostPosture(code, totals=totals(shown), n_lines=len(shown))
+        hp.lines = _recent(shown, n)
+        hp.readiness = _recent([l for l in found if l.layer == "readiness"], None)
+        out.append(hp)
+    review.sort(key=lambda l: (l.last_reported or dt.date.min, l.event_id), reverse=True)
+    return sorted(out, key=lambda hp: (-hp.n_lines, hp.host)), review

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, known_on, run_cli
 from newsledger.exceptions import DataFileError
 from newsledger.plausibility import figure_words, judge
 from newsledger.posture import build_posture, build_review
@@ -207,3 +207,40 @@ def test_shared_corpus_review_and_totals(tmp_path):
 def test_readiness_cue_near_the_figure(text, figure, layer):
     assert judge("BGR", ["NLD"], 2, "aircraft", D, text, figure_text=(figure,)).layer == layer
     assert figure in figure_words({"8,500": 8500, "two": 2, "nine": 9}[figure])
+
+
+LATER = {  # written for these tests: one deployment reported before and after 2022-02-10
+    "07_pledge.txt": " date 2022-02-07\nGermany will send 350 troops to Lithuania, the defence ministry said.\n",
+    "08_arrived.txt": " date 2022-02-14\nThe 350 German troops sent to Lithuania arrived on Monday, the army said.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def two_day_ledger(tmp_path_factory) -> str:
+    tmp = tmp_path_factory.mktemp("posture_days")
+    for name, text in {**TEXTS, **LATER}.items():
+        (tmp / name).write_text(text, encoding="utf-8")
+    db = str(tmp / "ledger.db")
+    r = run_cli("ingest", str(tmp), db=db)
+    assert r.returncode == 0, r.stderr.decode()
+    return db
+
+
+@pytest.mark.parametrize("day", ["2022-01-01", "2022-02-03", "2022-02-10", "2022-02-13", "2022-03-25", "2030-01-01"])
+def test_posture_at_a_day_is_a_rebuild_from_what_was_known(two_day_ledger, day):
+    """The posture as known on a day (read from posture_history) gives the same lines, review and totals
+    as rebuilding every event from the articles published by then."""
+    from newsledger.posture import build_posture, build_review
+
+    at = dt.date.fromisoformat(day)
+    with open_store(two_day_ledger, readonly=True) as s:
+        fast, fast_review = build_posture(s, at), build_review(s, at)
+        for_pol = build_posture(s, at, "pol")
+        exact, exact_review = known_on(s, at)
+    ltu = [l for hp in fast if hp.host == "LTU" for l in hp.lines if "DEU" in l.senders]
+    if day == "2022-02-10":  # the German deployment is known from its pledge only
+        assert [(l.min, l.status) for l in ltu] == [(350, "announced")]
+    if day == "2022-03-25":
+        assert [(l.min, l.status) for l in ltu] == [(350, "completed")]
+    assert fast == exact and fast_review == exact_review
+    assert for_pol == [hp for hp in exact if hp.host == "POL"]

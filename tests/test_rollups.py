@@ -9,14 +9,10 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, known_on, run_cli
 from newsledger import rollups
-from newsledger.ledger import events_with_detail
-from newsledger.merge import build_event
-from newsledger.posture import HostPosture, _lines, _recent, build_posture, build_review
+from newsledger.posture import build_posture, build_review
 from newsledger.store import MentionFilter, open_store
-from newsledger.store.posture_views import ingest_date
-from newsledger.tally import totals
 from newsledger.timeline import _from_events, _from_view, _key
 
 SAMPLE = ROOT / "src" / "newsledger" / "sample"
@@ -63,37 +59,11 @@ def test_timeline_view_equals_events(ledger, f, dates):
 def test_posture_view_equals_events(ledger, host, lines):
     with open_store(ledger, readonly=True) as s:
         fast = build_posture(s, None, host, lines)
-        exact = build_posture(s, dt.date(2100, 1, 1), host, lines)  # every article known: today's picture
-    assert fast and fast == exact
+        dated = build_posture(s, dt.date(2100, 1, 1), host, lines)  # every article known: today's picture
+        exact = known_on(s, dt.date(2100, 1, 1), host, lines)[0]  # every event rebuilt from its mentions
+    assert fast and fast == exact and dated == exact
     if lines:
         assert all(len(hp.lines) <= lines <= hp.n_lines or len(hp.lines) == hp.n_lines for hp in fast)
-
-
-def _known_on(s, at: dt.date, host: str | None, n: int | None) -> tuple[list[HostPosture], list]:
-    """The posture as known on `at` computed the long way: every deployment event rebuilt from its mentions
-    in articles published by then (an undated article from its ingest order), counted by tally.totals."""
-    by_host: dict[str, list] = {}
-    review = []
-    for d in events_with_detail(s, MentionFilter(type="MOBILIZE")):
-        day = {r.article.id: r.article.published or ingest_date(s.conn, r.article.id) for _m, r in d.mentions}
-        known = [(m, r) for m, r in d.mentions if day[r.article.id] and day[r.article.id] <= at]
-        if not known:
-            continue
-        undated = [day[r.article.id] for _m, r in known if r.article.published is None]
-        for line in _lines(rollups.posture_rows(build_event(d.event.id, known), max(undated) if undated else None)):
-            if line.review:
-                review.append(line)
-            elif host is None or line.host == host:
-                by_host.setdefault(line.host, []).append(line)
-    out = []
-    for code, found in by_host.items():
-        shown = [l for l in found if l.layer != "readiness"]
-        hp = HostPosture(code, totals=totals(shown), n_lines=len(shown))
-        hp.lines = _recent(shown, n)
-        hp.readiness = _recent([l for l in found if l.layer == "readiness"], None)
-        out.append(hp)
-    review.sort(key=lambda l: (l.last_reported or dt.date.min, l.event_id), reverse=True)
-    return sorted(out, key=lambda hp: (-hp.n_lines, hp.host)), review
 
 
 @pytest.mark.parametrize("at", ["2021-12-01", "2022-01-20", "2022-02-01", "2022-02-12", "2022-02-15", "2022-02-24",
@@ -103,7 +73,7 @@ def test_posture_history_equals_a_rebuild_from_what_was_published(ledger, at, ho
     day = dt.date.fromisoformat(at)
     with open_store(ledger, readonly=True) as s:
         fast, fast_review = build_posture(s, day, host, lines), build_review(s, day)
-        exact, exact_review = _known_on(s, day, host, lines)
+        exact, exact_review = known_on(s, day, host, lines)
     assert fast == exact
     assert fast_review == exact_review
     if at >= "2022-02-12":

@@ -9,6 +9,7 @@ store's full-text index first, re-ranked by the offline all-MiniLM-L6-v2 model w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .extract.gazetteer import load_actors
@@ -222,15 +223,16 @@ def _posture_item(l: PostureLine) -> str:
             if l.undated or not l.last_reported else f"last reported {l.last_reported}")
     shared = f", shared with {', '.join(l.shared_with)}" if l.shared_with else ""
     figure = format_quantity(l.quantity) or "no figure"
-    return (f"{', '.join(l.senders) or 'sender not stated'} → {l.host}: {figure} ({l.mode}; "
+    layer = {"buildup": "build-up, ", "readiness": "on alert, "}.get(l.layer, "")
+    return (f"{', '.join(l.senders) or 'sender not stated'} → {l.host}: {figure} ({layer}{l.mode}; "
             f"{l.status or 'status not stated'}, {when}{shared})")
 
 
 def _who_sent(store: Store, q: Query) -> Answer:
     if not (q.targets or (q.place and q.place.country)):
         return Answer(q.text, q, False, "Name the country the forces were sent to, e.g. \"Who sent forces to Romania?\"")
-    lines = [l for l in _posture_lines(store, Query(q.text, q.shape, targets=q.targets, place=q.place,
-                                                    date_to=q.date_to, date_from=q.date_from))]
+    lines = _posture_lines(store, Query(q.text, q.shape, targets=q.targets, place=q.place, modes=q.modes,
+                                        date_to=q.date_to, date_from=q.date_from))  # any sender, the asset asked
     if not lines:
         return Answer(q.text, q, False, "The ledger records no forces sent there.")
     senders = sorted({s for l in lines for s in l.senders})
@@ -242,13 +244,27 @@ def _who_sent(store: Store, q: Query) -> Answer:
 
 
 def _where_sent(store: Store, q: Query) -> Answer:
-    details = [d for d in _events(store, q, q.type or "MOBILIZE") if hosts_of(d.event)
-               and set(q.actors) <= set(d.event.actors)]
-    if not details:
-        return Answer(q.text, q, False, "The ledger records no destination for those forces.")
-    hosts = sorted({h for d in details for h in hosts_of(d.event)})
-    return Answer(q.text, q, True, f"To {', '.join(hosts)}:", [_line(d.event) for d in details], _cite(details),
+    """The hosts of the actor's plausible posture lines (the same lines as `newsledger posture`: none under
+    review), of the asset asked about, as known on the question's "by DATE"; forces only put on alert are
+    listed apart, never as sent."""
+    if not q.actors:
+        return Answer(q.text, q, False, "Name who sends the forces, e.g. \"Where is Germany sending troops?\"")
+    hosts = [hp for hp in build_posture(store, q.date_to)]
+    wanted = lambda l: (set(q.actors) <= set(l.senders) and (not q.modes or l.mode in (*q.modes, "mixed"))  # noqa: E731
+                        and (not q.date_from or (l.last_reported is not None and l.last_reported >= q.date_from)))
+    lines = sorted((l for hp in hosts for l in hp.lines if wanted(l)), key=_by_report)
+    alert = sorted((l for hp in hosts for l in hp.readiness if wanted(l)), key=_by_report)
+    if not lines:
+        return Answer(q.text, q, False, "The ledger records no destination for those forces"
+                      + (" (only forces put on alert, which are not sent anywhere)." if alert else "."))
+    details = _details_of(store, {l.event_id for l in lines})
+    items = [_posture_item(l) for l in lines] + [f"not sent: {_posture_item(l)}" for l in alert]
+    return Answer(q.text, q, True, f"To {', '.join(sorted({l.host for l in lines}))}:", items, _cite(details),
                   _deployment_caveats(details))
+
+
+def _by_report(l: PostureLine) -> tuple:
+    return (l.last_reported or dt.date.min, l.host, l.event_id)
 
 
 def _when(store: Store, q: Query) -> Answer:
@@ -313,7 +329,7 @@ def _talks(store: Store, q: Query) -> Answer:
     details = _events(store, q, "CONSULT")
     if not details:
         return Answer(q.text, q, False, "The ledger records no talks between them.")
-    items = [f"{d.event.date or d.event.first_reported}: {d.event.mode or 'talks'} between {', '.join(d.event.actors)}"
+    items = [f"{d.event.date or d.event.first_reported or 'undated'}: {d.event.mode or 'talks'} between {', '.join(d.event.actors)}"
              + (f" in {d.event.location.name or d.event.location.country}" if d.event.location else "")
              for d in details]
     return Answer(q.text, q, True, f"{len(details)} talk(s), meeting(s) or call(s):", items, _cite(details, 1))
@@ -349,16 +365,26 @@ def _said(store: Store, q: Query) -> Answer:
     name = (q.person or "").split()[-1] if q.person else None
     if not name:
         return Answer(q.text, q, False, "Name a person, e.g. \"What did Stoltenberg say?\"")
-    cites = []
+    cites, seen = [], set()
+    speaks = _speaks_pattern(name)
     for m, rec in store.mentions(MentionFilter(date_from=q.date_from, date_to=q.date_to)):
         speaker = (m.attribution.text if m.attribution else "") + " " + " ".join(e.text for e in m.actors)
-        if name in speaker:
+        if (name in speaker or speaks.search(m.sentence)) and m.sentence not in seen:
+            seen.add(m.sentence)  # one sentence once, however many events it states
             cites.append(Citation(m.sentence, rec.article.source,
                                   rec.article.published.isoformat() if rec.article.published else None, m.id))
     if not cites:
         return Answer(q.text, q, False, f"The ledger has no statement attributed to {q.person}.")
     return Answer(q.text, q, True, f"{len(cites)} statement(s) by {q.person}:",
-                  [f"{c.published}: {c.sentence}" for c in cites[:20]], cites[:20])
+                  [f"{c.published or 'undated'}: {c.sentence}" for c in cites[:20]], cites[:20])
+
+
+def _speaks_pattern(name: str) -> re.Pattern:
+    """`name` as the speaker of a sentence: followed within four words by a reporting verb (data/questions.yaml)."""
+    from .question import speech_verbs
+
+    verbs = "|".join(re.escape(v) for v in speech_verbs())
+    return re.compile(rf"\b{re.escape(name)}\b(?:\W+\w+){{0,4}}?\W+(?:{verbs})\b")
 
 
 _HANDLERS = {"how_many": _how_many, "who_sent": _who_sent, "where_sent": _where_sent, "when": _when,
@@ -367,8 +393,11 @@ _HANDLERS = {"how_many": _how_many, "who_sent": _who_sent, "where_sent": _where_
 
 # -- when the ledger cannot answer -----------------------------------------------------------------
 def _fallback(store: Store, q: Query, reason: str, model_wait: float | None) -> Answer:
+    """The reason and the closest sentences: by BM25 alone for a question of a known shape (its answer is
+    the reason; the sentences are pointers, kept within the shape questions' time budget), re-ranked by the
+    semantic model for a question of no known shape."""
     from .search import best_sentences
 
-    method, hits = best_sentences(store, q.text, 5, model_wait)
+    method, hits = best_sentences(store, q.text, 5, model_wait, rerank=q.shape is None)
     text = reason + (" The closest sentences in the articles:" if hits else " Nothing in the articles matches it.")
     return Answer(q.text, q, False, text, [], hits, [], method)

@@ -93,6 +93,15 @@ def _shapes() -> dict:
     return yaml.safe_load((resources.files("newsledger") / "data" / "questions.yaml").read_text(encoding="utf-8"))
 
 
+def speech_verbs() -> tuple[str, ...]:
+    """The reporting verbs of data/questions.yaml ("said", "told" ...)."""
+    verbs = _shapes().get("speech_verbs")
+    if not verbs or not all(isinstance(v, str) for v in verbs):
+        raise DataFileError("`speech_verbs` must be a list of words", source="data/questions.yaml",
+                            hint="speech_verbs: [said, told, ...]")
+    return tuple(verbs)
+
+
 def parse_question(text: str, reference: dt.date | None = None) -> Query:
     """Shape, actors, targets, type, asset, place and dates of a question (reference: the ledger's last day)."""
     cfg = _shapes()
@@ -104,10 +113,8 @@ def parse_question(text: str, reference: dt.date | None = None) -> Query:
             break
     words = re.findall(r"[a-z][a-z\-]*", low)
     _type(q, words, low, cfg)
-    lex = load_lexicon()
-    for w in words:
-        asset = lex.asset(w)
-        if asset and not asset.aid and asset.mode not in q.modes:
+    for asset in _assets(words):
+        if not asset.aid and asset.mode not in q.modes:
             q.modes.append(asset.mode)
     q.mode = q.modes[0] if q.modes else None
     known = _actors(q, text, reference, set(cfg["target_preps"]))
@@ -117,6 +124,24 @@ def parse_question(text: str, reference: dt.date | None = None) -> Query:
         q.actors, q.targets = q.actors + q.targets, []
     _dates(q, text, reference)
     return q
+
+
+def _assets(words: list[str]) -> list:
+    """The asset nouns of a question, the longest first at each word ("air defence systems", "fighter jets")."""
+    lex, out, i = load_lexicon(), [], 0
+    generic = set(_shapes().get("generic_assets") or ())
+    while i < len(words):
+        for n in (3, 2, 1):
+            phrase = " ".join(words[i:i + n])
+            asset = lex.asset(phrase) if i + n <= len(words) else None
+            if asset:
+                if phrase not in generic:  # "forces": any asset
+                    out.append(asset)
+                i += n
+                break
+        else:
+            i += 1
+    return out
 
 
 def _type(q: Query, words: list[str], low: str, cfg: dict) -> None:

