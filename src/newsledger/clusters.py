@@ -120,6 +120,14 @@ def _strict_match(ma: Mention, mb: Mention) -> bool:
             and (ma.quantity is None) == (mb.quantity is None))
 
 
+def _same_contingent(ma: Mention, mb: Mention) -> bool:
+    """Reports of one contingent at any stage (pledged, under way, arrived): the same senders, host,
+    asset and figure. The learned decision never keeps them apart: the stages of one deployment are
+    one event, whose status changes (the pair model, trained on few such pairs, weighs a stage gap
+    against a link)."""
+    return _strict_match(ma, mb) and ma.quantity is not None and ma.mode is not None
+
+
 def _hard_rules(a: Row, b: Row, rules: MergeRules) -> bool:
     """What no decision overrides: one type, asset, sender and host; a sender is not the other's host;
     one article's different sentences or figures are different events; stated dates too far apart."""
@@ -203,7 +211,7 @@ def joins(group: list[Row], members: list[Row], rules: MergeRules = MergeRules()
     The score to rank events by when it does (None when not)."""
     if not all(compatible(g, m, rules) for g in group for m in members):
         return None
-    probs = [link_probability(g, m, rules) for g in group for m in members
+    probs = [1.0 if _same_contingent(g[0], m[0]) else link_probability(g, m, rules) for g in group for m in members
              if rules.decision == "learned" and g[1].article.id != m[1].article.id]
     if not probs:
         return 1.0
