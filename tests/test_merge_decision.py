@@ -30,6 +30,18 @@ def test_the_learned_decision_joins_reports_the_rules_keep_apart(reports):
     assert len(cluster(rows, RULES)) == 2
 
 
+@pytest.mark.parametrize("first, then", [("announced", "completed"), ("considered", "underway"),
+                                         ("announced", "underway")])
+def test_the_stages_of_one_contingent_stay_one_event(first, then):
+    """A pledge and, a week later, the arrival of the same 350 troops: one event whose status changed,
+    although the pair model alone weighs the stage gap and the days against the link."""
+    a = _row(Report("a", FEB, ("DEU",), ("LTU",), qty=350, status=first))
+    b = _row(Report("b", FEB + dt.timedelta(days=7), ("DEU",), ("LTU",), qty=350, status=then))
+    a[0].sentence, b[0].sentence = "Berlin will send 350 troops to Lithuania.", "The soldiers landed at Kaunas."
+    assert link_probability(a, b) < load_pair_model().threshold  # the model alone would keep them apart
+    assert len(cluster([a, b], LEARNED)) == 1
+
+
 @pytest.mark.parametrize("reports", [
     # sender of one is the host of the other
     [Report("a", None, ("USA",), ("POL",), qty=3000), Report("b", None, ("POL",), ("USA",), qty=3000)],
