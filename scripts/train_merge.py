@@ -28,7 +28,7 @@ Do not edit by hand: retrain."""
 
 def _examples(rows, labelled):
     dev = [x for x in labelled if split_of(x.gold_cluster) == "dev"]
-    rules = clusters.MergeRules()
+    rules = clusters.MergeRules(decision="learned")
     xs, ys = [], []
     for x, y in combinations(dev, 2):
         a, b = rows[x.mention_id], rows[y.mention_id]
@@ -67,7 +67,7 @@ def main() -> None:
     best = None
     for t in np.arange(0.2, 0.96, 0.05):
         model = PairModel(tuple(float(v) for v in w), float(b), float(t))
-        sc = _score(rows, labelled, clusters.MergeRules(model=model), "dev")
+        sc = _score(rows, labelled, clusters.MergeRules(decision="learned", model=model), "dev")
         print(f"threshold {t:.2f}: dev B3 P {sc.b3_precision:.3f} R {sc.b3_recall:.3f} F1 {sc.b3_f1:.3f}")
         if sc.b3_precision >= 0.95 and (best is None or sc.b3_f1 > best[0]):
             best = (sc.b3_f1, model)

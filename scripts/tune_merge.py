@@ -80,7 +80,7 @@ def main() -> None:
     args = ap.parse_args()
     rows, labelled = _rows_and_labels(args)
     if args.errors:
-        _errors(rows, labelled, MergeRules())
+        _errors(rows, labelled, MergeRules(decision="learned"))
         return
     grid = itertools.product([1, 3, 5], [3, 7, 14], [0.1, 0.25], [False, True], [False, True])
     for window, report_window, tol, open_dest, undated in grid:

@@ -107,8 +107,9 @@ def test_a_chain_of_compatible_pairs_is_not_one_event(name, decision):
 def test_the_undated_chain_does_link_its_middle():
     """The undated chain above is a chain: the learned decision joins the middle report to one end."""
     rows = [_row(r) for r in CHAINS["undated, a host missing in between"]]
-    assert compatible(rows[0], rows[1]) and compatible(rows[1], rows[2])
-    assert sorted(len(ev) for ev in cluster(rows)) == [1, 2]
+    learned = MergeRules(decision="learned")
+    assert compatible(rows[0], rows[1], learned) and compatible(rows[1], rows[2], learned)
+    assert sorted(len(ev) for ev in cluster(rows, learned)) == [1, 2]
 
 
 @pytest.mark.parametrize("reports, together", [
@@ -181,7 +182,7 @@ def _events_after(path: str, batches: list[list[Report]], rules: MergeRules) -> 
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("rules", [MergeRules(), MergeRules(report_window=30, threshold=0.3), MergeRules(decision="rules"),
+@pytest.mark.parametrize("rules", [MergeRules(decision="learned"), MergeRules(decision="learned", report_window=30, threshold=0.3), MergeRules(),
                                    MergeRules(decision="rules", open_destination=True, undated=True, report_window=30)],
                          ids=["learned", "learned-loose", "rules", "rules-loose"])
 def test_batch_by_batch_in_shuffled_order_equals_all_at_once(tmp_path, seed, rules):

@@ -15,7 +15,7 @@ from newsledger.pair_decision import FEATURES, load_pair_model, pair_features, p
 from conftest import ROOT, SHARED, needs_shared, run_cli
 from test_merge import FEB, Report, _row
 
-LEARNED, RULES = MergeRules(), MergeRules(decision="rules")
+LEARNED, RULES = MergeRules(decision="learned"), MergeRules()
 
 
 @pytest.mark.parametrize("reports", [
@@ -59,7 +59,7 @@ def test_the_stages_of_one_contingent_stay_one_event(first, then):
 def test_the_learned_decision_never_overrides_the_hard_rules(reports):
     a, b = (_row(r) for r in reports)
     assert not compatible(a, b, LEARNED)
-    assert len(cluster([a, b], MergeRules(threshold=0.01))) == 2  # however low the threshold
+    assert len(cluster([a, b], MergeRules(decision="learned", threshold=0.01))) == 2  # however low the threshold
 
 
 @pytest.mark.parametrize("agrees, differs", [

@@ -63,7 +63,7 @@ def eval_(gold, texts, workers, level, extractor, misses, as_json):
                    "repeat for several. Default: all, dev and held-out.")
 @click.option("--workers", default=1, show_default=True)
 @_extractor_option
-@click.option("--decision", type=click.Choice(["learned", "rules"]), default="learned", show_default=True,
+@click.option("--decision", type=click.Choice(["learned", "rules"]), default="rules", show_default=True,
               help="How the merge decides, past its hard rules: 'learned' (the pair model of "
                    "data/merge_pairs.yaml, trained on the dev split) or 'rules' (the hand-written date, "
                    "destination and undated-article rules).")
