@@ -272,7 +272,7 @@ def test_the_model_repairs_the_parse_where_it_reads_the_sentence_otherwise(parse
     from newsledger.extract.learned import _repair
 
     m, inp, d = _repair_case(parsed_actor, other_actor, host_roles)
-    _repair(m, inp, d)
+    _repair([m], inp, d)
     assert m.actor_codes == actors
     assert (m.recipient_codes, m.location.country if m.location else None) == places
 
@@ -283,7 +283,7 @@ def test_a_parsed_destination_is_never_replaced():
 
     m, inp, d = _repair_case(0.05, 0.9, (0.8, 0.7))
     m.recipients = [Entity("Poland", "POL", Span(0, 1), "state")]
-    _repair(m, inp, d)
+    _repair([m], inp, d)
     assert m.recipient_codes == ["POL"] and m.location is None
 
 

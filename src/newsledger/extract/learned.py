@@ -113,8 +113,7 @@ class LearnedExtractor:
                 if own:
                     for m in own:
                         m.confidence = round(max(m.confidence, d.probability), 3)
-                        if self.rules is not None:
-                            _repair(m, inp, d)
+                    _repair(own, inp, d)
                     out.extend(own)
                 elif d.probability >= self._add_threshold(d.type) and not (confirmed and d.probability < self._second):
                     m = self._mention(article, inp, d)
@@ -165,8 +164,8 @@ def _decidable(inp: SentenceInput, ruled: list[Mention]) -> bool:
         inp.span.start <= m.trigger.start < inp.span.end for m in ruled)
 
 
-def _repair(m: Mention, inp: SentenceInput, d: Decision) -> None:
-    """A confirmed rule mention keeps its parsed arguments except where the model reads the
+def _repair(ruled: list[Mention], inp: SentenceInput, d: Decision) -> None:
+    """Each confirmed rule mention in `ruled` keeps its parsed arguments except where the model reads the
     sentence otherwise (measured on dev and dev2: deployments F1 +0.07 / +0.05):
     - actors: the model names actors in the sentence, none of the parsed ones, and gives the parsed
       ones no actor role (the reporter taken for the actor: "Ukrainian officials say Russian
@@ -176,17 +175,18 @@ def _repair(m: Mention, inp: SentenceInput, d: Decision) -> None:
     An actor the parse took from outside the sentence (a pronoun, the sentence before) is kept."""
     roles = _one_role_each(d.roles, inp)
     inside = [(i, c) for i, c in enumerate(inp.candidates) if c.kind == "entity" and inp.in_sentence[i]]
-    parsed = set(m.actor_codes)
     theirs = _entities(inside, roles, 0)
-    if theirs and not parsed & {e.code for e in theirs}:
-        said = [float(d.roles[i, 0]) for i, c in inside if parsed & set(c.codes) and not np.isnan(d.roles[i, 0])]
-        if said and max(said) < ROLE_THRESHOLD:
-            m.actors = theirs
-    if m.type in DEPLOYMENT_TYPES and not m.recipients and m.location is None:
-        codes = set(m.actor_codes)
-        m.recipients = [e for e in _entities(inside, roles, 1) if e.code not in codes]
-        loc = _best(inside, roles, 2, ROLE_THRESHOLD)
-        m.location = _place(loc[1]) if loc else None
+    for m in ruled:
+        parsed = set(m.actor_codes)
+        if theirs and not parsed & {e.code for e in theirs}:
+            said = [float(d.roles[i, 0]) for i, c in inside if parsed & set(c.codes) and not np.isnan(d.roles[i, 0])]
+            if said and max(said) < ROLE_THRESHOLD:
+                m.actors = theirs
+        if m.type in DEPLOYMENT_TYPES and not m.recipients and m.location is None:
+            codes = set(m.actor_codes)
+            m.recipients = [e for e in _entities(inside, roles, 1) if e.code not in codes]
+            loc = _best(inside, roles, 2, ROLE_THRESHOLD)
+            m.location = _place(loc[1]) if loc else None
 
 
 @contextmanager

@@ -4,7 +4,7 @@ rollups.py) and the ingest-order date of an undated article; posture.py turns th
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # store.base imports rollups, which imports this module
     from .base import Store
