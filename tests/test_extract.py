@@ -143,6 +143,13 @@ def _key(m):
     # clause makes the deployment hypothetical
     ("The ministers were to discuss how to dispatch more NATO troops to states closest to Russia should "
      "Moscow attack Ukraine.", ("MOBILIZE", "troops", ("NATO",), (), None, None, "hypothetical")),
+    # a build-up with no place named is on the builder's own soil (docs/CONVENTIONS.md)
+    ("Satellite images show that Russia has amassed about 90,000 troops.",
+     ("MOBILIZE", "troops", ("RUS",), (), "RUS", (90000, 90000), "completed")),
+    ("Analysts say Belarus is gathering tanks.", ("MOBILIZE", "armor", ("BLR",), (), "BLR", None, "underway")),
+    # a deployment that is no build-up gets no place made up
+    ("Britain will send more warships, the minister said.",
+     ("MOBILIZE", "naval", ("GBR",), (), None, None, "announced")),
     # the forces a deployment includes, each with its own figure
     ("The redeployments include four Apache helicopters from Italy and a company of 120 soldiers from Spain.",
      ("MOBILIZE", "troops", ("USA",), (), None, (120, 120), "underway")),
@@ -351,3 +358,15 @@ def test_each_assembly_pass_writes_only_the_fields_it_declares(monkeypatch, text
     _extract(text)
     assert undeclared, "no trigger reached the passes"
     assert [(name, extra) for name, extra in undeclared if extra] == []
+
+
+@pytest.mark.parametrize("entry, what", [
+    ({"lemma": "mass", "type": "MOBILIZE", "hom": True}, r"unknown key\(s\) \['hom'\]"),
+    ({"lemma": "mass", "type": "MOVE"}, "unknown PLOVER type"),
+])
+def test_the_trigger_lexicon_rejects_what_it_does_not_know(entry, what):
+    from newsledger.exceptions import DataFileError
+    from newsledger.extract.lexicon import _trigger
+
+    with pytest.raises(DataFileError, match=what):
+        _trigger(entry, "VERB", "data/triggers.yaml")

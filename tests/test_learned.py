@@ -277,6 +277,19 @@ def test_the_model_repairs_the_parse_where_it_reads_the_sentence_otherwise(parse
     assert (m.recipient_codes, m.location.country if m.location else None) == places
 
 
+def test_a_home_soil_read_from_the_reporter_follows_the_repaired_actors():
+    """Parsed with the reporter as actor, "near the border" put the build-up on the reporter's soil;
+    the model's actor takes the place with it."""
+    from newsledger.extract.learned import _repair
+    from newsledger.model import Place
+
+    m, inp, d = _repair_case(0.05, 0.9, (0.2, 0.3))
+    reporter = m.actors[0]
+    m.location = Place(reporter.text, reporter.code, reporter.span, None, None, None)
+    _repair([m], inp, d)
+    assert m.actor_codes == ["RUS"] and m.location.country == "RUS"
+
+
 def test_a_parsed_destination_is_never_replaced():
     from newsledger.extract.learned import _repair
     from newsledger.model import Entity, Span

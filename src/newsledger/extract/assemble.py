@@ -20,7 +20,7 @@ from .arguments import (
     SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
     PRONOUNS, phrase_tokens, possessor_actors, reason_tokens, subject_of, _dedupe,
 )
-from .deployments import Contingent, contingents, stand_in, take_previous_place
+from .deployments import Contingent, contingents, own_soil, stand_in, take_previous_place
 from .lexicon import Trigger
 from .status import attribution_of, status_of
 from .timex import Timex
@@ -234,6 +234,8 @@ def parties_pass(d: Draft) -> bool:
             parts = [part]
         for part in parts:  # "... deployed there": where the article's last deployment went
             take_previous_place(ctx, tok, part)
+            if d.trigger.home and not (part.somewhere or part.recipients or part.location):
+                part.location = own_soil(d.actors)  # "Russia has massed troops": on its own soil
         d.parts = parts
         return not (d.trigger.needs_place and not any(p.somewhere for p in parts))
     if kind == "CONSULT":

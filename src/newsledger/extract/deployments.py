@@ -69,11 +69,16 @@ def deployment_location(dest: Destination, actors: list[Entity]) -> Place | None
         e = states[0]
         return Place(e.text, e.code, e.span, None, None, None)
     if dest.border and not states:
-        own = [a for a in actors if a.kind in ("state", "demonym", "capital", "person", "institution")
-               and len(a.code) == 3 and a.code.isupper() and a.code not in ("DPR", "LPR")]
-        if own:
-            return Place(own[0].text, own[0].code, own[0].span, None, None, None)
+        return own_soil(actors)
     return None
+
+
+def own_soil(actors: list[Entity]) -> Place | None:
+    """Where a state's build-up is when no other place is named: its own territory (its first actor
+    that is a state or speaks for one)."""
+    own = [a for a in actors if a.kind in ("state", "demonym", "capital", "person", "institution")
+           and len(a.code) == 3 and a.code.isupper() and a.code not in ("DPR", "LPR")]
+    return Place(own[0].text, own[0].code, own[0].span, None, None, None) if own else None
 
 
 def _figure(ctx: SentenceContext, asset: Asset, tok: Token, first: int) -> Figure | None:

@@ -37,6 +37,7 @@ import numpy as np
 from ..model import DEPLOYMENT_TYPES, Article, Entity, Mention, Place, Quantity, Span, TimeValue
 from ..learn.features import Candidate, Resources, SentenceInput, article_inputs
 from ..learn.model import Decision, LearnedModel
+from .deployments import own_soil
 from .pipeline import _chunks
 
 MODEL_ENV = "NEWSLEDGER_MODEL"  # a trained model's folder to use instead of the shipped one
@@ -77,6 +78,15 @@ class LearnedExtractor:
                     words.setdefault(t.type, set()).add(stem)
         return {t: re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(w, key=len, reverse=True))) + r")\w*",
                               re.IGNORECASE) for t, w in words.items()}
+
+    @cached_property
+    def _home(self) -> re.Pattern:
+        """The build-up words (triggers marked `home`): a build-up with no place named is on home soil."""
+        lex = self.res.lexicon
+        stems = {lemma.lower()[:-1] if lemma.lower().endswith("e") and len(lemma) >= 4 else lemma.lower()
+                 for table in (lex.verbs, lex.nouns) for lemma, ts in table.items() if any(t.home for t in ts)}
+        return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(stems, key=len, reverse=True))) + r")\w*",
+                          re.IGNORECASE)
 
     @cached_property
     def _second(self) -> float:
@@ -146,12 +156,15 @@ class LearnedExtractor:
         mode = None
         if d.type in TYPE_MODES:
             mode = max(TYPE_MODES[d.type], key=lambda m: d.mode_probs.get(m, 0.0))
+        location = _place(loc[1]) if loc else None
+        if d.type == "MOBILIZE" and not recipients and location is None and self._home.search(inp.text):
+            location = own_soil(actors)
         trig = self._triggers.get(d.type)
         hit = trig.search(inp.text) if trig else None
         trigger = Span(inp.span.start + hit.start(), inp.span.start + hit.end()) if hit else inp.span
         return Mention(
             article_id=article.id, type=d.type, sentence=inp.text, span=inp.span, trigger=trigger, mode=mode,
-            actors=actors, recipients=recipients, location=_place(loc[1]) if loc else None,
+            actors=actors, recipients=recipients, location=location,
             time=TimeValue(when[1].text, when[1].date, when[1].precision, when[1].span) if when else None,
             quantity=_quantity(fig[1]) if fig and d.type in DEPLOYMENT_TYPES | {"AID"} else None,
             status=d.status, confidence=round(d.probability, 3))
@@ -181,12 +194,22 @@ def _repair(ruled: list[Mention], inp: SentenceInput, d: Decision) -> None:
         if theirs and not parsed & {e.code for e in theirs}:
             said = [float(d.roles[i, 0]) for i, c in inside if parsed & set(c.codes) and not np.isnan(d.roles[i, 0])]
             if said and max(said) < ROLE_THRESHOLD:
+                _own_soil_follows(m, theirs)
                 m.actors = theirs
         if m.type in DEPLOYMENT_TYPES and not m.recipients and m.location is None:
             codes = set(m.actor_codes)
             m.recipients = [e for e in _entities(inside, roles, 1) if e.code not in codes]
             loc = _best(inside, roles, 2, ROLE_THRESHOLD)
             m.location = _place(loc[1]) if loc else None
+
+
+def _own_soil_follows(m: Mention, actors: list[Entity]) -> None:
+    """A build-up "near the border" is placed on its actor's own soil (`deployment_location`): when the
+    actors are repaired, a location read from the old actors moves to the new ones' country."""
+    if m.location is None or m.location.span not in {a.span for a in m.actors}:
+        return
+    own = [a for a in actors if len(a.code) == 3 and a.code.isupper()]
+    m.location = Place(own[0].text, own[0].code, own[0].span, None, None, None) if own else None
 
 
 @contextmanager

@@ -30,6 +30,7 @@ class Trigger:
     object_is_destination: bool = False
     stative: bool = False  # where forces are kept ("based", "stationed"): describes, does not move them
     needs_place: bool = False  # an event only with a destination ("marines are in Norway", "has ships in")
+    home: bool = False  # a build-up: with no destination named, the forces are on the actor's own soil
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,15 @@ def _read_yaml(name: str) -> object:
                             line=mark.line + 1 if mark else None, hint="fix the file and run again") from exc
 
 
+TRIGGER_KEYS = frozenset({"lemma", "text", "type", "needs", "aid", "mode", "status", "with_word", "not_with_word",
+                          "not_with_dep", "with_subject", "with_dep", "by", "dest", "stative", "where", "home"})
+
+
 def _trigger(entry: dict, pos: str, source: str) -> Trigger:
+    unknown = sorted(set(entry) - TRIGGER_KEYS)
+    if unknown:
+        raise DataFileError(f"unknown key(s) {unknown} in {entry}", source=source,
+                            hint=f"the keys a trigger may have: {', '.join(sorted(TRIGGER_KEYS))}")
     kind = entry.get("type")
     if kind not in PLOVER_TYPES:
         raise DataFileError(f"unknown PLOVER type {kind!r} in {entry}", source=source)
@@ -113,7 +122,7 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
                    with_dep=frozenset(str(w) for w in entry.get("with_dep", [])),
                    by_speaker=entry.get("by") == "speaker",
                    object_is_destination=entry.get("dest") == "object", stative=bool(entry.get("stative", False)),
-                   needs_place=entry.get("where") == "required")
+                   needs_place=entry.get("where") == "required", home=bool(entry.get("home", False)))
 
 
 @lru_cache(maxsize=1)
