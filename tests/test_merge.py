@@ -127,6 +127,15 @@ def test_the_undated_chain_does_link_its_middle():
       Report("a", FEB, ("USA",), ("EST", "LVA", "LTU", "POL"), qty=5000, status="completed", n=1)], False),
     # ... while a restatement naming one of the hosts stays with its event
     ([Report("a", FEB, ("USA",), ("POL", "ROU"), qty=5000), Report("a", FEB, ("USA",), ("POL",), n=1)], True),
+    # one article's contingent stated once without its destination ("the jets sent by Denmark"): one event
+    ([Report("a", FEB, ("DNK",), ("LTU",), qty=4, mode="aircraft"), Report("a", FEB, ("DNK",), qty=4, mode="aircraft", n=1)],
+     True),
+    # ... but across articles a report without a destination stays apart from one with it
+    ([Report("a", FEB, ("DNK",), ("LTU",), qty=4, mode="aircraft"), Report("b", FEB, ("DNK",), qty=4, mode="aircraft")],
+     False),
+    # ... and in one article other senders are another deployment
+    ([Report("a", FEB, ("DNK",), ("LTU",), qty=4, mode="aircraft"),
+      Report("a", FEB, ("DNK", "NOR"), qty=4, mode="aircraft", n=1)], False),
     # two calls on different days: two events
     ([Report("a", FEB, ("USA", "RUS"), type="CONSULT", mode="phone", status="completed", date=FEB),
       Report("b", FEB + dt.timedelta(days=3), ("USA", "RUS"), type="CONSULT", mode="phone", status="completed",

@@ -130,6 +130,14 @@ def _same_contingent(ma: Mention, mb: Mention) -> bool:
     return _strict_match(ma, mb) and ma.quantity is not None and ma.mode is not None
 
 
+def _one_contingent_restated(ma: Mention, mb: Mention) -> bool:
+    """In one article, a deployment by the same senders stated once with its destination and once
+    without ("four F-16 jets sent by Denmark", "the jets landed in Lithuania"): the article restates
+    one contingent (the hard rules have checked asset and figures: one article's different figures
+    are different contingents). Chosen on dev and dev2 over also requiring the same asset or figure."""
+    return ma.type in DEPLOYMENT_TYPES and set(ma.actor_codes) == set(mb.actor_codes)
+
+
 def _hard_rules(a: Row, b: Row, rules: MergeRules) -> bool:
     """What no decision overrides: one type, asset, sender and host; a sender is not the other's host;
     one article's different sentences or figures are different events; stated dates too far apart."""
@@ -159,8 +167,9 @@ def _hard_rules(a: Row, b: Row, rules: MergeRules) -> bool:
 def _rule_decision(a: Row, b: Row, rules: MergeRules) -> bool:
     """The hand-written decision: both or neither name a destination, both report or both deny, dates
     within the windows, an undated article only on a strict match."""
-    (ma, _), (mb, _) = a, b
-    if bool(destination(ma)) != bool(destination(mb)) and not (rules.open_destination and ma.type in DEPLOYMENT_TYPES):
+    (ma, ra), (mb, rb) = a, b
+    if bool(destination(ma)) != bool(destination(mb)) and not (rules.open_destination and ma.type in DEPLOYMENT_TYPES) \
+            and not (ra.article.id == rb.article.id and _one_contingent_restated(ma, mb)):
         return False
     if (ma.status == "negated") != (mb.status == "negated"):
         return False
