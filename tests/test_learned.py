@@ -290,6 +290,17 @@ def test_a_home_soil_read_from_the_reporter_follows_the_repaired_actors():
     assert m.actor_codes == ["RUS"] and m.location.country == "RUS"
 
 
+@pytest.mark.parametrize("own_as_place, where", [(0.8, "UKR"), (0.3, None)])
+def test_a_deployment_without_destination_is_at_home_where_the_model_reads_its_actor_as_the_place(own_as_place,
+                                                                                               where):
+    from newsledger.extract.learned import _repair
+
+    m, inp, d = _repair_case(0.9, 0.3, (0.2, 0.2))
+    d.roles[0, 2] = own_as_place  # the parsed actor's location role (one role each keeps only its actor role)
+    _repair([m], inp, d)
+    assert m.actor_codes == ["UKR"] and (m.location.country if m.location else None) == where
+
+
 def test_a_parsed_destination_is_never_replaced():
     from newsledger.extract.learned import _repair
     from newsledger.model import Entity, Span

@@ -157,6 +157,8 @@ class LearnedExtractor:
         if d.type in TYPE_MODES:
             mode = max(TYPE_MODES[d.type], key=lambda m: d.mode_probs.get(m, 0.0))
         location = _place(loc[1]) if loc else None
+        if d.type in DEPLOYMENT_TYPES and not recipients and location is None:
+            location = _home_soil(inside, d.roles, [e.code for e in actors])
         if d.type == "MOBILIZE" and not recipients and location is None and self._home.search(inp.text):
             location = own_soil(actors)
         trig = self._triggers.get(d.type)
@@ -203,6 +205,17 @@ def _repair(ruled: list[Mention], inp: SentenceInput, d: Decision) -> None:
             m.recipients = [e for e in _entities(inside, roles, 1) if e.code not in codes]
             loc = _best(inside, roles, 2, ROLE_THRESHOLD)
             m.location = _place(loc[1]) if loc else None
+            if not m.recipients and m.location is None:
+                m.location = _home_soil(inside, d.roles, m.actor_codes)
+
+
+def _home_soil(inside: list[tuple[int, Candidate]], roles: np.ndarray, actors: list[str]) -> Place | None:
+    """A deployment with no destination whose actor the model also reads as its location (before one
+    role each is kept): the forces are on the actor's own soil ("Bulgaria is forming a battlegroup")."""
+    own = [(float(roles[i, 2]), i, c) for i, c in inside if set(c.codes) & set(actors) and len(c.codes) == 1
+           and len(c.codes[0]) == 3 and c.codes[0].isupper() and not np.isnan(roles[i, 2])]
+    best = max(own, key=lambda s: (s[0], -s[1]), default=None)
+    return Place(best[2].text, best[2].codes[0], best[2].span, None, None, None) if best and best[0] >= ROLE_THRESHOLD else None
 
 
 def _own_soil_follows(m: Mention, actors: list[Entity]) -> None:
