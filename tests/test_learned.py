@@ -240,14 +240,14 @@ def test_a_restatement_takes_the_parties_only_when_its_places_fit(first, then, r
     assert (b.recipient_codes == a.recipient_codes) == restates or (not first and b.recipient_codes == then)
 
 
-def _repair_case(parsed_actor: float, other_actor: float, host_roles: tuple[float, float]):
+def _repair_case(parsed_actor: float, other_actor: float, host_roles: tuple[float, float], prep: str = "to"):
     """A sentence of our own, "Ukrainian officials say Russian troops moved to Belarus.", parsed with the
     reporter as actor and no destination, and the model's role probabilities for its three entities."""
     from newsledger.extract.learned import Decision
     from newsledger.learn.features import Candidate, SentenceInput
     from newsledger.model import Entity, Mention, Span
 
-    text = "Ukrainian officials say Russian troops moved to Belarus."
+    text = f"Ukrainian officials say Russian troops moved {prep} Belarus."
     cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), kind)
                   for w, code, kind in (("Ukrainian", "UKR", "demonym"), ("Russian", "RUS", "demonym"),
                                         ("Belarus", "BLR", "place")))
@@ -299,6 +299,15 @@ def test_a_deployment_without_destination_is_at_home_where_the_model_reads_its_a
     d.roles[0, 2] = own_as_place  # the parsed actor's location role (one role each keeps only its actor role)
     _repair([m], inp, d)
     assert m.actor_codes == ["UKR"] and (m.location.country if m.location else None) == where
+
+
+@pytest.mark.parametrize("prep, places", [("to", (["BLR"], "BLR")), ("from", ([], None)), ("out of", ([], None))])
+def test_the_place_forces_come_from_is_no_destination(prep, places):
+    from newsledger.extract.learned import _repair
+
+    m, inp, d = _repair_case(0.05, 0.9, (0.8, 0.7), prep)
+    _repair([m], inp, d)
+    assert (m.recipient_codes, m.location.country if m.location else None) == places
 
 
 def test_a_parsed_destination_is_never_replaced():

@@ -148,8 +148,9 @@ class LearnedExtractor:
         if not actors:
             return None
         codes = {e.code for e in actors}
-        ents = inside + before
-        recipients = [e for e in _entities(inside, roles, 1) or _entities(before, roles, 1) if e.code not in codes]
+        where = _destinations(inp, inside) if d.type in DEPLOYMENT_TYPES else inside
+        ents = where + before
+        recipients = [e for e in _entities(where, roles, 1) or _entities(before, roles, 1) if e.code not in codes]
         loc = _best(ents, roles, 2, ROLE_THRESHOLD)
         fig = _best([(i, c) for i, c in enumerate(inp.candidates) if c.kind == "figure"], roles, 3, ROLE_THRESHOLD)
         when = _best([(i, c) for i, c in enumerate(inp.candidates) if c.kind == "time"], roles, 4, ROLE_THRESHOLD)
@@ -202,11 +203,21 @@ def _repair(ruled: list[Mention], inp: SentenceInput, d: Decision) -> None:
                 m.actors = theirs
         if m.type in DEPLOYMENT_TYPES and not m.recipients and m.location is None:
             codes = set(m.actor_codes)
-            m.recipients = [e for e in _entities(inside, roles, 1) if e.code not in codes]
-            loc = _best(inside, roles, 2, ROLE_THRESHOLD)
+            where = _destinations(inp, inside)
+            m.recipients = [e for e in _entities(where, roles, 1) if e.code not in codes]
+            loc = _best(where, roles, 2, ROLE_THRESHOLD)
             m.location = _place(loc[1]) if loc else None
             if not m.recipients and m.location is None:
                 m.location = _home_soil(inside, d.roles, m.actor_codes)
+
+
+ORIGIN = re.compile(r"\b(?:from|out of)\s+(?:the\s+)?$", re.IGNORECASE)  # "20 helicopters from Germany"
+
+
+def _destinations(inp: SentenceInput, inside: list[tuple[int, Candidate]]) -> list[tuple[int, Candidate]]:
+    """The sentence's entities that may be where forces go: not the place they come from."""
+    return [(i, c) for i, c in inside if not ORIGIN.search(inp.text[max(0, c.span.start - inp.span.start - 12):
+                                                                      c.span.start - inp.span.start])]
 
 
 def _home_soil(inside: list[tuple[int, Candidate]], roles: np.ndarray, actors: list[str]) -> Place | None:
