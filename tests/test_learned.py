@@ -310,6 +310,18 @@ def test_the_place_forces_come_from_is_no_destination(prep, places):
     assert (m.recipient_codes, m.location.country if m.location else None) == places
 
 
+@pytest.mark.parametrize("other_actor, actors", [(0.9, ["RUS"]), (0.6, ["USA"])])
+def test_an_actor_from_outside_the_sentence_gives_way_only_to_one_the_model_is_sure_of(other_actor, actors):
+    """The parse resolved "they" to a state of the sentence before (no candidate of the sentence)."""
+    from newsledger.extract.learned import _repair
+    from newsledger.model import Entity, Span
+
+    m, inp, d = _repair_case(0.05, other_actor, (0.8, 0.7))
+    m.actors = [Entity("they", "USA", Span(0, 4), "state")]
+    _repair([m], inp, d)
+    assert m.actor_codes == actors
+
+
 def test_a_parsed_destination_is_never_replaced():
     from newsledger.extract.learned import _repair
     from newsledger.model import Entity, Span
