@@ -133,6 +133,9 @@ def test_the_undated_chain_does_link_its_middle():
     # ... but across articles a report without a destination stays apart from one with it
     ([Report("a", FEB, ("DNK",), ("LTU",), qty=4, mode="aircraft"), Report("b", FEB, ("DNK",), qty=4, mode="aircraft")],
      False),
+    # ... in one article, stationing weighed without a destination is not the 5,000 already stationed
+    ([Report("a", FEB, ("USA",), ("EST", "LVA", "LTU", "POL"), qty=5000, status="completed"),
+      Report("a", FEB, ("USA",), status="considered", n=1)], False),
     # ... and in one article other senders are another deployment
     ([Report("a", FEB, ("DNK",), ("LTU",), qty=4, mode="aircraft"),
       Report("a", FEB, ("DNK", "NOR"), qty=4, mode="aircraft", n=1)], False),

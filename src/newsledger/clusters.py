@@ -134,8 +134,9 @@ def _one_contingent_restated(ma: Mention, mb: Mention) -> bool:
     """In one article, a deployment by the same senders stated once with its destination and once
     without ("four F-16 jets sent by Denmark", "the jets landed in Lithuania"): the article restates
     one contingent (the hard rules have checked asset and figures: one article's different figures
-    are different contingents). Chosen on dev and dev2 over also requiring the same asset or figure."""
-    return ma.type in DEPLOYMENT_TYPES and set(ma.actor_codes) == set(mb.actor_codes)
+    are different contingents). A different status is another occasion: stationing troops "longer-term"
+    weighed beside the 5,000 already stationed."""
+    return ma.type in DEPLOYMENT_TYPES and set(ma.actor_codes) == set(mb.actor_codes) and ma.status == mb.status
 
 
 def _hard_rules(a: Row, b: Row, rules: MergeRules) -> bool:
