@@ -147,6 +147,8 @@ def _key(m):
     ("Satellite images show that Russia has amassed about 90,000 troops.",
      ("MOBILIZE", "troops", ("RUS",), (), "RUS", (90000, 90000), "completed")),
     ("Analysts say Belarus is gathering tanks.", ("MOBILIZE", "armor", ("BLR",), (), "BLR", None, "underway")),
+    ("Russia has concentrated tanks near Ukraine, officials said.",
+     ("MOBILIZE", "armor", ("RUS",), (), "RUS", None, "completed")),
     # a deployment that is no build-up gets no place made up
     ("Britain will send more warships, the minister said.",
      ("MOBILIZE", "naval", ("GBR",), (), None, None, "announced")),

@@ -320,8 +320,9 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
                 dest.border = True
                 continue
             ents = [e for e in ctx.entities_in(toks) if e.kind in ("state", "capital", "region", "group")]
-            if prep.lower_ in ("toward", "towards") and any(e.kind in ("state", "capital") for e in ents):
-                dest.border = True  # "moving forces toward Ukraine": on the way, still at home (like "near the border")
+            if prep.lower_ in ("toward", "towards", "near", "around", "along") and any(
+                    e.kind in ("state", "capital") for e in ents):
+                dest.border = True  # "moving forces toward Ukraine", "a build-up near Ukraine": still at home
                 continue
             dest.entities.extend(ents)
             for tok in toks:
