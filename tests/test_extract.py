@@ -149,6 +149,11 @@ def _key(m):
     ("Analysts say Belarus is gathering tanks.", ("MOBILIZE", "armor", ("BLR",), (), "BLR", None, "underway")),
     ("Russia has concentrated tanks near Ukraine, officials said.",
      ("MOBILIZE", "armor", ("RUS",), (), "RUS", None, "completed")),
+    # forces present somewhere are a completed deployment; "no" forces are none
+    ("Moscow objects to the presence of American troops in Poland.",
+     ("MOBILIZE", "troops", ("USA",), ("POL",), "POL", None, "completed")),
+    ("Officials said no additional Spanish troops would be sent to Hungary.",
+     ("MOBILIZE", "troops", ("ESP",), ("HUN",), "HUN", None, "negated")),
     # a deployment that is no build-up gets no place made up
     ("Britain will send more warships, the minister said.",
      ("MOBILIZE", "naval", ("GBR",), (), None, None, "announced")),

@@ -62,6 +62,9 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
             if child.dep_ == "neg" or lw in ("not", "n't", "never") and child.dep_ in ("neg", "advmod"):
                 if not (own_negation and verb is trigger):
                     found.append((dist, "negated", child))
+            elif child.dep_ in ("dobj", "attr", "nsubj", "nsubjpass") and any(
+                    g.dep_ == "det" and g.lower_ == "no" for g in child.children):
+                found.append((dist, "negated", child))  # "has no troops in", "no troops would be sent"
             elif child.dep_ == "mark" and lw in cues.markers:
                 found.append((dist, cues.markers[lw], child))
             elif child.dep_ in ("aux", "auxpass") and lw in cues.aux:
