@@ -322,6 +322,17 @@ def test_an_actor_from_outside_the_sentence_gives_way_only_to_one_the_model_is_s
     assert m.actor_codes == actors
 
 
+@pytest.mark.parametrize("kind, recipients", [("REJECT", ["BLR"]), ("CONSULT", [])])
+def test_a_target_the_parse_missed_is_the_models(kind, recipients):
+    """A rejection with no parsed target takes the recipient the model names; talks keep their parties."""
+    from newsledger.extract.learned import _repair
+
+    m, inp, d = _repair_case(0.9, 0.3, (0.8, 0.1))
+    m.type = kind
+    _repair([m], inp, d)
+    assert m.recipient_codes == recipients
+
+
 def test_a_parsed_destination_is_never_replaced():
     from newsledger.extract.learned import _repair
     from newsledger.model import Entity, Span
