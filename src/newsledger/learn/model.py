@@ -22,7 +22,7 @@ from .heads import Heads
 FILES = ("encoder.onnx", "heads.npz", "tokenizer.json", "meta.json")
 # how the encoder is called (meta.json `encode`): "batch", one padded call per batch (what the shipped model's
 # thresholds were chosen with), or "sentence", one call per sentence on its own tokens: no work on padding
-# (0.56x the encoder's time on news), and (the int8 activations being quantised per call) a sentence's
+# (0.73x the encoder's CPU time on news), and (the int8 activations being quantised per call) a sentence's
 # states depend on it and its context alone; other numbers, so its thresholds must be chosen again
 ENCODE_MODES = ("batch", "sentence")
 
