@@ -149,6 +149,9 @@ def _key(m):
     ("Analysts say Belarus is gathering tanks.", ("MOBILIZE", "armor", ("BLR",), (), "BLR", None, "underway")),
     ("Russia has concentrated tanks near Ukraine, officials said.",
      ("MOBILIZE", "armor", ("RUS",), (), "RUS", None, "completed")),
+    # a sender named inside the destination phrase is not the host
+    ("Biden discussed options for bolstering US troop levels in the Baltics.",
+     ("MOBILIZE", "troops", ("USA",), ("EST", "LTU", "LVA"), None, None, "considered")),
     # forces present somewhere are a completed deployment; "no" forces are none
     ("Moscow objects to the presence of American troops in Poland.",
      ("MOBILIZE", "troops", ("USA",), ("POL",), "POL", None, "completed")),

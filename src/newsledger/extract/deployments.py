@@ -61,6 +61,9 @@ def contingents(ctx: SentenceContext, trigger: Token, assets, skip: set[int], ac
 
 def deployment_location(dest: Destination, actors: list[Entity]) -> Place | None:
     states = [e for e in dest.entities if e.kind in ("state", "capital", "region")]
+    senders = {a.code for a in actors}
+    if any(e.code not in senders for e in dest.entities):  # "US troop levels in the Baltics": the host is not the US
+        states = [e for e in states if e.code not in senders]
     named = {e.code for e in states}
     for entry, span, text in dest.places:
         if not named or entry.country in named:  # a base in a named host ("Rzeszow, in Poland")
