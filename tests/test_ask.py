@@ -181,7 +181,7 @@ def test_question_verbs_loader_rejects_unknown_keys(tmp_path, monkeypatch):
     ("What did Russia demand of NATO?", ["NATO"], ["Iran"], True),
     ("What did Lavrov say?", ["Lavrov said"], ["warned Lavrov"], True),  # the speaker, not the one spoken to
     ("Where is the US sending troops?", ["→ POL"], ["→ RUS"], True),  # a line under review is no destination
-    ("Where is Russia sending forces?", ["build-up", "not sent: RUS → UKR"], [], True),  # layers said, alert apart
+    ("Where is Russia sending forces?", ["build-up", "not sent: RUS → RUS"], [], True),  # layers said, alert apart; a build-up at home is at home
     ("Where is Germany sending air defence systems?", ["SVK"], ["→ LTU"], True),  # the asset asked about
 ])
 def test_answers_respect_the_question(sample_store, question, must, must_not, answered):

@@ -120,6 +120,7 @@ TEXTS = {  # written for these tests
     "04_odd.txt": (" date 2022-02-14\nRussia sent 2,000 troops to Australia, a blogger claimed.\n"),
     "05_alert.txt": (" date 2022-01-25\nThe Pentagon placed 8,500 troops on heightened alert to deploy to Europe.\n"),
     "06_undated.txt": ("Britain sent 350 marines to Poland, the defence ministry said.\n"),
+    "07_home.txt": (" date 2022-02-10\nRussia has massed 100,000 troops, satellite images show.\n"),
 }
 
 
@@ -154,6 +155,13 @@ def test_ledger_counts_like_an_analyst(ledger):
     assert not any(h.host == "AUS" for h in now)  # implausible: not on the map, not in the totals
     assert any(l.host == "AUS" and l.review.startswith("host implausible") and l.sources for l in review)
     assert not any(l.mode == "troops" and (l.min or 0) == 8500 for h in now for l in h.lines)  # readiness
+
+
+def test_a_build_up_at_home_is_a_line_of_its_own_soil(ledger):
+    with open_store(ledger, readonly=True) as s:
+        rus = next(h for h in build_posture(s) if h.host == "RUS")
+    assert [(l.senders, l.layer) for l in rus.lines] == [(["RUS"], "buildup")]
+    assert _tot([rus], "RUS", layer="buildup") == (100000, 100000)
 
 
 def test_cli_api_web_and_ask_agree(ledger):

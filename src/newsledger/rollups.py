@@ -58,10 +58,20 @@ def _is_state(code: str) -> bool:
 
 
 def hosts_of(ev: Event) -> list[str]:
-    """Countries receiving a deployment: the named place's country, else recipient states (not senders)."""
+    """Countries receiving a deployment: the named place's country, else recipient states (not senders);
+    a state building up forces on its own soil (docs/CONVENTIONS.md: location = its own country, no
+    recipient) is their host (plausibility puts such a line in the build-up layer)."""
     if ev.location and ev.location.country and ev.location.country not in ev.actors:
         return [ev.location.country]
-    return [c for c in ev.recipients if _is_state(c) and c not in ev.actors]
+    hosts = [c for c in ev.recipients if _is_state(c) and c not in ev.actors]
+    if not hosts and ev.location and ev.location.country in ev.actors and _is_state(ev.location.country):
+        return [ev.location.country]
+    return hosts
+
+
+def senders_to(ev: Event, host: str) -> list[str]:
+    """Who sends forces to `host`: the actors other than the host, or the host itself on its own soil."""
+    return [a for a in ev.actors if a != host] or [a for a in ev.actors if a == host]
 
 
 def timeline_keys(type_: str, actors: Iterable[str]) -> list[str]:
@@ -85,7 +95,7 @@ def posture_rows(ev: Event, undated_on: dt.date | None = None) -> list[tuple]:
     counting = counting_of(ev.summary, load_rules().cues)
     rows = []
     for h in hosts:
-        senders = [a for a in ev.actors if a != h]
+        senders = senders_to(ev, h)
         figure = q.max if q and q.max is not None else (q.min if q else None)
         verdict = judge(h, senders, counting.total_after or figure, q.unit if q else None, on, ev.summary,
                         figure_text=figure_words(q.min if q else None))

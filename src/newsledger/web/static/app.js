@@ -177,9 +177,18 @@ function drawArrows(hosts) {  // one arrow per sender, host and mode of the line
       if (!from || drawn.has(key)) continue;
       drawn.add(key);
       const [x2, y2] = project(to), [x1, y1] = atEdge(project(from), [x2, y2]);
+      const fig = l.max ?? l.min ?? 0, group = statusGroup(l.status), layer = layerOf(l);
+      if (s === h.host) {  // a build-up on the state's own soil: a ring at home, sized by its figure
+        const ring = svg("circle", { cx: x2, cy: y2, r: (5 + 14 * Math.sqrt(fig / biggest)).toFixed(2), fill: "none",
+          class: `arrow home status-${group.replace(" ", "-")} layer-${layer}`, stroke: MODE_COLOURS[l.mode] || "#1f77b4",
+          "stroke-width": 2.5, "data-host": h.host, "data-layer": layer, "data-status": group });
+        ring.appendChild(svg("title", {}, `${s}, on its own soil: ${l.mode} ${fmtQty(l)} (${l.status}; ${LAYERS[layer].label})`));
+        if (state.host && state.host !== h.host) ring.classList.add("dim");
+        arrows.appendChild(ring);
+        continue;
+      }
       label(s, [x1, y1], onMap(project(from)) ? "label sender" : "label sender offmap");
-      const mx = (x1 + x2) / 2 - (y2 - y1) * 0.15, my = (y1 + y2) / 2 + (x2 - x1) * 0.15, fig = l.max ?? l.min ?? 0;
-      const group = statusGroup(l.status), layer = layerOf(l);
+      const mx = (x1 + x2) / 2 - (y2 - y1) * 0.15, my = (y1 + y2) / 2 + (x2 - x1) * 0.15;
       const path = svg("path", { d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}`, class: `arrow status-${group.replace(" ", "-")} layer-${layer}`,
         stroke: MODE_COLOURS[l.mode] || "#1f77b4", "stroke-width": (1 + 7 * Math.sqrt(fig / biggest)).toFixed(2),
         "marker-end": `url(#head-${MODE_COLOURS[l.mode] ? l.mode : "forces"})`, "data-host": h.host, "data-layer": layer,
