@@ -124,6 +124,9 @@ def show_plans(store, words: list[str]) -> None:
 def measure(db: str, repeat: int, args_before: bool) -> dict:
     rows = {}
     with open_store(db, readonly=True) as s:
+        # every call planned afresh: psycopg prepares a statement run five times, and the plan of a prepared
+        # statement would keep the index (or the scan) whatever the settings of the later calls
+        s.conn.raw.prepare_threshold = None
         print(f"schema version {s.schema_version()}, {s.stats().events:,} events")
         show_plans(s, _words(QUESTIONS[0]))
         for q in QUESTIONS:
