@@ -34,6 +34,15 @@ def mention_row(m: Mention, mid: str, ord_: int) -> dict[str, object]:
     }
 
 
+# the columns of `mentions` that `mention_row` writes and `mention_from_row` reads back (not the
+# search vector PostgreSQL stores beside them, nor the keys the store derives: ref_date, day_ref)
+MENTION_COLUMNS = ("id", "article_id", "ord", "type", "mode", "status", "status_start", "status_end", "date",
+                   "date_end", "date_precision", "date_text", "date_start", "date_stop", "loc_text", "loc_country",
+                   "loc_name", "loc_lat", "loc_lon", "loc_start", "loc_end", "qty_text", "qty_min", "qty_max",
+                   "qty_approx", "qty_unit", "qty_start", "qty_end", "attr_text", "attr_code", "attr_start",
+                   "attr_end", "sentence", "start", "end", "trigger_start", "trigger_end", "confidence")
+
+
 def entity_rows(m: Mention, mid: str) -> list[tuple]:
     rows = []
     for role, ents in (("actor", m.actors), ("recipient", m.recipients)):

@@ -1,0 +1,2 @@
+-- Full-text search that reads stored word vectors (PostgreSQL: 0009_search_vectors.postgresql.sql).
+-- SQLite's FTS5 tables of 0004 already store their index, kept in step by its triggers: nothing to do here.
