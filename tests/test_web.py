@@ -700,6 +700,27 @@ def test_deep_link_sets_day_filters_and_layers(size, server, browser, on_load):
     page.close()
 
 
+@pytest.mark.slow
+@needs_chromium
+def test_a_posture_the_server_fails_to_give_is_asked_again(server, browser):
+    """A day's posture whose first request fails (a busy or restarting server) is still drawn."""
+    page = _page(browser, server + "/")
+    failed = []
+
+    def fail_once(route):
+        if not failed:
+            failed.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    page.route("**/api/posture?at=2022-02-10*", fail_once)
+    page.evaluate("location.hash = '#day=2022-02-10'")
+    page.wait_for_selector("body[data-posture-day='2022-02-10']", timeout=10_000)
+    assert failed and page.locator("#map .arrow").count() > 0
+    page.close()
+
+
 def _touch(cdp, kind: str, points: list[tuple[float, float]]) -> None:
     cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [
         {"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]})

@@ -111,8 +111,15 @@ function fetchPosture(url) {  // each posture is fetched once (replay reads the 
 
 const postureOn = day => fetchPosture(postureUrl(day));
 
-async function showPosture(day) {
-  const [hosts] = await Promise.all([postureOn(day), state.mapReady]);
+async function showPosture(day, tries = 3) {
+  let hosts;
+  try {
+    [hosts] = await Promise.all([postureOn(day), state.mapReady]);
+  } catch (err) {  // a busy or restarting server: the day is asked again (the failed fetch left the cache)
+    if (tries > 1) { await new Promise(ok => setTimeout(ok, 500)); return showPosture(day, tries - 1); }
+    document.getElementById("legend").replaceChildren(el("div", { class: "row conflict" }, `Could not load the posture of ${day}: ${err.message}`));
+    return;
+  }
   if (state.days[Number(document.getElementById("day").value)] !== day) return;  // the slider moved on
   state.shownPosture = { hosts, day };
   drawPosture(hosts, day);

@@ -6,6 +6,7 @@
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 let hashTimer = null;
+let knownHash = "";  // the address as the page last read or wrote it
 
 function viewHash() {
   const p = new URLSearchParams(), day = state.days[Number(document.getElementById("day").value)];
@@ -23,8 +24,10 @@ function viewHash() {
 function writeHash() {  // debounced: a replay moves the day many times a second
   clearTimeout(hashTimer);
   hashTimer = setTimeout(() => {
+    if (location.hash !== knownHash) return;  // a link came in that the page has not applied yet: its hashchange will
     const h = viewHash();
     if (h !== location.hash) history.replaceState(null, "", h || location.pathname + location.search);
+    knownHash = location.hash;
   }, 150);
 }
 
@@ -34,6 +37,7 @@ function hashList(value, all) {
 
 // Puts the page in the view the address names; returns the posture day it shows.
 function applyHash() {
+  knownHash = location.hash;
   const p = new URLSearchParams(location.hash.replace(/^#/, ""));
   const type = TYPE_COLOURS[p.get("type")] ? p.get("type") : "";
   if (type !== state.type) setType(type);
