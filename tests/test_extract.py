@@ -168,6 +168,17 @@ def test_deployment_sentences(text, expected):
     assert expected in [_key(m) for m in _extract(text)]
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("text, status", [
+    # the parse hangs the deployment on a negated verb that has a complement of its own: no denial
+    ("“Estonia is deploying more troops because the situation at the border is tense, our unease is not getting "
+     "any smaller,” the minister told a radio station.", "underway"),
+    ("It was not expected that more Danish soldiers would be deployed in Latvia.", "negated"),
+])
+def test_a_negation_governs_only_its_own_clause(text, status):
+    assert [m.status for m in _extract(text, context="") if m.type == "MOBILIZE"] == [status]
+
+
 @pytest.mark.parametrize("text, kind", [
     ("The minister called the exercise a provocation.", "CONSULT"),  # a judgement, not a phone call
     ("Troops were seen near the border with occupied Crimea.", "ASSAULT"),  # a state named in passing

@@ -80,7 +80,10 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
     if top.dep_ == "ccomp" and cues.lemmas.get(top.head.lemma_) == "negated":
         found.append((len(chain), "negated", top.head))  # "denies that it would attack"
     # "officials did not expect that more troops would be sent": a negated verb of expecting or planning
-    if top.dep_ == "ccomp" and top.head.lemma_ not in SAY_LEMMAS and top.head.pos_ in ("VERB", "AUX"):
+    # (not when that verb has a complement of its own: "..., our concern is not getting smaller", the
+    # parse hanging the quoted clause on it, says nothing of the troops)
+    if top.dep_ == "ccomp" and top.head.lemma_ not in SAY_LEMMAS and top.head.pos_ in ("VERB", "AUX") and not any(
+            c.dep_ in ("acomp", "dobj", "attr", "oprd") for c in top.head.children):
         neg = next((c for c in top.head.children if c.dep_ == "neg"), None)
         if neg is not None:
             found.append((len(chain), "negated", neg))
