@@ -391,3 +391,24 @@ def test_the_trigger_lexicon_rejects_what_it_does_not_know(entry, what):
 
     with pytest.raises(DataFileError, match=what):
         _trigger(entry, "VERB", "data/triggers.yaml")
+
+
+def test_the_asset_lexicon_rejects_unknown_keys():
+    from newsledger.exceptions import DataFileError
+    from newsledger.extract.lexicon import asset_nouns
+
+    assert asset_nouns({"formations": {"class": "troops", "unit": "units", "formation": True, "nouns": ["brigade"]}}
+                       )["brigade"].formation
+    with pytest.raises(DataFileError, match=r"unknown key\(s\) \['formaton'\]"):
+        asset_nouns({"formations": {"class": "troops", "formaton": True, "nouns": ["brigade"]}})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, figures", [
+    # beside a count of formations, the figure of soldiers is the contingent's; alone, the count stays
+    ("Canada has deployed three combat units with some 1,200 soldiers in Latvia.", [(1200, 1200)]),
+    ("The US will send an infantry battalion of 800 soldiers to Lithuania.", [(800, 800)]),
+    ("Britain will send two battalions to Estonia.", [(2, 2)]),
+])
+def test_soldiers_counted_over_formations(text, figures):
+    assert [(m.quantity.min, m.quantity.max) for m in _extract(text, context="") if m.quantity] == figures

@@ -32,6 +32,7 @@ class Contingent:
     recipients: list[Entity] = field(default_factory=list)
     location: Place | None = None
     somewhere: bool = False  # it has a destination, named or not ("in Europe", "near the border")
+    formation: bool = False  # its figure counts formations (units, battalions), not soldiers
 
 
 def contingents(ctx: SentenceContext, trigger: Token, assets, skip: set[int], actors: list[Entity],
@@ -119,9 +120,12 @@ def _asset_groups(ctx: SentenceContext, assets) -> list[Contingent]:
     for tok, asset, first, _last in assets:
         fig = _figure(ctx, asset, tok, first)
         if fig:
-            groups.append(Contingent(asset.mode, _quantity(ctx, fig, asset.unit), {t.i for t in tok.subtree}))
+            groups.append(Contingent(asset.mode, _quantity(ctx, fig, asset.unit), {t.i for t in tok.subtree},
+                                     formation=asset.formation))
         else:
             unfigured.append((tok, asset))
+    if len(groups) > 1:
+        groups = _personnel_over_formations(groups)
     if len(groups) > 1:
         # nested phrases ("a squadron of 12 bombers"): a contingent's own tokens are not another's
         for g in groups:
@@ -134,6 +138,13 @@ def _asset_groups(ctx: SentenceContext, assets) -> list[Contingent]:
     for g in groups:
         g.own = set()  # a single contingent goes wherever the sentence sends it
     return groups
+
+
+def _personnel_over_formations(groups: list[Contingent]) -> list[Contingent]:
+    """'four units with some 5,000 troops', 'a battalion of 800 soldiers': beside a count of formations,
+    a figure of soldiers (the same class) is the contingent; the count of formations goes."""
+    return [g for g in groups if not (g.formation and any(
+        not h.formation and h.mode == g.mode for h in groups))]
 
 
 def _shares(ctx: SentenceContext, trigger: Token, assets, groups: list[Contingent]) -> list[Contingent]:

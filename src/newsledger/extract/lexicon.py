@@ -41,6 +41,7 @@ class Asset:
     unit: str
     aid: bool = False
     countable: bool = True
+    formation: bool = False  # a count of formations (units, battalions): a figure of its class inside it wins
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,25 @@ TRIGGER_KEYS = frozenset({"lemma", "text", "type", "needs", "aid", "mode", "stat
                           "not_with_dep", "with_subject", "with_dep", "by", "dest", "stative", "where", "home"})
 
 
+ASSET_KEYS = frozenset({"class", "unit", "nouns", "aid", "countable", "formation"})
+
+
+def asset_nouns(groups: dict) -> dict[str, Asset]:
+    """data/assets.yaml's groups as noun -> Asset (a noun in two groups keeps the first)."""
+    assets: dict[str, Asset] = {}
+    for group, spec in groups.items():
+        unknown = sorted(set(spec) - ASSET_KEYS)
+        if unknown:
+            raise DataFileError(f"unknown key(s) {unknown} in asset group {group!r}", source="data/assets.yaml",
+                                hint=f"the keys an asset group may have: {', '.join(sorted(ASSET_KEYS))}")
+        for noun in spec.get("nouns", []):
+            noun = str(noun).lower()
+            assets.setdefault(noun, Asset(noun, group, spec["class"], spec.get("unit", group),
+                                          bool(spec.get("aid", False)), bool(spec.get("countable", True)),
+                                          bool(spec.get("formation", False))))
+    return assets
+
+
 def _trigger(entry: dict, pos: str, source: str) -> Trigger:
     unknown = sorted(set(entry) - TRIGGER_KEYS)
     if unknown:
@@ -139,12 +159,7 @@ def load_lexicon() -> Lexicon:
     phrases = tuple(sorted((_trigger(e, "PHRASE", "data/triggers.yaml") for e in trig.get("phrases", [])),
                            key=lambda t: -len(t.key)))
 
-    assets: dict[str, Asset] = {}
-    for group, spec in (_read_yaml("assets.yaml") or {}).items():
-        for noun in spec.get("nouns", []):
-            noun = str(noun).lower()
-            assets.setdefault(noun, Asset(noun, group, spec["class"], spec.get("unit", group),
-                                          bool(spec.get("aid", False)), bool(spec.get("countable", True))))
+    assets = asset_nouns(_read_yaml("assets.yaml") or {})
     max_words = max(len(n.split()) for n in assets)
 
     st = _read_yaml("status.yaml") or {}
