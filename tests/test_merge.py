@@ -209,3 +209,25 @@ def test_batch_by_batch_in_shuffled_order_equals_all_at_once(tmp_path, seed, rul
     stepwise = _events_after(str(tmp_path / "steps.db"), batches, rules)
     assert len(once) < len(reports)  # the story does merge
     assert stepwise == once
+
+
+@pytest.mark.parametrize("reports, confidences, want", [
+    # one article: its headline noun (most confident) reads under way, its lead 'have been deployed'
+    # completed: the article's reading is its most confident mention's, not the most advanced word
+    ([Report("a", FEB, ("RUS",), ("RUS",), status="underway", n=0),
+      Report("a", FEB, ("RUS",), ("RUS",), status="completed", n=1)], [0.9, 0.6], ["underway"]),
+    # two articles of one day: the most advanced of their readings
+    ([Report("a", FEB, ("RUS",), ("RUS",), status="underway", n=0),
+      Report("b", FEB, ("RUS",), ("RUS",), status="completed", n=0)], [0.9, 0.6], ["completed"]),
+    # two days: a change of status
+    ([Report("a", FEB, ("RUS",), ("RUS",), status="announced", n=0),
+      Report("b", FEB + dt.timedelta(days=2), ("RUS",), ("RUS",), status="underway", n=0)], [0.9, 0.9],
+     ["announced", "underway"]),
+])
+def test_status_history_reads_each_article_once(reports, confidences, want):
+    from dataclasses import replace
+
+    from newsledger.merge import status_history
+
+    rows = [(replace(m, confidence=c), rec) for (m, rec), c in zip(map(_row, reports), confidences)]
+    assert [s.status for s in status_history(rows)] == want

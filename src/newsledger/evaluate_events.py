@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .merge import reading
 from .model import DEPLOYMENT_TYPES, Mention
 
 EVENT_SLOTS = ("actors", "recipients", "location", "mode", "status", "quantity", "date")
@@ -62,7 +63,8 @@ def article_events(mentions: list[Mention], event_of: dict[str, str]) -> list[Ar
             type=best.type, actors=_most_said(ranked, lambda m: m.actor_codes),
             recipients=_most_said(ranked, lambda m: m.recipient_codes),
             location=first(lambda m: m.location.country if m.location else None),
-            mode=modes.most_common(1)[0][0] if modes else None, status=best.status,
+            mode=modes.most_common(1)[0][0] if modes else None,
+            status=(said.status if (said := reading(ms)) else None),
             quantity=first(lambda m: (m.quantity.min, m.quantity.max) if m.quantity else None),
             date=first(lambda m: (m.time.date.isoformat(), m.time.precision) if m.time else None),
             sentence=best.sentence, first=min(m.trigger.start for m in ms)))

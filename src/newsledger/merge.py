@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .clusters import MergeRules, Row, cluster, compatible, day_of
-from .model import DEPLOYMENT_TYPES, Conflict, Event, Figure, Quantity, Span, StatusChange
+from .model import DEPLOYMENT_TYPES, Conflict, Event, Figure, Mention, Quantity, Span, StatusChange
 from .store import MentionFilter, Store
 
 _STAGE = {"considered": 0, "hypothetical": 0, "announced": 1, "underway": 2, "completed": 3, "negated": -1}
@@ -136,13 +136,33 @@ def build_event(event_id: str, rows: list[Row]) -> Event:
     )
 
 
+def reading(mentions: list[Mention]) -> Mention | None:
+    """One article's reading of an event's status: its most confident mention that states one (the
+    first of equals). An article's headline 'build-up' does not outrank the 'have been deployed' of
+    its lead; `newsledger eval` scores the same reading."""
+    stated = [m for m in mentions if m.status]
+    return min(stated, key=lambda m: (-m.confidence, m.trigger.start)) if stated else None
+
+
+def article_reading(rows: list[Row]) -> list[Row]:
+    """Each article's reading (`reading`) of an event, with its article."""
+    by_article: dict[str, list[Row]] = {}
+    for row in rows:
+        by_article.setdefault(row[1].article.id, []).append(row)
+    out = []
+    for group in by_article.values():
+        m = reading([m for m, _ in group])
+        if m is not None:
+            out.append(next(r for r in group if r[0] is m))
+    return out
+
+
 def status_history(rows: list[Row]) -> list[StatusChange]:
-    """Status as reported day by day: on each report date the most advanced status stated; an entry
-    only when it changes (considered 01-24, announced 02-02, underway 02-05, completed 02-09)."""
+    """Status as reported day by day: on each report date the most advanced status its articles state
+    (each article's reading, `article_reading`); an entry only when it changes (considered 01-24,
+    announced 02-02, underway 02-05, completed 02-09)."""
     by_day: dict[dt.date | None, tuple[str, str]] = {}
-    for m, rec in rows:
-        if not m.status:
-            continue
+    for m, rec in article_reading(rows):
         day = rec.article.published
         cur = by_day.get(day)
         if cur is None or _STAGE.get(m.status, 0) > _STAGE.get(cur[0], 0):
