@@ -98,7 +98,7 @@ def _key(m):
     ("Russia has massed more than 100,000 troops near its border with Ukraine.",
      ("MOBILIZE", "troops", ("RUS",), (), "RUS", (100000, None), "completed")),
     ("Russian forces have begun to arrive in Belarus for joint exercises.",
-     ("MOBILIZE", "troops", ("RUS",), ("BLR",), "BLR", None, "underway")),
+     ("MOBILIZE", "mixed", ("RUS",), ("BLR",), "BLR", None, "underway")),
     ("The United States has no plans to send troops to Ukraine.",
      ("MOBILIZE", "troops", ("USA",), ("UKR",), "UKR", None, "negated")),
     ("Should Moscow invade, NATO would send more jets to Romania.",
@@ -121,7 +121,7 @@ def _key(m):
     ("Officials said the alliance is likely to station more troops in Slovakia.",
      ("MOBILIZE", "troops", ("USA",), ("SVK",), "SVK", None, "considered")),
     ("Canada is working to boost its military presence in Latvia.",
-     ("MOBILIZE", "troops", ("CAN",), ("LVA",), "LVA", None, "underway")),
+     ("MOBILIZE", "mixed", ("CAN",), ("LVA",), "LVA", None, "underway")),
     ("The Navy has six frigates in Greece.",
      ("MOBILIZE", "naval", ("USA",), ("GRC",), "GRC", (6, 6), "completed")),
     # forces moving toward a state are still at home, like forces near its border
@@ -412,3 +412,14 @@ def test_the_asset_lexicon_rejects_unknown_keys():
 ])
 def test_soldiers_counted_over_formations(text, figures):
     assert [(m.quantity.min, m.quantity.max) for m in _extract(text, context="") if m.quantity] == figures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, mode", [
+    # "forces" name no one kind of asset: mixed, as the conventions code them; soldiers are troops
+    ("Germany is sending more forces to Lithuania.", "mixed"),
+    ("Germany is sending more soldiers to Lithuania.", "troops"),
+    ("Germany is sending special forces to Lithuania.", "troops"),
+])
+def test_the_asset_class_of_forces(text, mode):
+    assert [m.mode for m in _extract(text, context="") if m.type == "MOBILIZE"] == [mode]
