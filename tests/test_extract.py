@@ -212,6 +212,17 @@ def test_the_parties_of_a_discussion(text, parties):
     assert ({c for m in consults for c in m.actor_codes} or None) == parties
 
 
+@pytest.mark.parametrize("text, location", [
+    # a mission named after its state is no place of its last word ("Mission", a town in Texas)
+    ("Blinken held talks with Lavrov at the United States Mission in Vienna.", "AUT"),
+    # the White House is in the United States (not Casablanca, whose name it translates)
+    ("Macron will meet Biden at the White House on Friday.", "USA"),
+])
+def test_where_talks_are_held(text, location):
+    consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]
+    assert [m.location.country if m.location else None for m in consults] == [location]
+
+
 def test_a_passive_subject_is_the_target():
     """'Two Russian banks were also sanctioned': Russia is sanctioned; the sanctioner is named before."""
     text = "The United States sanctioned the head of the FSB on Monday. Two Russian banks were also sanctioned."

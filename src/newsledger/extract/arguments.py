@@ -360,6 +360,8 @@ def _place_at(ctx: SentenceContext, tok: Token) -> tuple[PlaceEntry, Span, str] 
     while left > 0 and ctx.doc[left - 1].dep_ == "compound" and ctx.doc[left - 1].text[:1].isupper():
         left -= 1
     for start in range(left, tok.i + 1):  # longest name first: "Mihail Kogalniceanu", then "Kogalniceanu"
+        if start > left and start - 1 in ctx.hit_of_token:
+            break  # "the United States Mission": what a named party owns is not a place of its last word
         span = ctx.doc[start: tok.i + 1]
         entry = ctx.places.lookup(span.text, ctx.article_countries)
         if entry is not None:
