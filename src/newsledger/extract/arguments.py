@@ -173,12 +173,14 @@ def resolve_pronoun(ctx: SentenceContext, tok: Token) -> list[Entity]:
 
 
 def actors_of_phrase(ctx: SentenceContext, head: Token) -> list[Entity]:
-    if head.lower_ in PRONOUNS:
-        return resolve_pronoun(ctx, head)
-    toks = phrase_tokens(head)
+    """The parties a subject names: "he" stands for someone named before, and "he and Lavrov" for
+    both of them."""
+    toks = [] if head.lower_ in PRONOUNS else phrase_tokens(head)
     for conj in _conjuncts(head):
         toks.extend(phrase_tokens(conj))
-    return ctx.entities_in(toks)
+    if head.lower_ not in PRONOUNS:
+        return ctx.entities_in(toks)
+    return _dedupe(resolve_pronoun(ctx, head) + ctx.entities_in(toks))
 
 
 def _conjuncts(tok: Token) -> list[Token]:
