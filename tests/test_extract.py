@@ -257,6 +257,8 @@ def test_other_sentences(text, expected):
     ("Russia could invade Ukraine at any moment, Sullivan said on Sunday.", ("ACCUSE", ("USA",), ("RUS",))),
     # a pronoun and a named party as joint subjects: both agree
     ("Blinken said that he and Lavrov agreed the talks should continue.", ("AGREE", ("RUS", "USA"), ())),
+    # an agreement reached with the other side: both are its actors, as in joint talks
+    ("Macron agreed with Scholz on Tuesday that sanctions must follow.", ("AGREE", ("DEU", "FRA"), ())),
     # talks reported by one side, with the other side named
     ("Blinken said his talks with Lavrov on Friday were useful.", ("CONSULT", ("RUS", "USA"), ())),
     # a warning of costs, made by the speaker, to the state it names

@@ -31,6 +31,7 @@ SPEECH_ACTS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
 KEEP_HYPOTHETICAL = frozenset({"MOBILIZE", "RETREAT", "SANCTION"})
 SPECULATIVE = frozenset({"ASSAULT"})
 TARGET_IS_PLACE = frozenset({"ASSAULT", "AID", "COERCE"})  # where it happens: in the target state
+JOINT = frozenset({"AGREE", "COOPERATE"})  # their "with" party is a second actor, as in talks
 MULTI_CONSULT = frozenset({"NATO-Russia Council", "Russia-NATO Council", "Permanent Council"})
 
 
@@ -245,6 +246,10 @@ def parties_pass(d: Draft) -> bool:
         d.recipients = [e for e in d.claimed_against if e.code not in actor_codes]
     else:
         d.recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
+    if kind in JOINT:  # "Blinken agreed with Lavrov that ...": an agreement reached together
+        joint = ctx.entities_in(t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree)
+        d.actors = _dedupe(d.actors + [e for e in joint if e.kind != "region"])
+        d.recipients = [e for e in d.recipients if e.code not in {a.code for a in d.actors}]
     places = places_under(ctx, tok)
     if places:
         entry, span, text = places[0]
