@@ -217,6 +217,8 @@ def test_the_parties_of_a_discussion(text, parties):
     ("Blinken held talks with Lavrov at the United States Mission in Vienna.", "AUT"),
     # the White House is in the United States (not Casablanca, whose name it translates)
     ("Macron will meet Biden at the White House on Friday.", "USA"),
+    # talks as the subject of the verb that says where they took place
+    ("Talks between Blinken and Lavrov ended in Vienna on Friday.", "AUT"),
 ])
 def test_where_talks_are_held(text, location):
     consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]

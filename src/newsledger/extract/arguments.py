@@ -372,8 +372,14 @@ def _place_at(ctx: SentenceContext, tok: Token) -> tuple[PlaceEntry, Span, str] 
 
 
 def places_under(ctx: SentenceContext, trigger: Token) -> list[tuple[PlaceEntry, Span, str]]:
+    """Named places under the trigger; for a noun trigger that is its verb's subject, also those of the
+    verb's own in/at phrases ("Talks between the two ended in Vienna")."""
+    tokens = list(trigger.subtree)
+    verb = trigger.head
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") and verb.pos_ in ("VERB", "AUX"):
+        tokens += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "at") for g in c.children]
     out = []
-    for tok in trigger.subtree:
+    for tok in tokens:
         if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "at", "near", "to", "into"):
             for t in phrase_tokens(tok):
                 p = _place_at(ctx, t)
