@@ -225,6 +225,16 @@ def test_where_talks_are_held(text, location):
     assert [m.location.country if m.location else None for m in consults] == [location]
 
 
+@pytest.mark.parametrize("text, mode", [
+    ("Scholz will talk to Macron by phone on Friday.", "phone"),
+    ("Blinken spoke of the crisis in a telephone conversation with Lavrov.", "phone"),
+    ("Scholz will talk to Macron in Paris on Friday.", "meeting"),
+])
+def test_how_talks_are_held(text, mode):
+    consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]
+    assert [m.mode for m in consults] == [mode]
+
+
 def test_a_passive_subject_is_the_target():
     """'Two Russian banks were also sanctioned': Russia is sanctioned; the sanctioner is named before."""
     text = "The United States sanctioned the head of the FSB on Monday. Two Russian banks were also sanctioned."

@@ -273,10 +273,25 @@ def _consult_sides(d: Draft, subject_tokens: set[int]) -> bool:
     else:
         others = _partners(ctx, tok) if tok.lemma_ in TOPIC_VERBS else _objects(ctx, tok)
         d.actors = _dedupe(d.actors + [e for e in others if e.kind != "region"])
+    if d.mode == "meeting" and _remote(ctx, tok):
+        d.mode = "phone"  # "will talk to Putin by phone", "in a telephone conversation with"
     if any(p in ctx.doc.text for p in MULTI_CONSULT) or (
             tok.lemma_ in ("summit", "meeting") and any(a.kind == "org" for a in d.actors)):
         d.mode = "multilateral"  # "the NATO-Russia Council", "an emergency EU summit"
     return d.mode == "multilateral" or len({e.code for e in d.actors + d.recipients}) >= 2
+
+
+def _remote(ctx: SentenceContext, tok: Token) -> bool:
+    """Talks held by phone or video: a remote word modifies the trigger, or is the object of its
+    by/over/via/on phrase (with its own modifiers: "by video link")."""
+    words = ctx.lexicon.remote_words
+    for child in tok.children:
+        if child.dep_ in ("compound", "amod", "nmod") and child.lower_ in words:
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("by", "over", "via", "on"):
+            if any(t.lower_ in words for g in child.children if g.dep_ == "pobj" for t in g.subtree):
+                return True
+    return False
 
 
 def time_pass(d: Draft) -> bool:
