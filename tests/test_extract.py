@@ -219,10 +219,22 @@ def test_the_parties_of_a_discussion(text, parties):
     ("Macron will meet Biden at the White House on Friday.", "USA"),
     # talks as the subject of the verb that says where they took place
     ("Talks between Blinken and Lavrov ended in Vienna on Friday.", "AUT"),
+    # where someone is, there for talks
+    ("Scholz will be in Warsaw on Monday for talks with Polish leaders.", "POL"),
 ])
 def test_where_talks_are_held(text, location):
     consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]
     assert [m.location.country if m.location else None for m in consults] == [location]
+
+
+@pytest.mark.parametrize("text, host", [
+    # the host of a visit is where it takes place; a state a border is shared with is no host
+    ("Macron visited the French soldiers deployed near Romania's border with Ukraine.", "ROU"),
+    ("Scholz will visit Kyiv next week.", "UKR"),
+])
+def test_a_visit_takes_place_at_its_host(text, host):
+    visits = [m for m in _extract(text, context="") if m.type == "CONSULT"]
+    assert [(m.recipient_codes, m.location.country if m.location else None) for m in visits] == [([host], host)]
 
 
 @pytest.mark.parametrize("text, mode", [

@@ -373,10 +373,14 @@ def _place_at(ctx: SentenceContext, tok: Token) -> tuple[PlaceEntry, Span, str] 
 
 def places_under(ctx: SentenceContext, trigger: Token) -> list[tuple[PlaceEntry, Span, str]]:
     """Named places under the trigger; for a noun trigger that is its verb's subject, also those of the
-    verb's own in/at phrases ("Talks between the two ended in Vienna")."""
+    verb's own in/at phrases ("Talks between the two ended in Vienna"), and so does one the verb is for
+    ("will be in Warsaw for talks")."""
     tokens = list(trigger.subtree)
     verb = trigger.head
-    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") and verb.pos_ in ("VERB", "AUX"):
+    if trigger.dep_ == "pobj" and trigger.head.lower_ == "for":  # "will be in Warsaw for talks with ..."
+        verb = trigger.head.head
+    if trigger.pos_ in ("NOUN", "PROPN") and (trigger.dep_ in ("nsubj", "nsubjpass") or verb != trigger.head) \
+            and verb.pos_ in ("VERB", "AUX"):
         tokens += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "at") for g in c.children]
     out = []
     for tok in tokens:

@@ -17,7 +17,7 @@ from spacy.tokens import Token
 
 from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Span, TimeValue
 from .arguments import (
-    SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
+    BORDER_WORDS, SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
     PRONOUNS, phrase_tokens, possessor_actors, reason_tokens, subject_of, _dedupe,
 )
 from .deployments import Contingent, contingents, own_soil, stand_in, take_previous_place
@@ -254,7 +254,7 @@ def parties_pass(d: Draft) -> bool:
     if places:
         entry, span, text = places[0]
         d.location = Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
-    elif kind in TARGET_IS_PLACE:
+    elif kind in TARGET_IS_PLACE or kind == "CONSULT" and d.mode == "visit" and len(d.recipients) == 1:
         target = next((r for r in d.recipients if r.kind in ("state", "capital", "region")), None)
         if target is not None:  # "invaded Ukraine", "supplying arms to Ukraine"
             d.location = Place(target.text, target.code, target.span)
@@ -267,7 +267,10 @@ def _consult_sides(d: Draft, subject_tokens: set[int]) -> bool:
     ctx, tok = d.ctx, d.token
     actor_codes = {a.code for a in d.actors}
     if d.mode == "visit":
-        d.recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
+        # "visited troops near Poland's border with Ukraine": the state a border is shared with is no host
+        beyond = {t.i for b in tok.subtree if b.dep_ == "prep" and b.lower_ == "with" and b.head.lower_ in BORDER_WORDS
+                  for t in b.subtree}
+        d.recipients = [e for e in _objects(ctx, tok, beyond) if e.code not in actor_codes]
         if not d.recipients:
             d.recipients = [e for e in destinations(ctx, tok, subject_tokens).entities if e.code not in actor_codes]
     else:
@@ -493,7 +496,7 @@ def _partners(ctx: SentenceContext, tok: Token) -> list[Entity]:
     return ctx.entities_in([t for c in withs for t in c.subtree])  # the parse may hang "with" on the topic
 
 
-def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:
+def _objects(ctx: SentenceContext, tok: Token, skip: set[int] = frozenset()) -> list[Entity]:
     """Recipients: direct objects and objects of with/to/against/on/of/from/for, clausal complements."""
     toks = []
     for child in tok.children:
@@ -504,7 +507,7 @@ def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:
             toks.extend(child.subtree)
         elif child.dep_ in ("compound", "amod", "poss") and tok.pos_ == "NOUN":
             continue
-    return ctx.entities_in(toks)
+    return ctx.entities_in(toks, skip)
 
 
 def _said_when(tok: Token, trigger: Token) -> bool:
