@@ -227,6 +227,17 @@ def test_where_talks_are_held(text, location):
     assert [m.location.country if m.location else None for m in consults] == [location]
 
 
+@pytest.mark.parametrize("name, context, country", [
+    ("Geneva", {"USA"}, "CHE"),  # not Geneva, Illinois, because the article names the United States
+    ("Paris", {"USA", "FRA"}, "FRA"),
+    ("Constanta", {"ROU", "USA"}, "ROU"),
+])
+def test_a_place_of_the_context_gives_way_to_a_far_larger_namesake(name, context, country):
+    from newsledger.extract.gazetteer import load_places
+
+    assert load_places().lookup(name, frozenset(context)).country == country
+
+
 @pytest.mark.parametrize("text, host", [
     # the host of a visit is where it takes place; a state a border is shared with is no host
     ("Macron visited the French soldiers deployed near Romania's border with Ukraine.", "ROU"),
