@@ -219,6 +219,8 @@ def test_the_parties_of_a_discussion(text, parties):
     ("Macron will meet Biden at the White House on Friday.", "USA"),
     # talks as the subject of the verb that says where they took place
     ("Talks between Blinken and Lavrov ended in Vienna on Friday.", "AUT"),
+    # the head of the phrase names the place ("Wilson" is also a district of Chicago)
+    ("Blinken held talks with Lavrov at President Wilson's Hotel in Vienna.", "AUT"),
     # where someone is, there for talks
     ("Scholz will be in Warsaw on Monday for talks with Polish leaders.", "POL"),
 ])

@@ -382,11 +382,11 @@ def places_under(ctx: SentenceContext, trigger: Token) -> list[tuple[PlaceEntry,
     if trigger.pos_ in ("NOUN", "PROPN") and (trigger.dep_ in ("nsubj", "nsubjpass") or verb != trigger.head) \
             and verb.pos_ in ("VERB", "AUX"):
         tokens += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "at") for g in c.children]
-    out = []
+    heads, inner = [], []  # a phrase's head names the place surest ("at Wilson's Hotel in Geneva": Geneva)
     for tok in tokens:
         if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "at", "near", "to", "into"):
             for t in phrase_tokens(tok):
                 p = _place_at(ctx, t)
                 if p:
-                    out.append(p)
-    return out
+                    (heads if t.i == tok.i else inner).append(p)
+    return heads + inner
