@@ -294,6 +294,8 @@ def test_other_sentences(text, expected):
     ("Russia could invade Ukraine at any moment, Sullivan said on Sunday.", ("ACCUSE", ("USA",), ("RUS",))),
     # the NATO-Russia Council is a meeting of both
     ("A session of the NATO-Russia Council opened in Brussels on Wednesday.", ("CONSULT", ("NATO", "RUS"), ())),
+    # those who gather for talks are their parties
+    ("Envoys from Poland and Hungary gathered in Vienna on Tuesday for talks.", ("CONSULT", ("HUN", "POL"), ())),
     # a pronoun and a named party as joint subjects: both agree
     ("Blinken said that he and Lavrov agreed the talks should continue.", ("AGREE", ("RUS", "USA"), ())),
     # an agreement reached with the other side: both are its actors, as in joint talks

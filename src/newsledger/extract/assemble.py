@@ -394,6 +394,11 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
     if own:
         return own, False
     head = tok.head
+    if kind == "CONSULT" and tok.dep_ == "pobj" and head.lower_ == "for" and head.head.pos_ in ("VERB", "AUX"):
+        subj = subject_of(head.head)  # "Diplomats from Russia and France gathered in Paris for talks"
+        ents = actors_of_phrase(ctx, subj) if subj is not None else []
+        if ents:
+            return ents, True
     if head.i != tok.i and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj"):
         subj = subject_of(head) if tok.dep_ != "pobj" else subject_of(head.head) if head.head.pos_ == "VERB" else None
         if tok.dep_ == "pobj" and head.head.i != head.i:
