@@ -254,6 +254,9 @@ def test_a_visit_takes_place_at_its_host(text, host):
     ("Scholz will talk to Macron by phone on Friday.", "phone"),
     ("Blinken spoke of the crisis in a telephone conversation with Lavrov.", "phone"),
     ("Scholz will talk to Macron in Paris on Friday.", "meeting"),
+    # an organisation's members meeting is a multilateral session; one of its officials met is not
+    ("Austin and other NATO defence chiefs will meet in Brussels next week.", "multilateral"),
+    ("Blinken will meet Stoltenberg in Brussels next week.", "meeting"),
 ])
 def test_how_talks_are_held(text, mode):
     consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]

@@ -279,9 +279,17 @@ def _consult_sides(d: Draft, subject_tokens: set[int]) -> bool:
     if d.mode == "meeting" and _remote(ctx, tok):
         d.mode = "phone"  # "will talk to Putin by phone", "in a telephone conversation with"
     if any(p in ctx.doc.text for p in MULTI_CONSULT) or (
-            tok.lemma_ in ("summit", "meeting") and any(a.kind == "org" for a in d.actors)):
+            tok.lemma_ in ("summit", "meeting") and any(a.kind == "org" for a in d.actors)) or _members_meet(ctx, tok):
         d.mode = "multilateral"  # "the NATO-Russia Council", "an emergency EU summit"
     return d.mode == "multilateral" or len({e.code for e in d.actors + d.recipients}) >= 2
+
+
+def _members_meet(ctx: SentenceContext, tok: Token) -> bool:
+    """"NATO defence chiefs will meet", "EU leaders met": an organisation's members meeting (the
+    organisation named in the subject) is a multilateral session."""
+    subj = subject_of(tok) if tok.lemma_ == "meet" and tok.pos_ in ("VERB", "AUX") else None
+    return subj is not None and subj.lower_ not in PRONOUNS and any(
+        e.kind == "org" for e in actors_of_phrase(ctx, subj))
 
 
 def _remote(ctx: SentenceContext, tok: Token) -> bool:
