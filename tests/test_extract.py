@@ -170,6 +170,7 @@ def test_deployment_sentences(text, expected):
 
 @pytest.mark.parametrize("text, kind", [
     ("The minister called the exercise a provocation.", "CONSULT"),  # a judgement, not a phone call
+    ("Scholz spoke directly to the people of Russia in a televised address.", "CONSULT"),  # an audience
     ("Troops were seen near the border with occupied Crimea.", "ASSAULT"),  # a state named in passing
     ("Moscow denies that it would attack its neighbour Ukraine.", "ASSAULT"),
     ("Invading Ukraine would prove a costly mistake for the Kremlin.", "ASSAULT"),  # generic

@@ -274,7 +274,9 @@ def _consult_sides(d: Draft, subject_tokens: set[int]) -> bool:
         if not d.recipients:
             d.recipients = [e for e in destinations(ctx, tok, subject_tokens).entities if e.code not in actor_codes]
     else:
-        others = _partners(ctx, tok) if tok.lemma_ in TOPIC_VERBS else _objects(ctx, tok)
+        audience = {t.i for n in tok.subtree if n.dep_ in ("pobj", "dobj") and n.lemma_.lower() in
+                    ctx.lexicon.audience_nouns for t in n.subtree}  # "spoke to the people of Russia"
+        others = _partners(ctx, tok) if tok.lemma_ in TOPIC_VERBS else _objects(ctx, tok, audience)
         d.actors = _dedupe(d.actors + [e for e in others if e.kind != "region"])
     if d.mode == "meeting" and _remote(ctx, tok):
         d.mode = "phone"  # "will talk to Putin by phone", "in a telephone conversation with"
