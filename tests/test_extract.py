@@ -181,6 +181,7 @@ def test_a_negation_governs_only_its_own_clause(text, status):
 
 @pytest.mark.parametrize("text, kind", [
     ("The minister called the exercise a provocation.", "CONSULT"),  # a judgement, not a phone call
+    ("Scholz spoke directly to the people of Russia in a televised address.", "CONSULT"),  # an audience
     ("Troops were seen near the border with occupied Crimea.", "ASSAULT"),  # a state named in passing
     ("Moscow denies that it would attack its neighbour Ukraine.", "ASSAULT"),
     ("Invading Ukraine would prove a costly mistake for the Kremlin.", "ASSAULT"),  # generic
@@ -223,6 +224,57 @@ def test_the_parties_of_a_discussion(text, parties):
     assert ({c for m in consults for c in m.actor_codes} or None) == parties
 
 
+@pytest.mark.parametrize("text, location", [
+    # a mission named after its state is no place of its last word ("Mission", a town in Texas)
+    ("Blinken held talks with Lavrov at the United States Mission in Vienna.", "AUT"),
+    # the White House is in the United States (not Casablanca, whose name it translates)
+    ("Macron will meet Biden at the White House on Friday.", "USA"),
+    # talks as the subject of the verb that says where they took place
+    ("Talks between Blinken and Lavrov ended in Vienna on Friday.", "AUT"),
+    # the head of the phrase names the place ("Wilson" is also a district of Chicago)
+    ("Blinken held talks with Lavrov at President Wilson's Hotel in Vienna.", "AUT"),
+    # where someone is, there for talks
+    ("Scholz will be in Warsaw on Monday for talks with Polish leaders.", "POL"),
+])
+def test_where_talks_are_held(text, location):
+    consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]
+    assert [m.location.country if m.location else None for m in consults] == [location]
+
+
+@pytest.mark.parametrize("name, context, country", [
+    ("Geneva", {"USA"}, "CHE"),  # not Geneva, Illinois, because the article names the United States
+    ("Paris", {"USA", "FRA"}, "FRA"),
+    ("Constanta", {"ROU", "USA"}, "ROU"),
+])
+def test_a_place_of_the_context_gives_way_to_a_far_larger_namesake(name, context, country):
+    from newsledger.extract.gazetteer import load_places
+
+    assert load_places().lookup(name, frozenset(context)).country == country
+
+
+@pytest.mark.parametrize("text, host", [
+    # the host of a visit is where it takes place; a state a border is shared with is no host
+    ("Macron visited the French soldiers deployed near Romania's border with Ukraine.", "ROU"),
+    ("Scholz will visit Kyiv next week.", "UKR"),
+])
+def test_a_visit_takes_place_at_its_host(text, host):
+    visits = [m for m in _extract(text, context="") if m.type == "CONSULT"]
+    assert [(m.recipient_codes, m.location.country if m.location else None) for m in visits] == [([host], host)]
+
+
+@pytest.mark.parametrize("text, mode", [
+    ("Scholz will talk to Macron by phone on Friday.", "phone"),
+    ("Blinken spoke of the crisis in a telephone conversation with Lavrov.", "phone"),
+    ("Scholz will talk to Macron in Paris on Friday.", "meeting"),
+    # an organisation's members meeting is a multilateral session; one of its officials met is not
+    ("Austin and other NATO defence chiefs will meet in Brussels next week.", "multilateral"),
+    ("Blinken will meet Stoltenberg in Brussels next week.", "meeting"),
+])
+def test_how_talks_are_held(text, mode):
+    consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]
+    assert [m.mode for m in consults] == [mode]
+
+
 def test_a_passive_subject_is_the_target():
     """'Two Russian banks were also sanctioned': Russia is sanctioned; the sanctioner is named before."""
     text = "The United States sanctioned the head of the FSB on Monday. Two Russian banks were also sanctioned."
@@ -255,6 +307,14 @@ def test_other_sentences(text, expected):
 @pytest.mark.parametrize("text, expected", [
     # what a speaker claims another will do is the speaker's accusation
     ("Russia could invade Ukraine at any moment, Sullivan said on Sunday.", ("ACCUSE", ("USA",), ("RUS",))),
+    # the NATO-Russia Council is a meeting of both
+    ("A session of the NATO-Russia Council opened in Brussels on Wednesday.", ("CONSULT", ("NATO", "RUS"), ())),
+    # those who gather for talks are their parties
+    ("Envoys from Poland and Hungary gathered in Vienna on Tuesday for talks.", ("CONSULT", ("HUN", "POL"), ())),
+    # a pronoun and a named party as joint subjects: both agree
+    ("Blinken said that he and Lavrov agreed the talks should continue.", ("AGREE", ("RUS", "USA"), ())),
+    # an agreement reached with the other side: both are its actors, as in joint talks
+    ("Macron agreed with Scholz on Tuesday that sanctions must follow.", ("AGREE", ("DEU", "FRA"), ())),
     # talks reported by one side, with the other side named
     ("Blinken said his talks with Lavrov on Friday were useful.", ("CONSULT", ("RUS", "USA"), ())),
     # a warning of costs, made by the speaker, to the state it names

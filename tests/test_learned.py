@@ -12,7 +12,7 @@ from newsledger.evaluate import GoldEvent, GoldText
 from newsledger.evaluate_events import ArticleEvent, compatible, match
 from newsledger.exceptions import QueryError
 from newsledger.labels import check_raw_line, convert_raw_file, load_labels
-from newsledger.model import Article
+from newsledger.model import Article, Span
 
 from conftest import ROOT, SHARED, needs_shared
 
@@ -238,6 +238,18 @@ def test_a_restatement_takes_the_parties_only_when_its_places_fit(first, then, r
     a, b = _restated(1, first), _restated(2, then)
     _corefer([a, b])
     assert (b.recipient_codes == a.recipient_codes) == restates or (not first and b.recipient_codes == then)
+
+
+def test_a_second_mention_of_the_same_sentence_is_no_restatement():
+    """"The US agreed to share its ideas with Russia, adding that he and Lavrov agreed to meet again": two
+    agreements, each with its own parties."""
+    from newsledger.extract.learned import _corefer
+    from newsledger.model import Entity
+
+    a, b = _restated(1, ["RUS"], None), _restated(1, [], None)
+    b.trigger, b.actors = Span(130, 131), [Entity("USA", "USA", Span(0, 1)), Entity("RUS", "RUS", Span(2, 3))]
+    _corefer([a, b])
+    assert (b.actor_codes, b.recipient_codes) == (["USA", "RUS"], [])
 
 
 def _repair_case(parsed_actor: float, other_actor: float, host_roles: tuple[float, float], prep: str = "to"):

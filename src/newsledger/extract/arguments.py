@@ -173,12 +173,14 @@ def resolve_pronoun(ctx: SentenceContext, tok: Token) -> list[Entity]:
 
 
 def actors_of_phrase(ctx: SentenceContext, head: Token) -> list[Entity]:
-    if head.lower_ in PRONOUNS:
-        return resolve_pronoun(ctx, head)
-    toks = phrase_tokens(head)
+    """The parties a subject names: "he" stands for someone named before, and "he and Lavrov" for
+    both of them."""
+    toks = [] if head.lower_ in PRONOUNS else phrase_tokens(head)
     for conj in _conjuncts(head):
         toks.extend(phrase_tokens(conj))
-    return ctx.entities_in(toks)
+    if head.lower_ not in PRONOUNS:
+        return ctx.entities_in(toks)
+    return _dedupe(resolve_pronoun(ctx, head) + ctx.entities_in(toks))
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -360,6 +362,8 @@ def _place_at(ctx: SentenceContext, tok: Token) -> tuple[PlaceEntry, Span, str] 
     while left > 0 and ctx.doc[left - 1].dep_ == "compound" and ctx.doc[left - 1].text[:1].isupper():
         left -= 1
     for start in range(left, tok.i + 1):  # longest name first: "Mihail Kogalniceanu", then "Kogalniceanu"
+        if start > left and start - 1 in ctx.hit_of_token:
+            break  # "the United States Mission": what a named party owns is not a place of its last word
         span = ctx.doc[start: tok.i + 1]
         entry = ctx.places.lookup(span.text, ctx.article_countries)
         if entry is not None:
@@ -368,11 +372,21 @@ def _place_at(ctx: SentenceContext, tok: Token) -> tuple[PlaceEntry, Span, str] 
 
 
 def places_under(ctx: SentenceContext, trigger: Token) -> list[tuple[PlaceEntry, Span, str]]:
-    out = []
-    for tok in trigger.subtree:
+    """Named places under the trigger; for a noun trigger that is its verb's subject, also those of the
+    verb's own in/at phrases ("Talks between the two ended in Vienna"), and so does one the verb is for
+    ("will be in Warsaw for talks")."""
+    tokens = list(trigger.subtree)
+    verb = trigger.head
+    if trigger.dep_ == "pobj" and trigger.head.lower_ == "for":  # "will be in Warsaw for talks with ..."
+        verb = trigger.head.head
+    if trigger.pos_ in ("NOUN", "PROPN") and (trigger.dep_ in ("nsubj", "nsubjpass") or verb != trigger.head) \
+            and verb.pos_ in ("VERB", "AUX"):
+        tokens += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "at") for g in c.children]
+    heads, inner = [], []  # a phrase's head names the place surest ("at Wilson's Hotel in Geneva": Geneva)
+    for tok in tokens:
         if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "at", "near", "to", "into"):
             for t in phrase_tokens(tok):
                 p = _place_at(ctx, t)
                 if p:
-                    out.append(p)
-    return out
+                    (heads if t.i == tok.i else inner).append(p)
+    return heads + inner

@@ -17,7 +17,7 @@ from spacy.tokens import Token
 
 from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Span, TimeValue
 from .arguments import (
-    SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
+    BORDER_WORDS, SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
     PRONOUNS, phrase_tokens, possessor_actors, reason_tokens, subject_of, _dedupe,
 )
 from .deployments import Contingent, contingents, own_soil, stand_in, take_previous_place
@@ -31,6 +31,7 @@ SPEECH_ACTS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
 KEEP_HYPOTHETICAL = frozenset({"MOBILIZE", "RETREAT", "SANCTION"})
 SPECULATIVE = frozenset({"ASSAULT"})
 TARGET_IS_PLACE = frozenset({"ASSAULT", "AID", "COERCE"})  # where it happens: in the target state
+JOINT = frozenset({"AGREE", "COOPERATE"})  # their "with" party is a second actor, as in talks
 MULTI_CONSULT = frozenset({"NATO-Russia Council", "Russia-NATO Council", "Permanent Council"})
 
 
@@ -245,11 +246,15 @@ def parties_pass(d: Draft) -> bool:
         d.recipients = [e for e in d.claimed_against if e.code not in actor_codes]
     else:
         d.recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
+    if kind in JOINT:  # "Blinken agreed with Lavrov that ...": an agreement reached together
+        joint = ctx.entities_in(t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree)
+        d.actors = _dedupe(d.actors + [e for e in joint if e.kind != "region"])
+        d.recipients = [e for e in d.recipients if e.code not in {a.code for a in d.actors}]
     places = places_under(ctx, tok)
     if places:
         entry, span, text = places[0]
         d.location = Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
-    elif kind in TARGET_IS_PLACE:
+    elif kind in TARGET_IS_PLACE or kind == "CONSULT" and d.mode == "visit" and len(d.recipients) == 1:
         target = next((r for r in d.recipients if r.kind in ("state", "capital", "region")), None)
         if target is not None:  # "invaded Ukraine", "supplying arms to Ukraine"
             d.location = Place(target.text, target.code, target.span)
@@ -262,16 +267,44 @@ def _consult_sides(d: Draft, subject_tokens: set[int]) -> bool:
     ctx, tok = d.ctx, d.token
     actor_codes = {a.code for a in d.actors}
     if d.mode == "visit":
-        d.recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
+        # "visited troops near Poland's border with Ukraine": the state a border is shared with is no host
+        beyond = {t.i for b in tok.subtree if b.dep_ == "prep" and b.lower_ == "with" and b.head.lower_ in BORDER_WORDS
+                  for t in b.subtree}
+        d.recipients = [e for e in _objects(ctx, tok, beyond) if e.code not in actor_codes]
         if not d.recipients:
             d.recipients = [e for e in destinations(ctx, tok, subject_tokens).entities if e.code not in actor_codes]
     else:
-        others = _partners(ctx, tok) if tok.lemma_ in TOPIC_VERBS else _objects(ctx, tok)
+        audience = {t.i for n in tok.subtree if n.dep_ in ("pobj", "dobj") and n.lemma_.lower() in
+                    ctx.lexicon.audience_nouns for t in n.subtree}  # "spoke to the people of Russia"
+        others = _partners(ctx, tok) if tok.lemma_ in TOPIC_VERBS else _objects(ctx, tok, audience)
         d.actors = _dedupe(d.actors + [e for e in others if e.kind != "region"])
+    if d.mode == "meeting" and _remote(ctx, tok):
+        d.mode = "phone"  # "will talk to Putin by phone", "in a telephone conversation with"
     if any(p in ctx.doc.text for p in MULTI_CONSULT) or (
-            tok.lemma_ in ("summit", "meeting") and any(a.kind == "org" for a in d.actors)):
+            tok.lemma_ in ("summit", "meeting") and any(a.kind == "org" for a in d.actors)) or _members_meet(ctx, tok):
         d.mode = "multilateral"  # "the NATO-Russia Council", "an emergency EU summit"
     return d.mode == "multilateral" or len({e.code for e in d.actors + d.recipients}) >= 2
+
+
+def _members_meet(ctx: SentenceContext, tok: Token) -> bool:
+    """"NATO defence chiefs will meet", "EU leaders met": an organisation's members meeting (the
+    organisation named in the subject) is a multilateral session."""
+    subj = subject_of(tok) if tok.lemma_ == "meet" and tok.pos_ in ("VERB", "AUX") else None
+    return subj is not None and subj.lower_ not in PRONOUNS and any(
+        e.kind == "org" for e in actors_of_phrase(ctx, subj))
+
+
+def _remote(ctx: SentenceContext, tok: Token) -> bool:
+    """Talks held by phone or video: a remote word modifies the trigger, or is the object of its
+    by/over/via/on phrase (with its own modifiers: "by video link")."""
+    words = ctx.lexicon.remote_words
+    for child in tok.children:
+        if child.dep_ in ("compound", "amod", "nmod") and child.lower_ in words:
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("by", "over", "via", "on"):
+            if any(t.lower_ in words for g in child.children if g.dep_ == "pobj" for t in g.subtree):
+                return True
+    return False
 
 
 def time_pass(d: Draft) -> bool:
@@ -371,6 +404,11 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
     if own:
         return own, False
     head = tok.head
+    if kind == "CONSULT" and tok.dep_ == "pobj" and head.lower_ == "for" and head.head.pos_ in ("VERB", "AUX"):
+        subj = subject_of(head.head)  # "Diplomats from Russia and France gathered in Paris for talks"
+        ents = actors_of_phrase(ctx, subj) if subj is not None else []
+        if ents:
+            return ents, True
     if head.i != tok.i and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj"):
         subj = subject_of(head) if tok.dep_ != "pobj" else subject_of(head.head) if head.head.pos_ == "VERB" else None
         if tok.dep_ == "pobj" and head.head.i != head.i:
@@ -473,7 +511,7 @@ def _partners(ctx: SentenceContext, tok: Token) -> list[Entity]:
     return ctx.entities_in([t for c in withs for t in c.subtree])  # the parse may hang "with" on the topic
 
 
-def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:
+def _objects(ctx: SentenceContext, tok: Token, skip: set[int] = frozenset()) -> list[Entity]:
     """Recipients: direct objects and objects of with/to/against/on/of/from/for, clausal complements."""
     toks = []
     for child in tok.children:
@@ -484,7 +522,7 @@ def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:
             toks.extend(child.subtree)
         elif child.dep_ in ("compound", "amod", "poss") and tok.pos_ == "NOUN":
             continue
-    return ctx.entities_in(toks)
+    return ctx.entities_in(toks, skip)
 
 
 def _said_when(tok: Token, trigger: Token) -> bool:

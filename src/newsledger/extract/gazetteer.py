@@ -20,6 +20,7 @@ from importlib import resources
 
 from ..exceptions import DataFileError
 
+NAMESAKE = 5  # a namesake this many times as populous wins over a town of a country the article names
 ACTOR_KINDS = frozenset({"state", "demonym", "capital", "institution", "person", "group", "org", "region"})
 
 
@@ -131,13 +132,21 @@ class PlaceIndex:
             bucket.append(entry)
 
     def lookup(self, name: str, context: set[str] | frozenset[str] = frozenset()) -> PlaceEntry | None:
-        """The place called `name`; among several, one in a country of `context`, else the most populous."""
+        """The place called `name`; among several, one in a country of `context`, else the most populous.
+        A town of the context is passed over for a namesake many times its size: an article that names
+        the United States means Geneva in Switzerland, not Geneva, Illinois."""
         cands = self.by_name.get(_fold(name))
         if not cands:
             return None
+
+        def rank(c: PlaceEntry):
+            return (c.kind != "city", c.population)
+
         in_context = [c for c in cands if c.country in context]
-        pool = in_context or cands
-        return max(pool, key=lambda c: (c.kind != "city", c.population))
+        best, local = max(cands, key=rank), max(in_context, key=rank, default=None)
+        if local is not None and rank(best)[0] == rank(local)[0] and best.population > NAMESAKE * local.population:
+            return best
+        return local or best
 
 
 def _fold(name: str) -> str:

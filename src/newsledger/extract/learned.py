@@ -290,6 +290,8 @@ def _corefer(mentions: list[Mention]) -> list[Mention]:
 def _restates(m: Mention, prev: Mention) -> bool:
     if m.type != prev.type or (m.mode and prev.mode and m.mode != prev.mode):
         return False
+    if m.span == prev.span:
+        return False  # two mentions of one sentence are two events (docs/CONVENTIONS.md, Merge)
     if not set(m.actor_codes) & set(prev.actor_codes):
         return False
     here = set(m.recipient_codes) | ({m.location.country} if m.location else set())

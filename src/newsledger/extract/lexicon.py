@@ -68,6 +68,8 @@ class Lexicon:
     civilian_movers: frozenset[str] = frozenset()  # "embassies withdraw personnel": no military move
     accusing_verbs: frozenset[str] = frozenset()  # "accuse X of planning to invade": the attack is alleged
     cost_verbs: frozenset[str] = frozenset()  # "Russia will pay a heavy price": the one warned pays
+    remote_words: frozenset[str] = frozenset()  # "talks by phone", "a video call": talks held at a distance
+    audience_nouns: frozenset[str] = frozenset()  # "spoke to the people of Russia": an audience is no party
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -185,4 +187,6 @@ def load_lexicon() -> Lexicon:
                    tuple(str(p).lower() for p in trig.get("not_triggers", [])),
                    frozenset(str(w).lower() for w in trig.get("civilian_movers", [])),
                    frozenset(str(w).lower() for w in trig.get("accusing_verbs", [])),
-                   frozenset(str(w).lower() for w in trig.get("cost_verbs", [])))
+                   frozenset(str(w).lower() for w in trig.get("cost_verbs", [])),
+                   frozenset(str(w).lower() for w in trig.get("remote_words", [])),
+                   frozenset(str(w).lower() for w in trig.get("audience_nouns", [])))
