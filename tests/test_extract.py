@@ -173,13 +173,39 @@ def test_deployment_sentences(text, expected):
     ("Troops were seen near the border with occupied Crimea.", "ASSAULT"),  # a state named in passing
     ("Moscow denies that it would attack its neighbour Ukraine.", "ASSAULT"),
     ("Invading Ukraine would prove a costly mistake for the Kremlin.", "ASSAULT"),  # generic
-    ("Western capitals accuse Russia of planning to invade Ukraine.", "ASSAULT"),  # the accusation is the event
+    ("Kyiv accused Moscow of shelling a kindergarten in Donetsk.", "ASSAULT"),  # an attack alleged: the ACCUSE
     ("The talks came amid US warnings about an attack on Ukraine.", "THREATEN"),  # background
     ("Fears of war have prompted several embassies in Kyiv to withdraw some personnel.", "RETREAT"),  # civilians
     ("Officials said the risk of a Russian army attack has increased.", "MOBILIZE"),  # the army names the attack
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # warnings of attack: the attacker's ASSAULT, considered (docs/CONVENTIONS.md), not an ACCUSE
+    ("Russia could invade Ukraine at any moment, Sullivan said on Sunday.", (("RUS",), ("UKR",), "considered", None)),
+    ("Washington accuses Russia of planning to invade Ukraine.", (("RUS",), ("UKR",), "considered", None)),
+    ("The West has accused Moscow of plotting an attack on Ukraine.", (("RUS",), ("UKR",), "considered", None)),
+    ("The massing of troops has raised fears that Moscow would invade Ukraine.",
+     (("RUS",), ("UKR",), "considered", None)),
+    ("Analysts warned of a possible Russian offensive against Ukraine.", (("RUS",), ("UKR",), "considered", None)),
+    ("Diplomats see a growing risk of a Russian attack on Ukraine.", (("RUS",), ("UKR",), "considered", None)),
+    # an invasion "of" a state is on that state; conditional: hypothetical
+    ("NATO would send more jets should Moscow order an invasion of Ukraine.",
+     (("RUS",), ("UKR",), "hypothetical", None)),
+    # history stated as having happened: completed, with its year (a clause about a noun dates its own verb)
+    ("Moscow's annexation of Crimea from Ukraine in 2014 still shapes the crisis.",
+     (("RUS",), ("UKR",), "completed", 2014)),
+    ("Troops patrol the peninsula, which Russia seized from Ukraine in 2014.", (("RUS",), ("UKR",), "completed", 2014)),
+    ("Moscow seems ready to repeat its 2008 invasion of Georgia.", (("RUS",), ("GEO",), "completed", 2008)),
+])
+def test_attacks(text, expected):
+    ms = _extract(text, context="")
+    got = [(tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes)), m.status, m.time.date.year if m.time else None)
+           for m in ms if m.type == "ASSAULT"]
+    assert expected in got, got
+    assert "ACCUSE" not in [m.type for m in ms], ms
 
 
 @pytest.mark.parametrize("text, status", [
@@ -242,8 +268,8 @@ def test_other_sentences(text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
-    # what a speaker claims another will do is the speaker's accusation
-    ("Russia could invade Ukraine at any moment, Sullivan said on Sunday.", ("ACCUSE", ("USA",), ("RUS",))),
+    # a warning that a state may attack is that state's ASSAULT (considered), attributed to the speaker
+    ("Russia could invade Ukraine at any moment, Sullivan said on Sunday.", ("ASSAULT", ("RUS",), ("UKR",))),
     # talks reported by one side, with the other side named
     ("Blinken said his talks with Lavrov on Friday were useful.", ("CONSULT", ("RUS", "USA"), ())),
     # a warning of costs, made by the speaker, to the state it names
