@@ -199,6 +199,13 @@ def test_no_event(text, kind):
      (("RUS",), ("UKR",), "completed", 2014)),
     ("Troops patrol the peninsula, which Russia seized from Ukraine in 2014.", (("RUS",), ("UKR",), "completed", 2014)),
     ("Moscow seems ready to repeat its 2008 invasion of Georgia.", (("RUS",), ("GEO",), "completed", 2008)),
+    # an attack named by a noun or a present form goes on as reported; a past form happened
+    ("Markets fell as Russian forces press their assault on Ukraine.", (("RUS",), ("UKR",), "underway", None)),
+    ("Leaders condemned Russia's offensive against Ukraine.", (("RUS",), ("UKR",), "underway", None)),
+    ("Russian troops attacked Ukraine from three sides.", (("RUS",), ("UKR",), "completed", None)),
+    # what a clause follows has happened, whatever the clause's own stage; a side phrase names it too
+    ("Canada will send more ships to the region after Russia's attack on Ukraine.",
+     (("RUS",), ("UKR",), "completed", None)),
 ])
 def test_attacks(text, expected):
     ms = _extract(text, context="")

@@ -38,7 +38,8 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
             if tok.dep_ == "pobj" and tok.head.lower_ in SIDE_PREPS:
                 # "amid Russia's build-up" is background; "after his meeting with Lavrov" still happened
                 # ("amid US warnings", too, is background)
-                entries = tuple(t for t in entries if t.type not in DEPLOYMENT_TYPES | SPECULATIVE | {"THREATEN"})
+                # ("after Russia's invasion of Ukraine", "preparing for an invasion" name the attack: kept)
+                entries = tuple(t for t in entries if t.type not in DEPLOYMENT_TYPES | {"THREATEN"})
         else:
             entries = ()
         if tok.dep_ == "amod" and tok.i < tok.head.i:
