@@ -216,6 +216,16 @@ def test_attacks(text, expected):
 
 
 @pytest.mark.parametrize("text, status", [
+    # what leaders will discuss is weighed; the auxiliary dates the discussion, not the sanctions
+    ("EU leaders will discuss further sanctions against Russia at the summit.", "considered"),
+    ("The EU will impose further sanctions against Russia.", "announced"),
+])
+def test_sanctions_discussed_are_considered(text, status):
+    sanctions = [m for m in _extract(text, context="") if m.type == "SANCTION"]
+    assert sanctions and {m.status for m in sanctions} == {status}, sanctions
+
+
+@pytest.mark.parametrize("text, status", [
     ("The European Union said it cannot accept such terms.", "completed"),  # the negation makes the rejection
     ("Kyiv said it could not accept the proposal.", "completed"),  # a negated acceptance
     ("Moscow rejected the demands on Friday.", "completed"),

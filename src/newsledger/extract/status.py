@@ -83,7 +83,9 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
         if dist > 0 and verb.lemma_ in cues.lemmas and not (
                 cues.lemmas[verb.lemma_] in ("completed", "underway") and verb.tag_ == "VB"):
             # "plans to hold talks": an infinitive 'hold' states no stage; 'held talks' does
-            found.append((dist, cues.lemmas[verb.lemma_], verb))
+            # ("will discuss further sanctions": what is discussed is weighed, the auxiliary dates the talk)
+            weighed = cues.lemmas[verb.lemma_] == "considered"
+            found.append((dist - 0.1 if weighed else dist, cues.lemmas[verb.lemma_], verb))
     top = chain[-1]
     if top.dep_ == "ccomp" and cues.lemmas.get(top.head.lemma_) == "negated":
         found.append((len(chain), "negated", top.head))  # "denies that it would attack"
