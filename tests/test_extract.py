@@ -174,6 +174,7 @@ def test_deployment_sentences(text, expected):
     ("Moscow denies that it would attack its neighbour Ukraine.", "ASSAULT"),
     ("Invading Ukraine would prove a costly mistake for the Kremlin.", "ASSAULT"),  # generic
     ("Kyiv accused Moscow of shelling a kindergarten in Donetsk.", "ASSAULT"),  # an attack alleged: the ACCUSE
+    ("Macron warned of grave costs if Ukraine were to be invaded.", "ASSAULT"),  # the target, no attacker named
     ("The talks came amid US warnings about an attack on Ukraine.", "THREATEN"),  # background
     ("Fears of war have prompted several embassies in Kyiv to withdraw some personnel.", "RETREAT"),  # civilians
     ("Officials said the risk of a Russian army attack has increased.", "MOBILIZE"),  # the army names the attack
@@ -206,6 +207,8 @@ def test_no_event(text, kind):
     # what a clause follows has happened, whatever the clause's own stage; a side phrase names it too
     ("Canada will send more ships to the region after Russia's attack on Ukraine.",
      (("RUS",), ("UKR",), "completed", None)),
+    # a passive subject is the target; only the agent attacks
+    ("Ukraine was attacked by Russia before dawn.", (("RUS",), ("UKR",), "completed", None)),
 ])
 def test_attacks(text, expected):
     ms = _extract(text, context="")

@@ -247,6 +247,9 @@ def parties_pass(d: Draft) -> bool:
         d.recipients = [e for e in d.claimed_against if e.code not in actor_codes]
     else:
         d.recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
+        if kind in SPECULATIVE and not d.recipients and any(c.dep_ == "auxpass" for c in tok.children):
+            target = passive_subject(tok) or subject_of(tok)  # "Ukraine was attacked by Russia"
+            d.recipients = [e for e in actors_of_phrase(ctx, target) if e.code not in actor_codes] if target else []
     places = places_under(ctx, tok)
     if places:
         entry, span, text = places[0]
@@ -340,6 +343,9 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
         accused = _accused(ctx, tok)
         if accused:
             return accused, True
+        if any(c.dep_ == "auxpass" for c in tok.children):  # "Ukraine was attacked (by Russia)": the subject
+            agent = agent_of(tok)                           # is the target; only the agent attacks
+            return (actors_of_phrase(ctx, agent), True) if agent is not None else ([], False)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_ == "VBG":
         subj = subject_of(tok)
         if subj is None:
