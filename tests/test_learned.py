@@ -375,3 +375,29 @@ def test_a_confirmed_rejection_is_not_also_read_as_a_request(monkeypatch, second
         types = {m.type for m in mentions if m.sentence.startswith(last[:20])}
         assert "REJECT" in types
         assert ("REQUEST" in types) == also_request
+
+
+def _attack(n: int, status: str, confidence: float = 0.8):
+    from newsledger.model import Entity, Mention, Span
+
+    return Mention(article_id="a", type="ASSAULT", sentence=f"sentence {n}", span=Span(100 * n, 100 * n + 50),
+                   trigger=Span(100 * n, 100 * n + 1), actors=[Entity("Russia", "RUS", Span(0, 1))],
+                   recipients=[Entity("Ukraine", "UKR", Span(0, 1))], status=status, confidence=confidence)
+
+
+@pytest.mark.parametrize("parsed, made, expected", [
+    # "Russia could attack Ukraine, officials said." parsed considered; a later headline the model alone read
+    # as under way restates it: one event, the parse's stage
+    (["considered"], ["underway"], ["considered", "considered"]),
+    # "fears of an attack ... if Russia attacks": the condition restates the attack weighed
+    (["considered", "hypothetical"], [], ["considered", "considered"]),
+    # an article that only says "if": hypothetical stays
+    (["hypothetical", "hypothetical"], [], ["hypothetical", "hypothetical"]),
+])
+def test_one_attack_one_stage(parsed, made, expected):
+    from newsledger.extract.learned import _stage_of_restated
+
+    rule = [_attack(k, s) for k, s in enumerate(parsed)]
+    own = [_attack(len(parsed) + k, s, 0.95) for k, s in enumerate(made)]
+    out = _stage_of_restated(rule + own, own)
+    assert [m.status for m in out] == expected

@@ -143,6 +143,12 @@ def test_the_undated_chain_does_link_its_middle():
     ([Report("a", FEB, ("USA", "RUS"), type="CONSULT", mode="phone", status="completed", date=FEB),
       Report("b", FEB + dt.timedelta(days=3), ("USA", "RUS"), type="CONSULT", mode="phone", status="completed",
              date=FEB + dt.timedelta(days=3))], False),
+    # one article's 2014 annexation and the invasion it fears now: two occasions
+    ([Report("a", FEB, ("RUS",), ("UKR",), type="ASSAULT", mode=None, status="completed", date=D(2014, 3, 18)),
+      Report("a", FEB, ("RUS",), ("UKR",), type="ASSAULT", mode=None, status="considered", n=1)], False),
+    # ... while the annexation restated without its date is the annexation
+    ([Report("a", FEB, ("RUS",), ("UKR",), type="ASSAULT", mode=None, status="completed", date=D(2014, 3, 18)),
+      Report("a", FEB, ("RUS",), ("UKR",), type="ASSAULT", mode=None, status="completed", n=1)], True),
     # a denied pull-back is not the pull-back
     ([Report("a", FEB, ("RUS",), ("RUS",), type="RETREAT"),
       Report("b", FEB, ("RUS",), ("RUS",), type="RETREAT", status="negated")], False),

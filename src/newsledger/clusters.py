@@ -115,6 +115,22 @@ def _dates_agree(a: Row, b: Row, rules: MergeRules) -> bool | None:
     return abs((ta - tb).days) <= (rules.window if exact or ma.type == "CONSULT" else rules.report_window)
 
 
+_AHEAD = frozenset({"considered", "announced", "hypothetical"})  # stages of what has not happened yet
+
+
+def _history_beside_prospect(a: Row, b: Row, window: int) -> bool:
+    """One mention states a period that ended before the other's report, and the other, stating no date,
+    speaks of what has not happened when reported: two occasions (the 2014 annexation of Crimea beside
+    a feared invasion, docs/CONVENTIONS.md), whatever else they share."""
+    for (mx, _rx), (my, ry) in ((a, b), (b, a)):
+        pub = ry.article.published
+        if mx.time and my.time is None and my.status in _AHEAD and pub is not None:
+            end = mx.time.date + dt.timedelta(days=_PERIOD_DAYS.get(mx.time.precision, 1) - 1 + window)
+            if end < pub:
+                return True
+    return False
+
+
 def _strict_match(ma: Mention, mb: Mention) -> bool:
     """Two reports that agree on everything that identifies an event (for an undated article)."""
     return (set(ma.actor_codes) == set(mb.actor_codes) and bool(destination(ma))
@@ -157,6 +173,8 @@ def _hard_rules(a: Row, b: Row, rules: MergeRules) -> bool:
         return False  # forces sent to Poland are not forces sent to Romania, a demand of NATO not one of Kyiv
     if ma.type in DEPLOYMENT_TYPES and (aa & hosts(mb) or ab & hosts(ma)):
         return False  # one report's sender is the other's host: not one deployment
+    if _history_beside_prospect(a, b, rules.window):
+        return False
     same_article = ra.article.id == rb.article.id
     if same_article and ma.span == mb.span:
         return False  # the extractor states each event once per sentence: two mentions there are two events

@@ -28,7 +28,7 @@ from .timex import Timex
 SIDE_PREPS = frozenset({"for", "after", "before", "during", "following", "amid", "amidst", "despite", "since",
                         "against", "ahead"})
 SPEECH_ACTS = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "PROTEST"})
-KEEP_HYPOTHETICAL = frozenset({"MOBILIZE", "RETREAT", "SANCTION"})
+KEEP_HYPOTHETICAL = frozenset({"MOBILIZE", "RETREAT", "SANCTION", "ASSAULT"})
 SPECULATIVE = frozenset({"ASSAULT"})
 TARGET_IS_PLACE = frozenset({"ASSAULT", "AID", "COERCE"})  # where it happens: in the target state
 JOINT = frozenset({"AGREE", "COOPERATE"})  # their "with" party is a second actor, as in talks
@@ -180,6 +180,10 @@ def status_pass(d: Draft) -> bool:
     status, cue = status_of(ctx, tok, fixed, kind in SPEECH_ACTS, kind, own_negation=negation_rejects)
     if trig.status == "previous" and ctx.deploy_last is not None and status not in ("negated", "hypothetical"):
         status = ctx.deploy_last.status  # "The redeployments include ...": where the deployment stands
+    if kind in SPECULATIVE and status == "announced":
+        # "fears that Russia would invade", "Russia plans to attack, US officials said": an attack foretold is
+        # weighed by those who warn of it, not announced by the attacker (docs/CONVENTIONS.md: considered)
+        status = "considered"
     d.kind, d.status, d.cue = kind, status, cue
     return not (status == "hypothetical" and kind not in KEEP_HYPOTHETICAL)
 
@@ -190,8 +194,10 @@ def speaker_pass(d: Draft) -> bool:
     ctx, tok = d.ctx, d.token
     generic = tok.tag_ == "VBG" and tok.dep_ in ("csubj", "compound", "nsubj") and not any(
         c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
-    if d.kind in SPECULATIVE and (generic or _under_lemma(tok, ctx.lexicon.accusing_verbs)):
-        return False  # "Invading Ukraine would be a wound", "accuse Russia of planning to invade": no attack
+    if d.kind in SPECULATIVE and (generic or d.status != "considered" and _under_lemma(tok, ctx.lexicon.accusing_verbs)):
+        # "Invading Ukraine would be a wound": no attack; "accusing Kiev of an attack on Russia": the ACCUSE
+        # is the event; "accuse Russia of planning to invade" is the attack weighed (ASSAULT considered)
+        return False
     passive_subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
     if d.kind not in DEPLOYMENT_TYPES | {"CONSULT", "AGREE", "COOPERATE"} and passive_subj is not None \
             and agent_of(tok) is None and {a.code for a in d.actors} <= {
@@ -210,13 +216,9 @@ def speaker_pass(d: Draft) -> bool:
             d.actors = list(d.speaker)
         elif verb is not None and verb.lemma_ in ctx.lexicon.cost_verbs:
             return False  # "Russia will pay a heavy price", said by nobody named: no one to code as threatening
-    att = d.attribution
-    if d.kind in SPECULATIVE and d.status in ("considered", "announced") and att is not None and att.code \
-            and att.code not in {a.code for a in d.actors} and d.speaker:
-        # "Russia could invade at any time, Sullivan said": what is reported is the claim (docs/CONVENTIONS.md)
-        d.kind, d.claimed_against, d.actors, d.status, d.cue = "ACCUSE", d.actors, list(d.speaker), "completed", None
-    # "may be preparing to launch an attack", "denies planning an invasion"
-    return not (d.status in ("considered", "negated") and d.kind in SPECULATIVE)
+    # "Russia could invade at any time, Sullivan said" is the attacker's ASSAULT, considered, attributed to
+    # the speaker (docs/CONVENTIONS.md); "denies planning an invasion" is the denier's REJECT, no attack
+    return not (d.status == "negated" and d.kind in SPECULATIVE)
 
 
 def parties_pass(d: Draft) -> bool:
@@ -246,6 +248,9 @@ def parties_pass(d: Draft) -> bool:
         d.recipients = [e for e in d.claimed_against if e.code not in actor_codes]
     else:
         d.recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
+        if kind in SPECULATIVE and not d.recipients and any(c.dep_ == "auxpass" for c in tok.children):
+            target = passive_subject(tok) or subject_of(tok)  # "Ukraine was attacked by Russia"
+            d.recipients = [e for e in actors_of_phrase(ctx, target) if e.code not in actor_codes] if target else []
     if kind in JOINT:  # "Blinken agreed with Lavrov that ...": an agreement reached together
         joint = ctx.entities_in(t for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree)
         d.actors = _dedupe(d.actors + [e for e in joint if e.kind != "region"])
@@ -319,6 +324,9 @@ def time_pass(d: Draft) -> bool:
     if status in ("underway", "completed") and d.time is not None and d.published is not None \
             and d.time.date > d.published:
         d.status = "announced"  # "the 250 troops arriving next week": not yet under way as reported
+    if status in ("considered", "announced", "underway") and d.time is not None and d.published is not None \
+            and d.time.date.year < d.published.year:
+        d.status = "completed"  # "ready to repeat its 2014 invasion": what is dated in a past year happened
     return True
 
 
@@ -364,6 +372,13 @@ def _clause_verb(tok: Token) -> Token | None:
 
 def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[Entity], bool]:
     """Actors from the subject (or agent), else possessors/modifiers, else the asset's modifiers."""
+    if kind in SPECULATIVE:
+        accused = _accused(ctx, tok)
+        if accused:
+            return accused, True
+        if any(c.dep_ == "auxpass" for c in tok.children):  # "Ukraine was attacked (by Russia)": the subject
+            agent = agent_of(tok)                           # is the target; only the agent attacks
+            return (actors_of_phrase(ctx, agent), True) if agent is not None else ([], False)
     if tok.pos_ in ("VERB", "AUX") or tok.tag_ == "VBG":
         subj = subject_of(tok)
         if subj is None:
@@ -399,7 +414,9 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
         return ents, True
     # "the build-up of 100,000 Russian troops", "the withdrawal by Russia": before the verb's subject
     # ("a general said the build-up of Russian troops was the largest")
-    own = ctx.entities_in(t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "by")
+    # (an attack "of Ukraine" is on Ukraine: its target, a recipient; only "by" names the attacker)
+    by = ("by",) if kind in SPECULATIVE else ("of", "by")
+    own = ctx.entities_in(t for c in tok.children if c.dep_ == "prep" and c.lower_ in by
                           for t in phrase_tokens(c))
     if own:
         return own, False
@@ -418,7 +435,7 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
             if ents:
                 return ents, True
     # "talks between Blinken and Lavrov", "the withdrawal of Russian troops"
-    toks = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("between", "of", "by", "among")
+    toks = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("between", "among", *by)
             for t in phrase_tokens(c)]
     ents = ctx.entities_in(toks)
     return ents, False
@@ -453,6 +470,15 @@ def _moved_by_civilians(ctx: SentenceContext, tok: Token) -> bool:
     if tok.dep_ == "xcomp":
         movers += [c for c in tok.head.children if c.dep_ == "dobj"]
     return any(m is not None and m.lemma_.lower() in ctx.lexicon.civilian_movers for m in movers)
+
+
+def _accused(ctx: SentenceContext, tok: Token) -> list[Entity]:
+    """"accuse Russia of planning to invade": the one accused is the one said to attack."""
+    for verb in tok.ancestors:
+        if verb.lemma_ in ctx.lexicon.accusing_verbs:
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            return actors_of_phrase(ctx, obj) if obj is not None and obj.i < tok.i else []
+    return []
 
 
 def _under_lemma(tok: Token, lemmas: frozenset[str], hops: int = 6) -> bool:
@@ -547,7 +573,8 @@ def _time_for(ctx: SentenceContext, tok: Token, timexes: list[Timex], published,
         subtree |= {t.i for t in tok.head.subtree if t.dep_ != "ccomp"}
     subtree -= reason_tokens(ctx, tok)  # "sent in reaction to the seizure of a port in 2008"
     for t in tok.subtree:  # "out of countries that joined after 1997": the clause dates its noun, not the event
-        if t.dep_ == "relcl" and t.head.i != tok.i:
+        if t.dep_ == "relcl" and t.head.i != tok.i and t.i != tok.i:  # (not the trigger's own clause: "which
+            # Russia seized in 2014" is dated by its 2014)
             subtree -= {x.i for x in t.subtree}
     for tx in timexes:
         if tx.date is None:

@@ -30,12 +30,16 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_ == "VBG"):
             entries = lex.verbs.get(lemma, ())
-        elif tok.pos_ in ("NOUN", "PROPN") and not _predicative_or_speculative(tok, lex.speculative_modifiers):
+        elif tok.pos_ in ("NOUN", "PROPN"):
             entries = lex.nouns.get(lemma, ()) or lex.nouns.get(tok.lower_, ()) or lex.nouns.get(_hyphenated(tok), ())
+            if _predicative_or_speculative(tok, lex.speculative_modifiers):
+                # "a possible invasion" is an attack weighed (ASSAULT considered); "potential deployments" no event
+                entries = tuple(t for t in entries if t.type in SPECULATIVE and not _predicative(tok))
             if tok.dep_ == "pobj" and tok.head.lower_ in SIDE_PREPS:
                 # "amid Russia's build-up" is background; "after his meeting with Lavrov" still happened
                 # ("amid US warnings", too, is background)
-                entries = tuple(t for t in entries if t.type not in DEPLOYMENT_TYPES | SPECULATIVE | {"THREATEN"})
+                # ("after Russia's invasion of Ukraine", "preparing for an invasion" name the attack: kept)
+                entries = tuple(t for t in entries if t.type not in DEPLOYMENT_TYPES | {"THREATEN"})
         else:
             entries = ()
         if tok.dep_ == "amod" and tok.i < tok.head.i:
@@ -75,9 +79,13 @@ def _finds(text: str, phrase: str):
         start = text.find(phrase, start + 1)
 
 
+def _predicative(tok: Token) -> bool:
+    return tok.dep_ in ("attr", "acomp") and tok.head.lemma_ == "be"
+
+
 def _predicative_or_speculative(tok: Token, speculative: frozenset[str]) -> bool:
     """'it is not a drill' (a predicate, not an event) and 'potential deployments' are no events."""
-    if tok.dep_ in ("attr", "acomp") and tok.head.lemma_ == "be":
+    if _predicative(tok):
         return True
     return any(c.dep_ in ("amod", "det") and c.lower_ in speculative for c in tok.children)
 
@@ -172,6 +180,13 @@ def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
                 drop.add(id(outer))  # ("agreed to continue talks" stays an AGREE, beside the talks)
             elif outer.type == "THREATEN" and m.type == "RETREAT":
                 drop.add(id(m))
+        if m.type == "ASSAULT" and m.status == "considered":
+            # "accuse Russia of planning to invade": the alleged attack is the event (ASSAULT considered), not
+            # an ACCUSE beside it (docs/CONVENTIONS.md, warnings of attack)
+            accuser = next((a for a in tok.ancestors if a.lemma_ in ctx.lexicon.accusing_verbs), None)
+            outer = by_token.get(accuser.idx) if accuser is not None else None
+            if outer is not None and outer.type == "ACCUSE":
+                drop.add(id(outer))
     return [m for m in mentions if id(m) not in drop]
 
 

@@ -11,6 +11,10 @@ from .lexicon import StatusCues
 SAY_LEMMAS = frozenset({"say", "tell", "announce", "state", "report", "confirm", "add", "note", "claim", "write",
                         "declare", "insist", "stress", "warn", "believe", "estimate", "assess", "reveal", "explain"})
 _DOMINANT = ("hypothetical", "negated")
+_BEFORE_ITS_CLAUSE = ("after", "following")  # prepositions whose object happened before the clause
+# types whose present form or noun states an action going on as reported ("Britain sends troops", "the
+# build-up", "as Russian forces unleash their assault", "Russia's invasion of Ukraine")
+ONGOING = frozenset({"MOBILIZE", "RETREAT", "ASSAULT"})
 
 
 def _chain(trigger: Token) -> list[Token]:
@@ -54,6 +58,10 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
     if speech_act:
         neg = None if own_negation else next((c for c in trigger.children if c.dep_ == "neg"), None)
         return ("negated", _span(ctx, neg)) if neg is not None else ("completed", None)
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj" and trigger.head.lower_ in _BEFORE_ITS_CLAUSE:
+        # "... to bolster its flank after Russia's invasion": what the clause follows has happened, whatever
+        # the clause's own stage ("agreed to provide")
+        return "completed", _span(ctx, trigger.head)
     chain = _chain(trigger)
     found: list[tuple[int, str, Token]] = []  # (distance, status, cue token)
     for dist, verb in enumerate(chain):
@@ -75,7 +83,9 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
         if dist > 0 and verb.lemma_ in cues.lemmas and not (
                 cues.lemmas[verb.lemma_] in ("completed", "underway") and verb.tag_ == "VB"):
             # "plans to hold talks": an infinitive 'hold' states no stage; 'held talks' does
-            found.append((dist, cues.lemmas[verb.lemma_], verb))
+            # ("will discuss further sanctions": what is discussed is weighed, the auxiliary dates the talk)
+            weighed = cues.lemmas[verb.lemma_] == "considered"
+            found.append((dist - 0.1 if weighed else dist, cues.lemmas[verb.lemma_], verb))
     top = chain[-1]
     if top.dep_ == "ccomp" and cues.lemmas.get(top.head.lemma_) == "negated":
         found.append((len(chain), "negated", top.head))  # "denies that it would attack"
@@ -123,15 +133,15 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
         return fixed, _span(ctx, trigger)
     if speech_act:
         return "completed", None
-    return _tense_status(trigger, kind in ("MOBILIZE", "RETREAT")), _span(ctx, trigger)
+    return _tense_status(trigger, kind in ONGOING), _span(ctx, trigger)
 
 
-def _tense_status(trigger: Token, deployment: bool) -> str:
+def _tense_status(trigger: Token, ongoing: bool) -> str:
     tag = trigger.tag_
     auxes = [c.lower_ for c in trigger.children if c.dep_ in ("aux", "auxpass")]
     if tag == "VBG" or "being" in auxes:  # "is sending", "were being deployed", "besides sending"
         return "underway"
-    if deployment and (tag in ("VBZ", "VBP") or trigger.pos_ in ("NOUN", "PROPN")):
+    if ongoing and (tag in ("VBZ", "VBP") or trigger.pos_ in ("NOUN", "PROPN")):
         return "underway"  # "Britain sends troops", "the build-up", "troop movements": ongoing as reported
     return "completed"
 
