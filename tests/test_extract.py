@@ -250,6 +250,12 @@ def test_other_sentences(text, expected):
     ("Russia would pay a heavy price for any invasion, Biden said on Monday.", ("THREATEN", ("USA",), ("RUS",))),
     # sanctions on a target, announced by the speaker
     ("The package includes sanctions on three Russian banks, Biden said.", ("SANCTION", ("USA",), ("RUS",))),
+    # a speech act's recipient is whom it addresses, not a party named inside what is said
+    ("The Kremlin wants NATO to withdraw its offer to Georgia.", ("REQUEST", ("RUS",), ("NATO",))),
+    ("Moscow has denied any intention of invading Georgia.", ("REJECT", ("RUS",), ())),
+    ("Minsk has repeatedly denied that it would attack Poland.", ("REJECT", ("BLR",), ())),
+    ("Washington rejected Moscow's demand that NATO stop admitting Georgia.", ("REJECT", ("USA",), ("RUS",))),
+    ("Poland accused Belarus of plotting a provocation against Lithuania.", ("ACCUSE", ("POL",), ("BLR",))),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]

@@ -243,6 +243,8 @@ def parties_pass(d: Draft) -> bool:
             return False
     elif d.claimed_against:
         d.recipients = [e for e in d.claimed_against if e.code not in actor_codes]
+    elif kind in SPEECH_ACTS:
+        d.recipients = [e for e in _addressees(ctx, tok, kind) if e.code not in actor_codes]
     else:
         d.recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
     places = places_under(ctx, tok)
@@ -485,6 +487,32 @@ def _objects(ctx: SentenceContext, tok: Token) -> list[Entity]:
         elif child.dep_ in ("compound", "amod", "poss") and tok.pos_ == "NOUN":
             continue
     return ctx.entities_in(toks)
+
+
+def _addressees(ctx: SentenceContext, tok: Token, kind: str) -> list[Entity]:
+    """Recipients of a speech act: whom it is addressed to or made against, not a party named inside what
+    is said. "wants NATO to scratch its promise to Ukraine" -> NATO (the complement clause gives its
+    subject only); "denied plans of launching an attack on Ukraine" -> nobody: a denial's recipient is
+    the accuser ("rejected Moscow's demands" -> RUS), and the denied clause names none."""
+    toks: list[Token] = []
+    for child in tok.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            if kind != "REJECT":
+                toks.extend(t for s in child.children if s.dep_ in ("nsubj", "nsubjpass") for t in _unclausal(s))
+        elif child.dep_ in ("dobj", "dative", "attr", "oprd") or child.dep_ == "prep" and child.lower_ in (
+                "with", "to", "against", "on", "of", "from", "for", "between", "toward", "towards", "over", "into"):
+            toks.extend(_unclausal(child))
+    return ctx.entities_in(toks)
+
+
+def _unclausal(head: Token) -> list[Token]:
+    """`head`'s subtree without the clauses below it (verbs, gerunds, relative clauses)."""
+    out = [head]
+    for child in head.children:
+        if child.pos_ in ("VERB", "AUX") or child.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp", "pcomp"):
+            continue
+        out.extend(_unclausal(child))
+    return out
 
 
 def _said_when(tok: Token, trigger: Token) -> bool:
