@@ -177,6 +177,9 @@ def test_deployment_sentences(text, expected):
     ("The talks came amid US warnings about an attack on Ukraine.", "THREATEN"),  # background
     ("Fears of war have prompted several embassies in Kyiv to withdraw some personnel.", "RETREAT"),  # civilians
     ("Officials said the risk of a Russian army attack has increased.", "MOBILIZE"),  # the army names the attack
+    ("Canada is threatening tough sanctions against Belarus if it attacks.", "SANCTION"),  # a threat, not imposed
+    ("NATO warned that it would impose harsh sanctions on Belarus.", "SANCTION"),
+    ("The EU stands ready to impose sanctions on Belarus.", "SANCTION"),
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
@@ -256,6 +259,10 @@ def test_other_sentences(text, expected):
     ("Minsk has repeatedly denied that it would attack Poland.", ("REJECT", ("BLR",), ())),
     ("Washington rejected Moscow's demand that NATO stop admitting Georgia.", ("REJECT", ("USA",), ("RUS",))),
     ("Poland accused Belarus of plotting a provocation against Lithuania.", ("ACCUSE", ("POL",), ("BLR",))),
+    # a threatened sanction is the threat: conditional, warned of, or held ready
+    ("Canada is threatening tough sanctions against Belarus if it attacks.", ("THREATEN", ("CAN",), ("BLR",))),
+    ("NATO warned that it would impose harsh sanctions on Belarus.", ("THREATEN", ("NATO",), ("BLR",))),
+    ("The EU stands ready to impose sanctions on Belarus.", ("THREATEN", ("EU",), ("BLR",))),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]

@@ -363,3 +363,29 @@ def test_a_confirmed_rejection_is_not_also_read_as_a_request(monkeypatch, second
         types = {m.type for m in mentions if m.sentence.startswith(last[:20])}
         assert "REJECT" in types
         assert ("REQUEST" in types) == also_request
+
+
+def test_a_threatened_sanction_is_not_also_added_as_a_sanction():
+    """Our own sentence: the rules read the sanction as threatened (a THREATEN on "impose"); the model's
+    SANCTION of the same sentence, however sure, is the same words and is not added beside it."""
+    from types import SimpleNamespace
+
+    from newsledger.extract.learned import Decision, LearnedExtractor
+    from newsledger.learn.features import Candidate, Resources, SentenceInput
+    from newsledger.model import Entity, Mention, Span
+
+    text = "Berlin stands ready to impose sanctions on Minsk."
+    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), "capital")
+                  for w, code in (("Berlin", "DEU"), ("Minsk", "BLR")))
+    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, (True, True))
+    nan = float("nan")
+    roles = np.array([[0.95, 0.0, 0.0, nan, nan], [0.05, 0.9, 0.1, nan, nan]], dtype=np.float32)
+    ex = LearnedExtractor.__new__(LearnedExtractor)
+    ex.res, ex.rules = Resources(), object()
+    ex.model = SimpleNamespace(meta={"hybrid": {"confirm": 0.2, "add": {"SANCTION": 0.6}}}, thresholds={})
+    start = text.index("impose")
+    threat = Mention("a", "THREATEN", text, Span(0, len(text)), Span(start, start + 6),
+                     actors=[Entity("Berlin", "DEU", cands[0].span, "capital")], status="completed")
+    ds = [Decision("THREATEN", 0.5, "completed", 0.9, {}, roles), Decision("SANCTION", 0.95, "announced", 0.9, {}, roles)]
+    out = ex._article(Article("a", "test", text, dt.date(2022, 2, 4)), [inp], [ds], [threat])
+    assert [m.type for m in out] == ["THREATEN"]

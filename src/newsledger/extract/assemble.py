@@ -168,7 +168,9 @@ _NEGATION = re.compile(r"\b(?:not|cannot|never|no)\b|n't")
 
 
 def status_pass(d: Draft) -> bool:
-    """Where the event stands (status and its cue); a negated acceptance is a REJECT that happened."""
+    """Where the event stands (status and its cue); a negated acceptance is a REJECT that happened, a
+    threatened sanction a THREATEN (docs/CONVENTIONS.md: SANCTION is for sanctions imposed, decided or
+    drawn up)."""
     ctx, tok, trig = d.ctx, d.token, d.trigger
     kind = d.kind
     negation_rejects = trig.pos == "PHRASE" and kind == "REJECT" and _NEGATION.search(trig.key) is not None
@@ -179,6 +181,9 @@ def status_pass(d: Draft) -> bool:
     status, cue = status_of(ctx, tok, fixed, kind in SPEECH_ACTS, kind, own_negation=negation_rejects)
     if trig.status == "previous" and ctx.deploy_last is not None and status not in ("negated", "hypothetical"):
         status = ctx.deploy_last.status  # "The redeployments include ...": where the deployment stands
+    if kind == "SANCTION" and (status == "hypothetical" or _under_lemma(tok, ctx.lexicon.threat_words, 4)):
+        # "sanctions if Russia invades", "warned it would impose sanctions": a threat, made once said
+        kind, status, cue = "THREATEN", "completed", None
     d.kind, d.status, d.cue = kind, status, cue
     return not (status == "hypothetical" and kind not in KEEP_HYPOTHETICAL)
 

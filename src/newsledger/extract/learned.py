@@ -121,20 +121,31 @@ class LearnedExtractor:
                  ruled: list[Mention]) -> list[Mention]:
         out: list[Mention] = []
         for inp, ds in zip(inputs, decisions):
-            held = {m.type for m in ruled if inp.span.start <= m.trigger.start < inp.span.end}
+            here = [m for m in ruled if inp.span.start <= m.trigger.start < inp.span.end]
+            held = {m.type for m in here}
             confirmed = any(d.type in held for d in ds)
+            threatened = self._threatened_sanction(article, here)
             for d in ds:
-                own = [m for m in ruled if m.type == d.type and inp.span.start <= m.trigger.start < inp.span.end]
+                own = [m for m in here if m.type == d.type]
                 if own:
                     for m in own:
                         m.confidence = round(max(m.confidence, d.probability), 3)
                     _repair(own, inp, d)
                     out.extend(own)
+                elif d.type == "SANCTION" and threatened:
+                    continue  # the sentence's sanction is the threat the rules read ("ready to impose sanctions")
                 elif d.probability >= self._add_threshold(d.type) and not (confirmed and d.probability < self._second):
                     m = self._mention(article, inp, d)
                     if m is not None:
                         out.append(m)
         return _corefer(sorted(out, key=lambda m: (m.span.start, m.trigger.start)))
+
+    def _threatened_sanction(self, article: Article, here: list[Mention]) -> bool:
+        """A rule THREATEN of the sentence stands on a sanction word: the rules read the sanction as threatened
+        (the status pass), so the model's SANCTION of that sentence is the same words, no second event."""
+        words = self._triggers.get("SANCTION")
+        return words is not None and any(
+            m.type == "THREATEN" and words.fullmatch(article.text[m.trigger.start:m.trigger.end]) for m in here)
 
     def _add_threshold(self, kind: str) -> float:
         if self.rules is None:

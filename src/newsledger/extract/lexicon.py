@@ -67,6 +67,7 @@ class Lexicon:
     civilian_movers: frozenset[str] = frozenset()  # "embassies withdraw personnel": no military move
     accusing_verbs: frozenset[str] = frozenset()  # "accuse X of planning to invade": the attack is alleged
     cost_verbs: frozenset[str] = frozenset()  # "Russia will pay a heavy price": the one warned pays
+    threat_words: frozenset[str] = frozenset()  # "warned it would impose sanctions": the sanction is threatened
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -170,4 +171,5 @@ def load_lexicon() -> Lexicon:
                    tuple(str(p).lower() for p in trig.get("not_triggers", [])),
                    frozenset(str(w).lower() for w in trig.get("civilian_movers", [])),
                    frozenset(str(w).lower() for w in trig.get("accusing_verbs", [])),
-                   frozenset(str(w).lower() for w in trig.get("cost_verbs", [])))
+                   frozenset(str(w).lower() for w in trig.get("cost_verbs", [])),
+                   frozenset(str(w).lower() for w in trig.get("threat_words", [])))
