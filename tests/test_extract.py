@@ -180,6 +180,7 @@ def test_deployment_sentences(text, expected):
     ("Canada is threatening tough sanctions against Belarus if it attacks.", "SANCTION"),  # a threat, not imposed
     ("NATO warned that it would impose harsh sanctions on Belarus.", "SANCTION"),
     ("The EU stands ready to impose sanctions on Belarus.", "SANCTION"),
+    ("Now Minsk will bear the consequences.", "THREATEN"),  # the one warned pays; nobody named warns
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]

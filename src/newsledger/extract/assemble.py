@@ -208,7 +208,7 @@ def speaker_pass(d: Draft) -> bool:
         if not d.actors:
             return False
     if d.trigger.by_speaker:  # "Russia would pay a heavy price, Biden said": USA warns RUS
-        verb = _clause_verb(tok)
+        verb = tok if tok.pos_ in ("VERB", "AUX") else _clause_verb(tok)  # "will bear the consequences": its own verb
         if d.speaker:
             d.claimed_against = [a for a in d.actors if a.code not in {e.code for e in d.speaker}]
             d.actors = list(d.speaker)
