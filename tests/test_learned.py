@@ -417,3 +417,17 @@ def test_a_claim_the_model_reads_with_nobody_named_making_it_is_no_event(kind, a
     d = Decision(kind, 0.6, "completed", 0.9, {}, roles)
     m = _bare_hybrid()._mention(Article("a", "test", text, dt.date(2022, 2, 4)), inp, d)
     assert (m is not None) == made
+
+
+def test_the_parsed_target_never_becomes_the_actor():
+    """The parse took "they" (the sentence before) as the accuser and the Russians as the accused; the model,
+    sure of the Russians as an actor, does not make the accused the accuser."""
+    from newsledger.extract.learned import _repair
+    from newsledger.model import Entity, Span
+
+    m, inp, d = _repair_case(0.05, 0.9, (0.1, 0.1))
+    m.type = "ACCUSE"
+    m.actors = [Entity("they", "USA", Span(0, 4), "state")]
+    m.recipients = [Entity("Russian", "RUS", inp.candidates[1].span, "demonym")]
+    _repair([m], inp, d)
+    assert (m.actor_codes, m.recipient_codes) == (["USA"], ["RUS"])

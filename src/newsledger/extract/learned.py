@@ -215,19 +215,22 @@ def _repair(ruled: list[Mention], inp: SentenceInput, d: Decision) -> None:
       names in the sentence ("troops are on their way to Poland"), other events (talks aside: their
       parties are actors) the recipients (dev recipients slot 0.741 -> 0.778);
     An actor the parse took from outside the sentence (a pronoun, the sentence before) is kept unless
-    the model is sure (`SURE`) of actors inside it."""
+    the model is sure (`SURE`) of actors inside it; the model's actors never replace the parsed ones with
+    the target the parse found ("Germany has been criticised": Germany is criticised, it criticises no one)."""
     roles = _one_role_each(d.roles, inp)
     inside = [(i, c) for i, c in enumerate(inp.candidates) if c.kind == "entity" and inp.in_sentence[i]]
     before = [(i, c) for i, c in enumerate(inp.candidates) if c.kind == "entity" and not inp.in_sentence[i]]
     theirs = _entities(inside, roles, 0) or _entities(before, roles, 0)
     for m in ruled:
         parsed = set(m.actor_codes)
-        if theirs and not parsed & {e.code for e in theirs} and not _subject_next_to_trigger(m):
+        target = set() if m.type in DEPLOYMENT_TYPES else set(m.recipient_codes)  # the parse's target acts not
+        model = [e for e in theirs if e.code not in target]
+        if model and not parsed & {e.code for e in model} and not _subject_next_to_trigger(m):
             said = [float(d.roles[i, 0]) for i, c in inside if parsed & set(c.codes) and not np.isnan(d.roles[i, 0])]
-            sure = _entities(inside, roles, 0, SURE)
+            sure = [e for e in _entities(inside, roles, 0, SURE) if e.code not in target]
             if said and max(said) < ROLE_THRESHOLD:
-                _own_soil_follows(m, theirs)
-                m.actors = theirs
+                _own_soil_follows(m, model)
+                m.actors = model
             elif not said and sure:
                 _own_soil_follows(m, sure)
                 m.actors = sure
