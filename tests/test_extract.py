@@ -181,6 +181,8 @@ def test_deployment_sentences(text, expected):
     ("NATO warned that it would impose harsh sanctions on Belarus.", "SANCTION"),
     ("The EU stands ready to impose sanctions on Belarus.", "SANCTION"),
     ("Now Minsk will bear the consequences.", "THREATEN"),  # the one warned pays; nobody named warns
+    ("Minsk does not want a conflict with its neighbours.", "REQUEST"),  # a speech act not made
+    ("Warsaw has not accused Minsk of anything.", "ACCUSE"),
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]

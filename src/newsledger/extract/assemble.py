@@ -185,6 +185,8 @@ def status_pass(d: Draft) -> bool:
         # "sanctions if Russia invades", "warned it would impose sanctions": a threat, made once said
         kind, status, cue = "THREATEN", "completed", None
     d.kind, d.status, d.cue = kind, status, cue
+    if kind in SPEECH_ACTS and status == "negated":
+        return False  # "we do not want a war", "has not accused": a speech act not made is no event
     return not (status == "hypothetical" and kind not in KEEP_HYPOTHETICAL)
 
 
