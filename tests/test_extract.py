@@ -183,6 +183,8 @@ def test_deployment_sentences(text, expected):
     ("Now Minsk will bear the consequences.", "THREATEN"),  # the one warned pays; nobody named warns
     ("Minsk does not want a conflict with its neighbours.", "REQUEST"),  # a speech act not made
     ("Warsaw has not accused Minsk of anything.", "ACCUSE"),
+    ("Kyiv said Minsk does not plan to invade Lithuania.", "REJECT"),  # said of another: no denial
+    ("Belarus did not attack Lithuania.", "REJECT"),  # what has not happened is no denial
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
@@ -266,6 +268,9 @@ def test_other_sentences(text, expected):
     ("Canada is threatening tough sanctions against Belarus if it attacks.", ("THREATEN", ("CAN",), ("BLR",))),
     ("NATO warned that it would impose harsh sanctions on Belarus.", ("THREATEN", ("NATO",), ("BLR",))),
     ("The EU stands ready to impose sanctions on Belarus.", ("THREATEN", ("EU",), ("BLR",))),
+    # the attacker-to-be saying it will not attack denies it
+    ("Minsk is not going to attack anyone, the Belarusian minister said.", ("REJECT", ("BLR",), ())),
+    ("Belarus does not intend to invade Lithuania.", ("REJECT", ("BLR",), ())),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]

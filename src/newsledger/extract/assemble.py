@@ -62,6 +62,7 @@ class Draft:
     status: str | None = None
     cue: Span | None = None
     claimed_against: list[Entity] = field(default_factory=list)
+    denial: bool = False  # a REJECT read from a negated intent ("is not going to attack"): no recipient named
     mode: str | None = None
     parts: list[Contingent] = field(default_factory=list)
     recipients: list[Entity] = field(default_factory=list)
@@ -192,7 +193,8 @@ def status_pass(d: Draft) -> bool:
 
 def speaker_pass(d: Draft) -> bool:
     """Who is acted on when the sentence says it of someone: passive targets, threats made by the
-    speaker, warnings of attack reported as claims; speculation about an attack is no event."""
+    speaker, warnings of attack reported as claims; speculation about an attack is no event, and an attack
+    its actor says it will not make is that actor's denial (REJECT)."""
     ctx, tok = d.ctx, d.token
     generic = tok.tag_ == "VBG" and tok.dep_ in ("csubj", "compound", "nsubj") and not any(
         c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
@@ -221,6 +223,14 @@ def speaker_pass(d: Draft) -> bool:
             and att.code not in {a.code for a in d.actors} and d.speaker:
         # "Russia could invade at any time, Sullivan said": what is reported is the claim (docs/CONVENTIONS.md)
         d.kind, d.claimed_against, d.actors, d.status, d.cue = "ACCUSE", d.actors, list(d.speaker), "completed", None
+    past = tok.tag_ in ("VBD", "VBN") or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in tok.children)
+    if d.kind in SPECULATIVE and d.status == "negated" and not past \
+            and not _under_lemma(tok, _rejecting_verbs(ctx), 6) \
+            and {e.code for e in d.speaker} <= {a.code for a in d.actors}:
+        # "Moscow is not going to attack anyone", "there will be no war", said by the attacker-to-be: its
+        # denial (a REJECT that happened; the accuser is not named here)
+        d.kind, d.status, d.cue, d.denial = "REJECT", "completed", None, True
+        return True
     # "may be preparing to launch an attack", "denies planning an invasion"
     return not (d.status in ("considered", "negated") and d.kind in SPECULATIVE)
 
@@ -248,6 +258,8 @@ def parties_pass(d: Draft) -> bool:
     if kind == "CONSULT":
         if not _consult_sides(d, subject_tokens):
             return False
+    elif d.denial:
+        d.recipients = []
     elif d.claimed_against:
         d.recipients = [e for e in d.claimed_against if e.code not in actor_codes]
     elif kind in SPEECH_ACTS:
@@ -302,7 +314,7 @@ PASSES: tuple[Pass, ...] = (
     Pass("assets", ("assets", "standin", "kind"), assets_pass),
     Pass("actors", ("actors", "from_subject", "discourse", "said", "speaker", "attribution"), actors_pass),
     Pass("status", ("kind", "status", "cue"), status_pass),
-    Pass("speaker", ("kind", "actors", "claimed_against", "status", "cue"), speaker_pass),
+    Pass("speaker", ("kind", "actors", "claimed_against", "status", "cue", "denial"), speaker_pass),
     Pass("parties", ("parts", "recipients", "location", "mode", "actors"), parties_pass),
     Pass("time", ("time", "status"), time_pass),
 )
@@ -424,6 +436,11 @@ def _moved_by_civilians(ctx: SentenceContext, tok: Token) -> bool:
     if tok.dep_ == "xcomp":
         movers += [c for c in tok.head.children if c.dep_ == "dobj"]
     return any(m is not None and m.lemma_.lower() in ctx.lexicon.civilian_movers for m in movers)
+
+
+def _rejecting_verbs(ctx: SentenceContext) -> frozenset[str]:
+    """The lexicon's REJECT verbs ("denies that it would attack": the denial is that verb's event)."""
+    return frozenset(lemma for lemma, ts in ctx.lexicon.verbs.items() if any(t.type == "REJECT" for t in ts))
 
 
 def _under_lemma(tok: Token, lemmas: frozenset[str], hops: int = 6) -> bool:
