@@ -271,6 +271,9 @@ def test_other_sentences(text, expected):
     # the attacker-to-be saying it will not attack denies it
     ("Minsk is not going to attack anyone, the Belarusian minister said.", ("REJECT", ("BLR",), ())),
     ("Belarus does not intend to invade Lithuania.", ("REJECT", ("BLR",), ())),
+    # a noun naming another action: its parties are that action's, only its doer is the one spoken of
+    ("Paris warned that an invasion of Georgia would bring great suffering.", ("THREATEN", ("FRA",), ())),
+    ("Warsaw condemned Minsk's invasion of Lithuania.", ("ACCUSE", ("POL",), ("BLR",))),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]

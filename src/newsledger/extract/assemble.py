@@ -521,21 +521,33 @@ def _addressees(ctx: SentenceContext, tok: Token, kind: str) -> list[Entity]:
     toks: list[Token] = []
     for child in tok.children:
         if child.dep_ in ("ccomp", "xcomp"):
-            if kind != "REJECT":
-                toks.extend(t for s in child.children if s.dep_ in ("nsubj", "nsubjpass") for t in _unclausal(s))
+            if kind != "REJECT":  # ("warned that an invasion of Ukraine would ...": that event's parties, not it)
+                toks.extend(t for s in child.children if s.dep_ in ("nsubj", "nsubjpass")
+                            and not _names_an_action(ctx, s) for t in _unclausal(s, ctx))
         elif child.dep_ in ("dobj", "dative", "attr", "oprd") or child.dep_ == "prep" and child.lower_ in (
                 "with", "to", "against", "on", "of", "from", "for", "between", "toward", "towards", "over", "into"):
-            toks.extend(_unclausal(child))
+            toks.extend(_unclausal(child, ctx))
     return ctx.entities_in(toks)
 
 
-def _unclausal(head: Token) -> list[Token]:
-    """`head`'s subtree without the clauses below it (verbs, gerunds, relative clauses)."""
+def _names_an_action(ctx: SentenceContext, noun: Token) -> bool:
+    """A noun naming another action, whose parties are that action's ("an invasion of Ukraine"); a measure
+    threatened or rejected is not one: its target is the speech act's ("threatened sanctions against Russia")."""
+    lemma = noun.lemma_.lower()
+    return lemma in ctx.lexicon.event_nouns or any(t.type != "SANCTION" for t in ctx.lexicon.nouns.get(lemma, ()))
+
+
+def _unclausal(head: Token, ctx: SentenceContext) -> list[Token]:
+    """`head`'s subtree without the clauses below it (verbs, gerunds, relative clauses), and of a noun naming
+    another action only who does it ("condemned Russia's invasion of Ukraine" -> Russia)."""
     out = [head]
+    action = _names_an_action(ctx, head)
     for child in head.children:
         if child.pos_ in ("VERB", "AUX") or child.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp", "pcomp"):
             continue
-        out.extend(_unclausal(child))
+        if action and child.dep_ not in ("poss", "compound", "amod", "det"):
+            continue
+        out.extend(_unclausal(child, ctx))
     return out
 
 

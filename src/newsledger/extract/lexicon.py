@@ -68,6 +68,7 @@ class Lexicon:
     accusing_verbs: frozenset[str] = frozenset()  # "accuse X of planning to invade": the attack is alleged
     cost_verbs: frozenset[str] = frozenset()  # "Russia will pay a heavy price": the one warned pays
     threat_words: frozenset[str] = frozenset()  # "warned it would impose sanctions": the sanction is threatened
+    event_nouns: frozenset[str] = frozenset()  # "an invasion of Ukraine": a noun naming an action of its own
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -172,4 +173,5 @@ def load_lexicon() -> Lexicon:
                    frozenset(str(w).lower() for w in trig.get("civilian_movers", [])),
                    frozenset(str(w).lower() for w in trig.get("accusing_verbs", [])),
                    frozenset(str(w).lower() for w in trig.get("cost_verbs", [])),
-                   frozenset(str(w).lower() for w in trig.get("threat_words", [])))
+                   frozenset(str(w).lower() for w in trig.get("threat_words", [])),
+                   frozenset(str(w).lower() for w in trig.get("event_nouns", [])))
