@@ -183,6 +183,7 @@ def test_deployment_sentences(text, expected):
     ("Now Minsk will bear the consequences.", "THREATEN"),  # the one warned pays; nobody named warns
     ("Minsk does not want a conflict with its neighbours.", "REQUEST"),  # a speech act not made
     ("Warsaw has not accused Minsk of anything.", "ACCUSE"),
+    ("Georgia is seeking to join NATO.", "REQUEST"),  # an aspiration, not a demand
     ("Kyiv said Minsk does not plan to invade Lithuania.", "REJECT"),  # said of another: no denial
     ("Belarus did not attack Lithuania.", "REJECT"),  # what has not happened is no denial
 ])
@@ -274,6 +275,7 @@ def test_other_sentences(text, expected):
     # a noun naming another action: its parties are that action's, only its doer is the one spoken of
     ("Paris warned that an invasion of Georgia would bring great suffering.", ("THREATEN", ("FRA",), ())),
     ("Warsaw condemned Minsk's invasion of Lithuania.", ("ACCUSE", ("POL",), ("BLR",))),
+    ("Moscow is seeking security guarantees from NATO.", ("REQUEST", ("RUS",), ("NATO",))),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]
