@@ -190,6 +190,15 @@ def test_a_negation_governs_only_its_own_clause(text, status):
     ("The talks came amid US warnings about an attack on Ukraine.", "THREATEN"),  # background
     ("Fears of war have prompted several embassies in Kyiv to withdraw some personnel.", "RETREAT"),  # civilians
     ("Officials said the risk of a Russian army attack has increased.", "MOBILIZE"),  # the army names the attack
+    ("Canada is threatening tough sanctions against Belarus if it attacks.", "SANCTION"),  # a threat, not imposed
+    ("NATO warned that it would impose harsh sanctions on Belarus.", "SANCTION"),
+    ("The EU stands ready to impose sanctions on Belarus.", "SANCTION"),
+    ("Now Minsk will bear the consequences.", "THREATEN"),  # the one warned pays; nobody named warns
+    ("Minsk does not want a conflict with its neighbours.", "REQUEST"),  # a speech act not made
+    ("Warsaw has not accused Minsk of anything.", "ACCUSE"),
+    ("Georgia is seeking to join NATO.", "REQUEST"),  # an aspiration, not a demand
+    ("Kyiv said Minsk does not plan to invade Lithuania.", "REJECT"),  # said of another: no denial
+    ("Belarus did not attack Lithuania.", "REJECT"),  # what has not happened is no denial
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
@@ -367,6 +376,23 @@ def test_other_sentences(text, expected):
     ("Russia would pay a heavy price for any invasion, Biden said on Monday.", ("THREATEN", ("USA",), ("RUS",))),
     # sanctions on a target, announced by the speaker
     ("The package includes sanctions on three Russian banks, Biden said.", ("SANCTION", ("USA",), ("RUS",))),
+    # a speech act's recipient is whom it addresses, not a party named inside what is said
+    ("The Kremlin wants NATO to withdraw its offer to Georgia.", ("REQUEST", ("RUS",), ("NATO",))),
+    ("Moscow has denied any intention of invading Georgia.", ("REJECT", ("RUS",), ())),
+    ("Minsk has repeatedly denied that it would attack Poland.", ("REJECT", ("BLR",), ())),
+    ("Washington rejected Moscow's demand that NATO stop admitting Georgia.", ("REJECT", ("USA",), ("RUS",))),
+    ("Poland accused Belarus of plotting a provocation against Lithuania.", ("ACCUSE", ("POL",), ("BLR",))),
+    # a threatened sanction is the threat: conditional, warned of, or held ready
+    ("Canada is threatening tough sanctions against Belarus if it attacks.", ("THREATEN", ("CAN",), ("BLR",))),
+    ("NATO warned that it would impose harsh sanctions on Belarus.", ("THREATEN", ("NATO",), ("BLR",))),
+    ("The EU stands ready to impose sanctions on Belarus.", ("THREATEN", ("EU",), ("BLR",))),
+    # the attacker-to-be saying it will not attack denies it
+    ("Minsk is not going to attack anyone, the Belarusian minister said.", ("REJECT", ("BLR",), ())),
+    ("Belarus does not intend to invade Lithuania.", ("REJECT", ("BLR",), ())),
+    # a noun naming another action: its parties are that action's, only its doer is the one spoken of
+    ("Paris warned that an invasion of Georgia would bring great suffering.", ("THREATEN", ("FRA",), ())),
+    ("Warsaw condemned Minsk's invasion of Lithuania.", ("ACCUSE", ("POL",), ("BLR",))),
+    ("Moscow is seeking security guarantees from NATO.", ("REQUEST", ("RUS",), ("NATO",))),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]

@@ -401,3 +401,71 @@ def test_one_attack_one_stage(parsed, made, expected):
     own = [_attack(len(parsed) + k, s, 0.95) for k, s in enumerate(made)]
     out = _stage_of_restated(rule + own, own)
     assert [m.status for m in out] == expected
+
+
+def test_a_threatened_sanction_is_not_also_added_as_a_sanction():
+    """Our own sentence: the rules read the sanction as threatened (a THREATEN on "impose"); the model's
+    SANCTION of the same sentence, however sure, is the same words and is not added beside it."""
+    from newsledger.extract.learned import Decision
+    from newsledger.learn.features import Candidate, SentenceInput
+    from newsledger.model import Entity, Mention, Span
+
+    text = "Berlin stands ready to impose sanctions on Minsk."
+    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), "capital")
+                  for w, code in (("Berlin", "DEU"), ("Minsk", "BLR")))
+    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, (True, True))
+    nan = float("nan")
+    roles = np.array([[0.95, 0.0, 0.0, nan, nan], [0.05, 0.9, 0.1, nan, nan]], dtype=np.float32)
+    ex = _bare_hybrid()
+    ex.model.meta["hybrid"]["add"]["SANCTION"] = 0.6
+    start = text.index("impose")
+    threat = Mention("a", "THREATEN", text, Span(0, len(text)), Span(start, start + 6),
+                     actors=[Entity("Berlin", "DEU", cands[0].span, "capital")], status="completed")
+    ds = [Decision("THREATEN", 0.5, "completed", 0.9, {}, roles), Decision("SANCTION", 0.95, "announced", 0.9, {}, roles)]
+    out = ex._article(Article("a", "test", text, dt.date(2022, 2, 4)), [inp], [ds], [threat])
+    assert [m.type for m in out] == ["THREATEN"]
+
+
+def _bare_hybrid():
+    from types import SimpleNamespace
+
+    from newsledger.extract.learned import LearnedExtractor
+    from newsledger.learn.features import Resources
+
+    ex = LearnedExtractor.__new__(LearnedExtractor)
+    ex.res, ex.rules = Resources(), object()
+    ex.model = SimpleNamespace(meta={"hybrid": {"confirm": 0.2, "add": {"ACCUSE": 0.45}}}, thresholds={})
+    return ex
+
+
+@pytest.mark.parametrize("kind, actor, made", [("ACCUSE", 0.4, False), ("ACCUSE", 0.7, True), ("ASSAULT", 0.4, True)])
+def test_a_claim_the_model_reads_with_nobody_named_making_it_is_no_event(kind, actor, made):
+    """Our own sentence, a description: the model leans to an accusation but reads no actor in the sentence
+    (only weak ones): no ACCUSE is made from it; one it reads an actor for is."""
+    from newsledger.extract.learned import Decision
+    from newsledger.learn.features import Candidate, SentenceInput
+    from newsledger.model import Span
+
+    text = "The escalation has raised the spectre of a showdown between Minsk and Warsaw."
+    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), "capital")
+                  for w, code in (("Minsk", "BLR"), ("Warsaw", "POL")))
+    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, (True, True))
+    nan = float("nan")
+    roles = np.array([[actor, 0.3, 0.0, nan, nan], [0.35, 0.5, 0.1, nan, nan]], dtype=np.float32)
+    d = Decision(kind, 0.6, "completed", 0.9, {}, roles)
+    m = _bare_hybrid()._mention(Article("a", "test", text, dt.date(2022, 2, 4)), inp, d)
+    assert (m is not None) == made
+
+
+def test_the_parsed_target_never_becomes_the_actor():
+    """The parse took "they" (the sentence before) as the accuser and the Russians as the accused; the model,
+    sure of the Russians as an actor, does not make the accused the accuser."""
+    from newsledger.extract.learned import _repair
+    from newsledger.model import Entity, Span
+
+    m, inp, d = _repair_case(0.05, 0.9, (0.1, 0.1))
+    m.type = "ACCUSE"
+    m.actors = [Entity("they", "USA", Span(0, 4), "state")]
+    m.recipients = [Entity("Russian", "RUS", inp.candidates[1].span, "demonym")]
+    _repair([m], inp, d)
+    assert (m.actor_codes, m.recipient_codes) == (["USA"], ["RUS"])

@@ -63,6 +63,7 @@ class Draft:
     status: str | None = None
     cue: Span | None = None
     claimed_against: list[Entity] = field(default_factory=list)
+    denial: bool = False  # a REJECT read from a negated intent ("is not going to attack"): no recipient named
     mode: str | None = None
     parts: list[Contingent] = field(default_factory=list)
     recipients: list[Entity] = field(default_factory=list)
@@ -169,7 +170,9 @@ _NEGATION = re.compile(r"\b(?:not|cannot|never|no)\b|n't")
 
 
 def status_pass(d: Draft) -> bool:
-    """Where the event stands (status and its cue); a negated acceptance is a REJECT that happened."""
+    """Where the event stands (status and its cue); a negated acceptance is a REJECT that happened, a
+    threatened sanction a THREATEN (docs/CONVENTIONS.md: SANCTION is for sanctions imposed, decided or
+    drawn up)."""
     ctx, tok, trig = d.ctx, d.token, d.trigger
     kind = d.kind
     negation_rejects = trig.pos == "PHRASE" and kind == "REJECT" and _NEGATION.search(trig.key) is not None
@@ -184,13 +187,19 @@ def status_pass(d: Draft) -> bool:
         # "fears that Russia would invade", "Russia plans to attack, US officials said": an attack foretold is
         # weighed by those who warn of it, not announced by the attacker (docs/CONVENTIONS.md: considered)
         status = "considered"
+    if kind == "SANCTION" and (status == "hypothetical" or _under_lemma(tok, ctx.lexicon.threat_words, 4)):
+        # "sanctions if Russia invades", "warned it would impose sanctions": a threat, made once said
+        kind, status, cue = "THREATEN", "completed", None
     d.kind, d.status, d.cue = kind, status, cue
+    if kind in SPEECH_ACTS and status == "negated":
+        return False  # "we do not want a war", "has not accused": a speech act not made is no event
     return not (status == "hypothetical" and kind not in KEEP_HYPOTHETICAL)
 
 
 def speaker_pass(d: Draft) -> bool:
     """Who is acted on when the sentence says it of someone: passive targets, threats made by the
-    speaker, warnings of attack reported as claims; speculation about an attack is no event."""
+    speaker, warnings of attack reported as claims; speculation about an attack is no event, and an attack
+    its actor says it will not make is that actor's denial (REJECT)."""
     ctx, tok = d.ctx, d.token
     generic = tok.tag_ == "VBG" and tok.dep_ in ("csubj", "compound", "nsubj") and not any(
         c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
@@ -210,12 +219,20 @@ def speaker_pass(d: Draft) -> bool:
         if not d.actors:
             return False
     if d.trigger.by_speaker:  # "Russia would pay a heavy price, Biden said": USA warns RUS
-        verb = _clause_verb(tok)
+        verb = tok if tok.pos_ in ("VERB", "AUX") else _clause_verb(tok)  # "will bear the consequences": its own verb
         if d.speaker:
             d.claimed_against = [a for a in d.actors if a.code not in {e.code for e in d.speaker}]
             d.actors = list(d.speaker)
         elif verb is not None and verb.lemma_ in ctx.lexicon.cost_verbs:
             return False  # "Russia will pay a heavy price", said by nobody named: no one to code as threatening
+    past = tok.tag_ in ("VBD", "VBN") or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in tok.children)
+    if d.kind in SPECULATIVE and d.status == "negated" and not past \
+            and not _under_lemma(tok, _rejecting_verbs(ctx), 6) \
+            and {e.code for e in d.speaker} <= {a.code for a in d.actors}:
+        # "Moscow is not going to attack anyone", "there will be no war", said by the attacker-to-be: its
+        # denial (a REJECT that happened; the accuser is not named here)
+        d.kind, d.status, d.cue, d.denial = "REJECT", "completed", None, True
+        return True
     # "Russia could invade at any time, Sullivan said" is the attacker's ASSAULT, considered, attributed to
     # the speaker (docs/CONVENTIONS.md); "denies planning an invasion" is the denier's REJECT, no attack
     return not (d.status == "negated" and d.kind in SPECULATIVE)
@@ -244,8 +261,12 @@ def parties_pass(d: Draft) -> bool:
     if kind == "CONSULT":
         if not _consult_sides(d, subject_tokens):
             return False
+    elif d.denial:
+        d.recipients = []
     elif d.claimed_against:
         d.recipients = [e for e in d.claimed_against if e.code not in actor_codes]
+    elif kind in SPEECH_ACTS:
+        d.recipients = [e for e in _addressees(ctx, tok, kind) if e.code not in actor_codes]
     else:
         d.recipients = [e for e in _objects(ctx, tok) if e.code not in actor_codes]
         if kind in SPECULATIVE and not d.recipients and any(c.dep_ == "auxpass" for c in tok.children):
@@ -334,7 +355,7 @@ PASSES: tuple[Pass, ...] = (
     Pass("assets", ("assets", "standin", "kind"), assets_pass),
     Pass("actors", ("actors", "from_subject", "discourse", "said", "speaker", "attribution"), actors_pass),
     Pass("status", ("kind", "status", "cue"), status_pass),
-    Pass("speaker", ("kind", "actors", "claimed_against", "status", "cue"), speaker_pass),
+    Pass("speaker", ("kind", "actors", "claimed_against", "status", "cue", "denial"), speaker_pass),
     Pass("parties", ("parts", "recipients", "location", "mode", "actors"), parties_pass),
     Pass("time", ("time", "status"), time_pass),
 )
@@ -481,6 +502,11 @@ def _accused(ctx: SentenceContext, tok: Token) -> list[Entity]:
     return []
 
 
+def _rejecting_verbs(ctx: SentenceContext) -> frozenset[str]:
+    """The lexicon's REJECT verbs ("denies that it would attack": the denial is that verb's event)."""
+    return frozenset(lemma for lemma, ts in ctx.lexicon.verbs.items() if any(t.type == "REJECT" for t in ts))
+
+
 def _under_lemma(tok: Token, lemmas: frozenset[str], hops: int = 6) -> bool:
     cur = tok
     for _ in range(hops):
@@ -549,6 +575,44 @@ def _objects(ctx: SentenceContext, tok: Token, skip: set[int] = frozenset()) -> 
         elif child.dep_ in ("compound", "amod", "poss") and tok.pos_ == "NOUN":
             continue
     return ctx.entities_in(toks, skip)
+
+
+def _addressees(ctx: SentenceContext, tok: Token, kind: str) -> list[Entity]:
+    """Recipients of a speech act: whom it is addressed to or made against, not a party named inside what
+    is said. "wants NATO to scratch its promise to Ukraine" -> NATO (the complement clause gives its
+    subject only); "denied plans of launching an attack on Ukraine" -> nobody: a denial's recipient is
+    the accuser ("rejected Moscow's demands" -> RUS), and the denied clause names none."""
+    toks: list[Token] = []
+    for child in tok.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            if kind != "REJECT":  # ("warned that an invasion of Ukraine would ...": that event's parties, not it)
+                toks.extend(t for s in child.children if s.dep_ in ("nsubj", "nsubjpass")
+                            and not _names_an_action(ctx, s) for t in _unclausal(s, ctx))
+        elif child.dep_ in ("dobj", "dative", "attr", "oprd") or child.dep_ == "prep" and child.lower_ in (
+                "with", "to", "against", "on", "of", "from", "for", "between", "toward", "towards", "over", "into"):
+            toks.extend(_unclausal(child, ctx))
+    return ctx.entities_in(toks)
+
+
+def _names_an_action(ctx: SentenceContext, noun: Token) -> bool:
+    """A noun naming another action, whose parties are that action's ("an invasion of Ukraine"); a measure
+    threatened or rejected is not one: its target is the speech act's ("threatened sanctions against Russia")."""
+    lemma = noun.lemma_.lower()
+    return lemma in ctx.lexicon.event_nouns or any(t.type != "SANCTION" for t in ctx.lexicon.nouns.get(lemma, ()))
+
+
+def _unclausal(head: Token, ctx: SentenceContext) -> list[Token]:
+    """`head`'s subtree without the clauses below it (verbs, gerunds, relative clauses), and of a noun naming
+    another action only who does it ("condemned Russia's invasion of Ukraine" -> Russia)."""
+    out = [head]
+    action = _names_an_action(ctx, head)
+    for child in head.children:
+        if child.pos_ in ("VERB", "AUX") or child.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp", "pcomp"):
+            continue
+        if action and child.dep_ not in ("poss", "compound", "amod", "det"):
+            continue
+        out.extend(_unclausal(child, ctx))
+    return out
 
 
 def _said_when(tok: Token, trigger: Token) -> bool:

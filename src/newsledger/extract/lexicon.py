@@ -70,6 +70,8 @@ class Lexicon:
     cost_verbs: frozenset[str] = frozenset()  # "Russia will pay a heavy price": the one warned pays
     remote_words: frozenset[str] = frozenset()  # "talks by phone", "a video call": talks held at a distance
     audience_nouns: frozenset[str] = frozenset()  # "spoke to the people of Russia": an audience is no party
+    threat_words: frozenset[str] = frozenset()  # "warned it would impose sanctions": the sanction is threatened
+    event_nouns: frozenset[str] = frozenset()  # "an invasion of Ukraine": a noun naming an action of its own
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -189,4 +191,6 @@ def load_lexicon() -> Lexicon:
                    frozenset(str(w).lower() for w in trig.get("accusing_verbs", [])),
                    frozenset(str(w).lower() for w in trig.get("cost_verbs", [])),
                    frozenset(str(w).lower() for w in trig.get("remote_words", [])),
-                   frozenset(str(w).lower() for w in trig.get("audience_nouns", [])))
+                   frozenset(str(w).lower() for w in trig.get("audience_nouns", [])),
+                   frozenset(str(w).lower() for w in trig.get("threat_words", [])),
+                   frozenset(str(w).lower() for w in trig.get("event_nouns", [])))
