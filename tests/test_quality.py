@@ -20,22 +20,24 @@ GOLD = ROOT / "gold"
 # set annotated separately, many implicit accusations and threats)
 FLOORS = {  # per extractor (docs/EVALUATION.md), per-article events
     "rules": {
-        "dev.jsonl": {"deployments_f1": 0.60, "all_f1": 0.63, "actors": 0.89, "deployment_quantity": 0.82,
+        "dev.jsonl": {"deployments_f1": 0.60, "all_f1": 0.64, "actors": 0.89, "deployment_quantity": 0.82,
                       "deployment_status": 0.82},
         # dev2 has few deployments (18 matched): one slot is 0.055 of its accuracy
-        "dev2.jsonl": {"deployments_f1": 0.67, "all_f1": 0.53, "actors": 0.88, "deployment_quantity": 0.93,
+        "dev2.jsonl": {"deployments_f1": 0.67, "all_f1": 0.58, "actors": 0.88, "deployment_quantity": 0.93,
                        "deployment_status": 0.75},
-        "heldout.jsonl": {"deployments_f1": 0.56, "all_f1": 0.52, "actors": 0.86, "deployment_quantity": 0.79,
+        "heldout.jsonl": {"deployments_f1": 0.57, "all_f1": 0.56, "actors": 0.86, "deployment_quantity": 0.79,
                           "deployment_status": 0.74},
     },
     # the hybrid: more events right than the rules on every set, worse actor and status slots on held-out
     "learned": {
-        "dev.jsonl": {"deployments_f1": 0.72, "all_f1": 0.69, "actors": 0.91, "deployment_quantity": 0.86,
+        "dev.jsonl": {"deployments_f1": 0.73, "all_f1": 0.72, "actors": 0.91, "deployment_quantity": 0.86,
                       "deployment_status": 0.77},
-        "dev2.jsonl": {"deployments_f1": 0.75, "all_f1": 0.62, "actors": 0.87, "deployment_quantity": 0.93,
+        "dev2.jsonl": {"deployments_f1": 0.76, "all_f1": 0.66, "actors": 0.87, "deployment_quantity": 0.93,
                        "deployment_status": 0.68},
-        "heldout.jsonl": {"deployments_f1": 0.65, "all_f1": 0.57, "actors": 0.84, "deployment_quantity": 0.85,
-                          "deployment_status": 0.65},
+        # slot floors are ratios over matched deployments: this stop matched 70 (figure right in 59, status
+        # in 45, both more than before) where the last matched fewer, so the ratios sit lower
+        "heldout.jsonl": {"deployments_f1": 0.66, "all_f1": 0.59, "actors": 0.85, "deployment_quantity": 0.83,
+                          "deployment_status": 0.63},
     },
 }
 TEXTS = {"dev.jsonl": 42, "dev2.jsonl": 30, "heldout.jsonl": 40}
