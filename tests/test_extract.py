@@ -169,6 +169,16 @@ def test_deployment_sentences(text, expected):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("context, text, actors", [
+    # the subject of a verb of judging observes the forces, it does not send them (docs/CONVENTIONS.md)
+    ("Russian tanks keep massing near the border. ",
+     "Polish officials estimate that 40,000 soldiers are already in place.", ("RUS",)),
+])
+def test_who_judges_a_deployment_is_not_its_sender(context, text, actors):
+    assert [tuple(sorted(m.actor_codes)) for m in _extract(text, context=context) if m.type == "MOBILIZE"] == [actors]
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("text, status", [
     # the parse hangs the deployment on a negated verb that has a complement of its own: no denial
     ("“Estonia is deploying more troops because the situation at the border is tense, our unease is not getting "

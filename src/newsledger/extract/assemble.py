@@ -23,7 +23,7 @@ from .arguments import (
 from .deployments import Contingent, contingents, own_soil, stand_in, take_previous_place
 from .lexicon import Trigger
 from .speech import TOPIC_VERBS, _accused, _addressees, _governing_side, _governing_subjects, _objects, _partners, _rejecting_verbs, _span_tokens, _speaker, _under_lemma
-from .status import attribution_of, status_of
+from .status import JUDGE_LEMMAS, attribution_of, status_of
 from .timex import Timex
 
 SIDE_PREPS = frozenset({"for", "after", "before", "during", "following", "amid", "amidst", "despite", "since",
@@ -426,6 +426,8 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
                 return ents, False
         # "Austin ... plan to weigh the possibility of stationing troops": the governing clause's subject
         for subj in _governing_subjects(tok):
+            if kind in DEPLOYMENT_TYPES and subj.head.lemma_ in JUDGE_LEMMAS:
+                break  # "Ukrainian officials estimate 50,000 troops are in place": the observer, not the sender
             ents = actors_of_phrase(ctx, subj) if not _is_asset(ctx, subj) else []
             if ents:
                 return ents, False

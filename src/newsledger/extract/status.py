@@ -10,6 +10,9 @@ from .lexicon import StatusCues
 
 SAY_LEMMAS = frozenset({"say", "tell", "announce", "state", "report", "confirm", "add", "note", "claim", "write",
                         "declare", "insist", "stress", "warn", "believe", "estimate", "assess", "reveal", "explain"})
+# verbs of judging: their subject observes what it judges, it does not act it ("Ukrainian officials
+# estimate 50,000 troops are in place": not Ukraine's troops); a subset of SAY_LEMMAS
+JUDGE_LEMMAS = frozenset({"estimate", "assess", "believe"})
 _DOMINANT = ("hypothetical", "negated")
 _BEFORE_ITS_CLAUSE = ("after", "following")  # prepositions whose object happened before the clause
 # types whose present form or noun states an action going on as reported ("Britain sends troops", "the
