@@ -173,8 +173,11 @@ def test_deployment_sentences(text, expected):
     # the subject of a verb of judging observes the forces, it does not send them (docs/CONVENTIONS.md)
     ("Russian tanks keep massing near the border. ",
      "Polish officials estimate that 40,000 soldiers are already in place.", ("RUS",)),
+    # a copula whose forces are inside its predicate: its subject owns none of them
+    ("", "Chief among Minsk's worries is the presence of American and British troops near its borders.",
+     ("GBR", "USA")),
 ])
-def test_who_judges_a_deployment_is_not_its_sender(context, text, actors):
+def test_who_judges_or_worries_about_a_deployment_is_not_its_sender(context, text, actors):
     assert [tuple(sorted(m.actor_codes)) for m in _extract(text, context=context) if m.type == "MOBILIZE"] == [actors]
 
 

@@ -405,6 +405,8 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
         subj = subject_of(tok)
         if subj is None:
             subj = agent_of(tok)
+        if subj is not None and _forces_predicated(tok, assets):
+            subj = None  # "Minsk's worry is the presence of US troops": the copula's subject owns no forces
         if subj is not None and not _is_asset(ctx, subj):
             ents = actors_of_phrase(ctx, subj)
             if not ents and subj.lower_ not in PRONOUNS:
@@ -463,6 +465,13 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
             for t in phrase_tokens(c)]
     ents = ctx.entities_in(toks)
     return ents, False
+
+
+def _forces_predicated(tok: Token, assets) -> bool:
+    """A copula whose forces are all inside its predicate noun ("is the presence of troops")."""
+    attrs = [c for c in tok.children if c.dep_ == "attr"]
+    return tok.lemma_ == "be" and bool(assets) and bool(attrs) and all(
+        any(a[0].i in {t.i for t in c.subtree} for c in attrs) for a in assets)
 
 
 def _moves(ctx: SentenceContext, verb: Token) -> bool:
