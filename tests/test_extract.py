@@ -397,6 +397,11 @@ def test_other_sentences(text, expected):
     ("Paris warned that an invasion of Georgia would bring great suffering.", ("THREATEN", ("FRA",), ())),
     ("Warsaw condemned Minsk's invasion of Lithuania.", ("ACCUSE", ("POL",), ("BLR",))),
     ("Moscow is seeking security guarantees from NATO.", ("REQUEST", ("RUS",), ("NATO",))),
+    # a refused proposal's owner, named by a pronoun, is the party named before (not the refuser)
+    ("Lukashenko made an offer on Friday. Warsaw said it cannot accept his terms.", ("REJECT", ("POL",), ("BLR",))),
+    # a sentence that goes on with "he" keeps the person named before for the pronouns after it
+    ("Lukashenko wants calm. He demands that the US-led alliance leave Lithuania. Warsaw said it cannot "
+     "accept his terms.", ("REJECT", ("POL",), ("BLR",))),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]
