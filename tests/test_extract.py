@@ -163,6 +163,9 @@ def _key(m):
     # the forces a deployment includes, each with its own figure
     ("The redeployments include four Apache helicopters from Italy and a company of 120 soldiers from Spain.",
      ("MOBILIZE", "troops", ("USA",), (), None, (120, 120), "underway")),
+    # two coordinated verbs at different stages are two actions: the standby is not the sending
+    ("Spain is already sending more bombers and frigates to Cyprus and putting forces on standby.",
+     ("MOBILIZE", "mixed", ("ESP",), (), None, None, "announced")),
 ])
 def test_deployment_sentences(text, expected):
     assert expected in [_key(m) for m in _extract(text)]
@@ -212,6 +215,7 @@ def test_a_negation_governs_only_its_own_clause(text, status):
     ("Georgia is seeking to join NATO.", "REQUEST"),  # an aspiration, not a demand
     ("Kyiv said Minsk does not plan to invade Lithuania.", "REJECT"),  # said of another: no denial
     ("Belarus did not attack Lithuania.", "REJECT"),  # what has not happened is no denial
+    ("Officials said Canada will withdraw the deployments from Latvia.", "MOBILIZE"),  # what a retreat undoes
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
@@ -406,6 +410,11 @@ def test_other_sentences(text, expected):
     ("Paris warned that an invasion of Georgia would bring great suffering.", ("THREATEN", ("FRA",), ())),
     ("Warsaw condemned Minsk's invasion of Lithuania.", ("ACCUSE", ("POL",), ("BLR",))),
     ("Moscow is seeking security guarantees from NATO.", ("REQUEST", ("RUS",), ("NATO",))),
+    # a refused proposal's owner, named by a pronoun, is the party named before (not the refuser)
+    ("Lukashenko made an offer on Friday. Warsaw said it cannot accept his terms.", ("REJECT", ("POL",), ("BLR",))),
+    # a sentence that goes on with "he" keeps the person named before for the pronouns after it
+    ("Lukashenko wants calm. He demands that the US-led alliance leave Lithuania. Warsaw said it cannot "
+     "accept his terms.", ("REJECT", ("POL",), ("BLR",))),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]

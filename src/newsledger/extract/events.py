@@ -40,6 +40,9 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
                 # ("amid US warnings", too, is background)
                 # ("after Russia's invasion of Ukraine", "preparing for an invasion" name the attack: kept)
                 entries = tuple(t for t in entries if t.type not in DEPLOYMENT_TYPES | {"THREATEN"})
+            if _undone_by_its_verb(tok, lex):
+                # "pull back the deployments": the deployment is what the retreat undoes, no new one
+                entries = tuple(t for t in entries if t.type != "MOBILIZE")
         else:
             entries = ()
         if tok.dep_ == "amod" and tok.i < tok.head.i:
@@ -70,6 +73,16 @@ def _hyphenated(tok: Token) -> str:
     if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 1].whitespace_ and not doc[tok.i - 2].whitespace_:
         return f"{doc[tok.i - 2].lower_}-{tok.lemma_.lower()}"
     return ""
+
+
+def _undone_by_its_verb(tok: Token, lex) -> bool:
+    """A deployment noun that is the object of a verb of retreat ('withdraw its deployments', 'the
+    deployments will be pulled back') names the forces pulled back, not a deployment of its own."""
+    if tok.dep_ not in ("dobj", "nsubjpass") or tok.head.pos_ not in ("VERB", "AUX"):
+        return False
+    verb = tok.head
+    return any(t.type == "RETREAT" and (not t.with_word or {c.lower_ for c in verb.children} & t.with_word)
+               for t in lex.verbs.get(verb.lemma_.lower(), ()))
 
 
 def _finds(text: str, phrase: str):
@@ -207,12 +220,22 @@ def _merge_same_event(ctx: SentenceContext, mentions: list[Mention]) -> list[Men
     out: list[Mention] = []
     for m in sorted(mentions, key=lambda m: -_richness(m)):
         dup = next((o for o in out if o.type == m.type and o.mode == m.mode and set(o.actor_codes) == set(m.actor_codes)
-                    and _same_quantity(o, m) and _same_place(o, m)
+                    and _same_quantity(o, m) and _same_place(o, m) and not _two_stages(tokens, o, m)
                     and (None in (subject(o.trigger.start), subject(m.trigger.start))
                          or subject(o.trigger.start) == subject(m.trigger.start))), None)
         if dup is None:
             out.append(m)
     return sorted(out, key=lambda m: m.trigger.start)
+
+
+def _two_stages(tokens: dict[int, Token], a: Mention, b: Mention) -> bool:
+    """'are sending ships and putting forces on standby': two coordinated verbs, one under way and one
+    only announced, are two actions of the sender, not one stated twice."""
+    if None in (a.status, b.status) or a.status == b.status:
+        return False
+    ta, tb = tokens[a.trigger.start], tokens[b.trigger.start]
+    return ta.i != tb.i and ta.pos_ == tb.pos_ == "VERB" and (
+        (tb.dep_ == "conj" and tb.head.i == ta.i) or (ta.dep_ == "conj" and ta.head.i == tb.i))
 
 
 def _same_quantity(a: Mention, b: Mention) -> bool:

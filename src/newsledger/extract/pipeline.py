@@ -41,6 +41,7 @@ _ABBREVIATION_END = re.compile(r"(?:^|\s)(?:[A-Z][A-Za-z]{0,2}\.)+$")  # "Lt.", 
 # words that stand for forces named before: "flying in hundreds more", "They were shipped there"
 _STAND_IN = re.compile(r"\b(?:\d[\d,.]*|hundreds|thousands|dozens)\s+(?:more|additional|others)\b"
                        r"|^\W*(?:\w+\W+){0,2}?(?:they|these|those)\b", re.IGNORECASE)
+_PERSON_START = re.compile(r"^\W*(?:he|she)\b", re.IGNORECASE)  # the sentence's subject: the person named before
 _PRONOUN_START = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:it|they|he|she|we)\b", re.IGNORECASE)
 
 
@@ -152,7 +153,9 @@ class RulesExtractor:
                 deployed = [m for m in found if m.type in DEPLOYMENT_TYPES and m.actors and m.confidence >= 0.5]
                 if deployed:
                     deploy_fallback, deploy_last, deploy_at = deployed[-1].actors, deployed[-1], si
-            fallback = _fallback(sent, doc) or fallback
+            if not (fallback and _PERSON_START.match(sent.text)):
+                # "He demands that the US-led alliance ...": the sentence goes on about the one named before
+                fallback = _fallback(sent, doc) or fallback
         return mentions
 
 

@@ -103,7 +103,18 @@ def _addressees(ctx: SentenceContext, tok: Token, kind: str) -> list[Entity]:
         elif child.dep_ in ("dobj", "dative", "attr", "oprd") or child.dep_ == "prep" and child.lower_ in (
                 "with", "to", "against", "on", "of", "from", "for", "between", "toward", "towards", "over", "into"):
             toks.extend(_unclausal(child, ctx))
-    return ctx.entities_in(toks)
+    found = ctx.entities_in(toks)
+    if not found and kind == "REJECT":
+        found = _owner_named_before(ctx, tok)
+    return found
+
+
+def _owner_named_before(ctx: SentenceContext, tok: Token) -> list[Entity]:
+    """'cannot accept his terms', 'rejected their demands': the one whose proposal is refused is the party
+    the sentence before named (the pronoun owner), not the refuser itself."""
+    owners = [p for c in tok.children if c.dep_ == "dobj" for p in c.children
+              if p.dep_ == "poss" and p.lower_ in ("his", "her", "their")]
+    return list(ctx.fallback) if owners else []
 
 
 def _names_an_action(ctx: SentenceContext, noun: Token) -> bool:
