@@ -83,6 +83,11 @@ def _extract(text: str, published=dt.date(2022, 2, 7), context: str = _CONTEXT):
     return [m for m in mentions if m.span.start >= len(context)]
 
 
+def _consults(text: str):
+    """The talks read from `text` alone."""
+    return [m for m in _extract(text, context="") if m.type == "CONSULT"]
+
+
 def _key(m):
     q = (m.quantity.min, m.quantity.max) if m.quantity else None
     return (m.type, m.mode, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes)),
@@ -292,8 +297,7 @@ def test_the_date_is_the_one_the_trigger_governs(text, date):
     ("Biden discussed options for more troops in the Baltics with his generals.", None),
 ])
 def test_the_parties_of_a_discussion(text, parties):
-    consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]
-    assert ({c for m in consults for c in m.actor_codes} or None) == parties
+    assert ({c for m in _consults(text) for c in m.actor_codes} or None) == parties
 
 
 @pytest.mark.parametrize("text, location", [
@@ -309,8 +313,7 @@ def test_the_parties_of_a_discussion(text, parties):
     ("Scholz will be in Warsaw on Monday for talks with Polish leaders.", "POL"),
 ])
 def test_where_talks_are_held(text, location):
-    consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]
-    assert [m.location.country if m.location else None for m in consults] == [location]
+    assert [m.location.country if m.location else None for m in _consults(text)] == [location]
 
 
 @pytest.mark.parametrize("name, context, country", [
@@ -330,8 +333,7 @@ def test_a_place_of_the_context_gives_way_to_a_far_larger_namesake(name, context
     ("Scholz will visit Kyiv next week.", "UKR"),
 ])
 def test_a_visit_takes_place_at_its_host(text, host):
-    visits = [m for m in _extract(text, context="") if m.type == "CONSULT"]
-    assert [(m.recipient_codes, m.location.country if m.location else None) for m in visits] == [([host], host)]
+    assert [(m.recipient_codes, m.location.country if m.location else None) for m in _consults(text)] == [([host], host)]
 
 
 @pytest.mark.parametrize("text, mode", [
@@ -343,8 +345,7 @@ def test_a_visit_takes_place_at_its_host(text, host):
     ("Blinken will meet Stoltenberg in Brussels next week.", "meeting"),
 ])
 def test_how_talks_are_held(text, mode):
-    consults = [m for m in _extract(text, context="") if m.type == "CONSULT"]
-    assert [m.mode for m in consults] == [mode]
+    assert [m.mode for m in _consults(text)] == [mode]
 
 
 def test_a_passive_subject_is_the_target():
