@@ -22,7 +22,7 @@ from .arguments import (
 )
 from .deployments import Contingent, contingents, own_soil, stand_in, take_previous_place
 from .lexicon import Trigger
-from .speech import TOPIC_VERBS, _accused, _addressees, _governing_side, _governing_subjects, _objects, _partners, _rejecting_verbs, _span_tokens, _speaker, _under_lemma
+from .speech import TOPIC_VERBS, _accused, _addressees, _governing_side, _governing_subjects, _objects, _partners, _span_tokens, _speaker, _under_lemma
 from .status import JUDGE_LEMMAS, attribution_of, status_of
 from .timex import Timex
 
@@ -228,7 +228,7 @@ def speaker_pass(d: Draft) -> bool:
             return False  # "Russia will pay a heavy price", said by nobody named: no one to code as threatening
     past = tok.tag_ in ("VBD", "VBN") or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in tok.children)
     if d.kind in SPECULATIVE and d.status == "negated" and not past \
-            and not _under_lemma(tok, _rejecting_verbs(ctx), 6) \
+            and not _under_lemma(tok, ctx.lexicon.rejecting_verbs, 6) \
             and {e.code for e in d.speaker} <= {a.code for a in d.actors}:
         # "Moscow is not going to attack anyone", "there will be no war", said by the attacker-to-be: its
         # denial (a REJECT that happened; the accuser is not named here)

@@ -72,6 +72,7 @@ class Lexicon:
     audience_nouns: frozenset[str] = frozenset()  # "spoke to the people of Russia": an audience is no party
     threat_words: frozenset[str] = frozenset()  # "warned it would impose sanctions": the sanction is threatened
     event_nouns: frozenset[str] = frozenset()  # "an invasion of Ukraine": a noun naming an action of its own
+    rejecting_verbs: frozenset[str] = frozenset()  # the verbs' REJECT lemmas ("denies that it would attack")
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -182,6 +183,7 @@ def load_lexicon() -> Lexicon:
         for p in spec.get("phrases", []):
             phrases_st.append((p.lower(), status))
     cues = StatusCues(lemmas, aux, markers, tuple(sorted(phrases_st, key=lambda x: -len(x[0]))), wide)
+    rejecting = frozenset(lemma for lemma, ts in verbs.items() if any(t.type == "REJECT" for t in ts))
     return Lexicon({k: tuple(v) for k, v in verbs.items()}, {k: tuple(v) for k, v in nouns.items()},
                    phrases, assets, cues, {k: tuple(v) for k, v in (trig.get("irregular") or {}).items()},
                    frozenset(str(w).lower() for w in trig.get("speculative_modifiers", [])), max_words,
@@ -193,4 +195,4 @@ def load_lexicon() -> Lexicon:
                    frozenset(str(w).lower() for w in trig.get("remote_words", [])),
                    frozenset(str(w).lower() for w in trig.get("audience_nouns", [])),
                    frozenset(str(w).lower() for w in trig.get("threat_words", [])),
-                   frozenset(str(w).lower() for w in trig.get("event_nouns", [])))
+                   frozenset(str(w).lower() for w in trig.get("event_nouns", [])), rejecting)

@@ -18,11 +18,6 @@ def _accused(ctx: SentenceContext, tok: Token) -> list[Entity]:
     return []
 
 
-def _rejecting_verbs(ctx: SentenceContext) -> frozenset[str]:
-    """The lexicon's REJECT verbs ("denies that it would attack": the denial is that verb's event)."""
-    return frozenset(lemma for lemma, ts in ctx.lexicon.verbs.items() if any(t.type == "REJECT" for t in ts))
-
-
 def _under_lemma(tok: Token, lemmas: frozenset[str], hops: int = 6) -> bool:
     cur = tok
     for _ in range(hops):
