@@ -222,6 +222,10 @@ def test_batch_by_batch_in_shuffled_order_equals_all_at_once(tmp_path, seed, rul
     # completed: the article's reading is its most confident mention's, not the most advanced word
     ([Report("a", FEB, ("RUS",), ("RUS",), status="underway", n=0),
       Report("a", FEB, ("RUS",), ("RUS",), status="completed", n=1)], [0.9, 0.6], ["underway"]),
+    # one article: the sentence that states the contingent's figure ("the 1,700 troops that were already
+    # sent") reads its status, not a more confident one without it ("as the US continues to bolster ...")
+    ([Report("a", FEB, ("USA",), ("POL",), status="underway", n=0),
+      Report("a", FEB, ("USA",), ("POL",), qty=1700, status="completed", n=1)], [1.0, 0.97], ["completed"]),
     # two articles of one day: the most advanced of their readings
     ([Report("a", FEB, ("RUS",), ("RUS",), status="underway", n=0),
       Report("b", FEB, ("RUS",), ("RUS",), status="completed", n=0)], [0.9, 0.6], ["completed"]),
