@@ -157,6 +157,9 @@ def _key(m):
     # a sender named inside the destination phrase is not the host
     ("Biden discussed options for bolstering US troop levels in the Baltics.",
      ("MOBILIZE", "troops", ("USA",), ("EST", "LTU", "LVA"), None, None, "considered")),
+    # "the Baltic region" is the three Baltic states (data/actors.tsv)
+    ("Denmark is sending two more frigates to the Baltic region, its navy said.",
+     ("MOBILIZE", "naval", ("DNK",), ("EST", "LTU", "LVA"), None, (2, 2), "underway")),
     # forces present somewhere are a completed deployment; "no" forces are none
     ("Moscow objects to the presence of American troops in Poland.",
      ("MOBILIZE", "troops", ("USA",), ("POL",), "POL", None, "completed")),
