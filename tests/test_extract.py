@@ -157,6 +157,13 @@ def _key(m):
     # a sender named inside the destination phrase is not the host
     ("Biden discussed options for bolstering US troop levels in the Baltics.",
      ("MOBILIZE", "troops", ("USA",), ("EST", "LTU", "LVA"), None, None, "considered")),
+    # near a border: a neighbour's forces are on their own soil, a far state's on the side whose border it is
+    ("Italy has deployed 300 troops near Hungary's border with Serbia.",
+     ("MOBILIZE", "troops", ("ITA",), ("HUN",), "HUN", (300, 300), "completed")),
+    ("Canada has deployed troops near the Latvian border.",
+     ("MOBILIZE", "troops", ("CAN",), (), None, None, "completed")),
+    ("Belarus has massed troops near the Ukrainian border, officials said.",
+     ("MOBILIZE", "troops", ("BLR",), (), "BLR", None, "completed")),
     # "the Baltic region" is the three Baltic states (data/actors.tsv)
     ("Denmark is sending two more frigates to the Baltic region, its navy said.",
      ("MOBILIZE", "naval", ("DNK",), ("EST", "LTU", "LVA"), None, (2, 2), "underway")),

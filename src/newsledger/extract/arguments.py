@@ -282,6 +282,7 @@ class Destination:
     border: bool = False
     from_: bool = False
     named: bool = False  # a proper name among the destinations, known to the gazetteer or not ("in Europe")
+    border_states: list[Entity] = field(default_factory=list)  # states a border phrase names ("Poland's border with Ukraine")
 
 
 def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is_destination: bool = False,
@@ -320,6 +321,8 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
             dest.named = dest.named or any(t.pos_ == "PROPN" for t in toks)
             if any(t.text in BORDER_WORDS for t in toks):  # lower case: not "the Kapitan Andreevo Border Checkpoint"
                 dest.border = True
+                whole = sorted({t for o in objs for t in o.subtree}, key=lambda t: t.i)  # "X's border with Y"
+                dest.border_states.extend(e for e in ctx.entities_in(whole) if e.kind in ("state", "demonym", "capital"))
                 continue
             ents = [e for e in ctx.entities_in(toks) if e.kind in ("state", "capital", "region", "group")]
             if prep.lower_ in ("toward", "towards", "near", "around", "along") and any(

@@ -18,6 +18,7 @@ from .arguments import (
     destinations,
     refers_back,
 )
+from .gazetteer import PlaceIndex
 from .lexicon import Asset
 from .quantities import Figure, quantity_before
 
@@ -44,7 +45,9 @@ def contingents(ctx: SentenceContext, trigger: Token, assets, skip: set[int], ac
 
     def place(g: Contingent, dest: Destination) -> None:
         g.recipients = [e for e in dest.entities if e.code not in actor_codes]
-        g.location = deployment_location(dest, actors)
+        g.location = deployment_location(dest, actors, ctx.places)
+        if dest.border and g.location and not g.recipients and g.location.country not in actor_codes:
+            g.recipients = [e for e in dest.border_states if e.code == g.location.country][:1]  # the host
         g.somewhere = bool(dest.entities or dest.places or dest.border or dest.named)
 
     whole = destinations(ctx, trigger, skip, object_is_destination, retreat)
@@ -60,7 +63,7 @@ def contingents(ctx: SentenceContext, trigger: Token, assets, skip: set[int], ac
     return groups + shares
 
 
-def deployment_location(dest: Destination, actors: list[Entity]) -> Place | None:
+def deployment_location(dest: Destination, actors: list[Entity], places: PlaceIndex) -> Place | None:
     states = [e for e in dest.entities if e.kind in ("state", "capital", "region")]
     senders = {a.code for a in actors}
     if any(e.code not in senders for e in dest.entities):  # "US troop levels in the Baltics": the host is not the US
@@ -73,7 +76,22 @@ def deployment_location(dest: Destination, actors: list[Entity]) -> Place | None
         e = states[0]
         return Place(e.text, e.code, e.span, None, None, None)
     if dest.border and not states:
-        return own_soil(actors)
+        return _border_side(dest.border_states, actors, places)
+    return None
+
+
+def _border_side(named: list[Entity], actors: list[Entity], places: PlaceIndex) -> Place | None:
+    """Which side of a border forces "near the border" are on: their own state's when it is one of the
+    states the border phrase names or borders one of them ("Russian troops near Ukraine's border"),
+    else the state whose border it is when the phrase says so ("US troops near Poland's border with
+    Ukraine": in Poland); a far state's forces near a border of one state named alone stay unplaced."""
+    home = own_soil(actors)
+    codes = [e.code for e in named]
+    if home is None or not codes or home.country in codes or any(places.borders(home.country, c) for c in codes):
+        return home
+    if len(set(codes)) >= 2:
+        e = named[0]
+        return Place(e.text, e.code, e.span, None, None, None)
     return None
 
 

