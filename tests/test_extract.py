@@ -164,6 +164,9 @@ def _key(m):
      ("MOBILIZE", "troops", ("CAN",), (), None, None, "completed")),
     ("Belarus has massed troops near the Ukrainian border, officials said.",
      ("MOBILIZE", "troops", ("BLR",), (), "BLR", None, "completed")),
+    # "from A to B" where the parse hangs "to B" on "from": B is the destination, A the origin
+    ("Norway will move a company of 150 soldiers from Finland to Estonia and a squadron of 8 jets from "
+     "Iceland to Lithuania.", ("MOBILIZE", "aircraft", ("NOR",), ("LTU",), "LTU", (8, 8), "announced")),
     # "the Baltic region" is the three Baltic states (data/actors.tsv)
     ("Denmark is sending two more frigates to the Baltic region, its navy said.",
      ("MOBILIZE", "naval", ("DNK",), ("EST", "LTU", "LVA"), None, (2, 2), "underway")),

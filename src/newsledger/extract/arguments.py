@@ -303,7 +303,9 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
         preps = [p for p in preps if not any(c.dep_ == "advmod" and c.lower_ in ("already", "currently")
                                              for c in p.children)]
     if not retreat:  # "from the 82nd Airborne at Fort Bragg": nothing inside an origin is a destination
-        origin = {t.i for p in preps if p.lower_ in ("from", "out") for t in p.subtree}
+        # ... but "from Greece to Poland", the parse hanging "to" on "from", names the destination
+        onward = {t.i for p in preps if p.lower_ in ("to", "into") and p.head.lower_ == "from" for t in p.subtree}
+        origin = {t.i for p in preps if p.lower_ in ("from", "out") for t in p.subtree} - onward
         preps = [p for p in preps if p.i not in origin or p.lower_ in ("from", "out")]
     # "to countries closest to Russia": the state a destination is near is its reference point, not it
     near = {x.i for p in preps if p.head.pos_ == "ADJ" and p.head.lower_ in NEAR_WORDS for x in p.subtree}
