@@ -340,6 +340,18 @@ def test_a_place_of_the_context_gives_way_to_a_far_larger_namesake(name, context
     assert load_places().lookup(name, frozenset(context)).country == country
 
 
+@pytest.mark.parametrize("name, country", [
+    ("Virginia", "USA"),  # the US state (data/places.tsv), not the town of that name in South Africa
+    ("Montana", "USA"),
+    ("Georgia", None),  # left to the actor gazetteer: the country, not the US state
+])
+def test_us_states_are_places_of_the_united_states(name, country):
+    from newsledger.extract.gazetteer import load_places
+
+    entry = load_places().lookup(name)
+    assert (entry.country if entry and entry.kind == "region" else None) == country
+
+
 @pytest.mark.parametrize("text, host", [
     # the host of a visit is where it takes place; a state a border is shared with is no host
     ("Macron visited the French soldiers deployed near Romania's border with Ukraine.", "ROU"),
