@@ -164,6 +164,10 @@ def _key(m):
      ("MOBILIZE", "troops", ("CAN",), (), None, None, "completed")),
     ("Belarus has massed troops near the Ukrainian border, officials said.",
      ("MOBILIZE", "troops", ("BLR",), (), "BLR", None, "completed")),
+    # a place in another state names the host: Crimea is Ukraine's, Rukla Lithuania's (data/places.tsv)
+    ("Russia has stationed 2,000 more marines in Crimea, officials said.",
+     ("MOBILIZE", "troops", ("RUS",), ("UKR",), "UKR", (2000, 2000), "completed")),
+    ("Germany sent 200 troops to Rukla.", ("MOBILIZE", "troops", ("DEU",), ("LTU",), "LTU", (200, 200), "completed")),
     # "from A to B" where the parse hangs "to B" on "from": B is the destination, A the origin
     ("Norway will move a company of 150 soldiers from Finland to Estonia and a squadron of 8 jets from "
      "Iceland to Lithuania.", ("MOBILIZE", "aircraft", ("NOR",), ("LTU",), "LTU", (8, 8), "announced")),

@@ -46,8 +46,7 @@ def contingents(ctx: SentenceContext, trigger: Token, assets, skip: set[int], ac
     def place(g: Contingent, dest: Destination) -> None:
         g.recipients = [e for e in dest.entities if e.code not in actor_codes]
         g.location = deployment_location(dest, actors, ctx.places)
-        if dest.border and g.location and not g.recipients and g.location.country not in actor_codes:
-            g.recipients = [e for e in dest.border_states if e.code == g.location.country][:1]  # the host
+        g.recipients = g.recipients or host_of(g.location, actor_codes)
         g.somewhere = bool(dest.entities or dest.places or dest.border or dest.named)
 
     whole = destinations(ctx, trigger, skip, object_is_destination, retreat)
@@ -93,6 +92,14 @@ def _border_side(named: list[Entity], actors: list[Entity], places: PlaceIndex) 
         e = named[0]
         return Place(e.text, e.code, e.span, None, None, None)
     return None
+
+
+def host_of(location: Place | None, senders: set[str]) -> list[Entity]:
+    """The recipient a deployment's place gives when the text names none: the state it lies in, when that
+    is not the sender's ("stationed in Crimea" -> UKR; docs/CONVENTIONS.md: the host state)."""
+    if location is None or not location.country or location.country in senders:
+        return []
+    return [Entity(location.text, location.country, location.span, "region")]
 
 
 def own_soil(actors: list[Entity]) -> Place | None:
