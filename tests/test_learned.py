@@ -469,3 +469,20 @@ def test_the_parsed_target_never_becomes_the_actor():
     m.recipients = [Entity("Russian", "RUS", inp.candidates[1].span, "demonym")]
     _repair([m], inp, d)
     assert (m.actor_codes, m.recipient_codes) == (["USA"], ["RUS"])
+
+
+@pytest.mark.parametrize("text, where", [
+    ("The 800 Spanish troops stationed in Italy were sent on to Latvia.", ["ESP", "LVA"]),  # based there, sent on
+    ("The 800 Spanish troops stationed in Italy were put on alert.", ["ESP", "ITA"]),  # no other place: there
+    ("Spain moved 800 troops from Italy to Latvia.", ["ESP", "LVA"]),
+])
+def test_where_forces_are_based_is_no_destination_when_they_go_on_elsewhere(text, where):
+    from newsledger.extract.learned import _destinations
+    from newsledger.learn.features import Candidate, SentenceInput
+
+    names = [(w, code) for w, code in (("Spanish", "ESP"), ("Spain", "ESP"), ("Italy", "ITA"), ("Latvia", "LVA"))
+             if w in text]
+    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), "state")
+                  for w, code in names)
+    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, tuple(True for _ in cands))
+    assert [c.codes[0] for _, c in _destinations(inp, list(enumerate(cands)))] == where
