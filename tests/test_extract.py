@@ -164,6 +164,9 @@ def _key(m):
      ("MOBILIZE", "troops", ("CAN",), (), None, None, "completed")),
     ("Belarus has massed troops near the Ukrainian border, officials said.",
      ("MOBILIZE", "troops", ("BLR",), (), "BLR", None, "completed")),
+    # "the vicinity of" a state is near it, not in it, on no side the text says
+    ("Turkey sent two frigates to the vicinity of Cyprus on Monday.",
+     ("MOBILIZE", "naval", ("TUR",), (), None, (2, 2), "completed")),
     # a place in another state names the host: Crimea is Ukraine's, Rukla Lithuania's (data/places.tsv)
     ("Russia has stationed 2,000 more marines in Crimea, officials said.",
      ("MOBILIZE", "troops", ("RUS",), ("UKR",), "UKR", (2000, 2000), "completed")),
@@ -575,6 +578,15 @@ def test_the_trigger_lexicon_rejects_what_it_does_not_know(entry, what):
 
     with pytest.raises(DataFileError, match=what):
         _trigger(entry, "VERB", "data/triggers.yaml")
+
+
+def test_the_trigger_file_rejects_an_unknown_section():
+    from newsledger.exceptions import DataFileError
+    from newsledger.extract.lexicon import check_sections, load_lexicon
+
+    assert "drills" in load_lexicon().exercise_words
+    with pytest.raises(DataFileError, match=r"unknown section\(s\) \['exercise_word'\]"):
+        check_sections({"verbs": [], "exercise_word": ["drill"]}, "data/triggers.yaml")
 
 
 def test_the_asset_lexicon_rejects_unknown_keys():

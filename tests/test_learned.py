@@ -475,6 +475,7 @@ def test_the_parsed_target_never_becomes_the_actor():
     ("The 800 Spanish troops stationed in Italy were sent on to Latvia.", ["ESP", "LVA"]),  # based there, sent on
     ("The 800 Spanish troops stationed in Italy were put on alert.", ["ESP", "ITA"]),  # no other place: there
     ("Spain moved 800 troops from Italy to Latvia.", ["ESP", "LVA"]),
+    ("Spain moved 800 troops amid a standoff with its neighbours over Latvia.", ["ESP"]),  # what it is about
 ])
 def test_where_forces_are_based_is_no_destination_when_they_go_on_elsewhere(text, where):
     from newsledger.extract.learned import _destinations

@@ -241,3 +241,22 @@ def test_status_history_reads_each_article_once(reports, confidences, want):
 
     rows = [(replace(m, confidence=c), rec) for (m, rec), c in zip(map(_row, reports), confidences)]
     assert [s.status for s in status_history(rows)] == want
+
+
+@pytest.mark.parametrize("first, second, one", [
+    ("sent", "drills", False),  # "the navy will hold drills" beside "six ships were sent": two events
+    ("manoeuvres", "exercises", True),  # the article's exercise, restated
+    ("sent", "deployed", True),  # its deployment, restated
+])
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_one_articles_exercise_is_not_a_restatement_of_its_deployment(first, second, one, decision):
+    from dataclasses import replace
+
+    rows = []
+    for n, word in enumerate((first, second)):
+        m, rec = _row(Report("a", FEB, ("RUS",), (), n=n, status="completed"))
+        sentence = f"Russian forces {word} on {n}."
+        at = sentence.index(word)
+        rows.append((replace(m, sentence=sentence, span=Span(100 * n, 100 * n + len(sentence)),
+                             trigger=Span(100 * n + at, 100 * n + at + len(word))), rec))
+    assert compatible(rows[0], rows[1], MergeRules(decision=decision)) == one

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .exceptions import QueryError
+from .extract.lexicon import load_lexicon
 from .model import DEPLOYMENT_TYPES, Mention
 from .pair_decision import PairModel, load_pair_model, pair_features
 from .store import ArticleRecord
@@ -155,6 +156,12 @@ def _one_contingent_restated(ma: Mention, mb: Mention) -> bool:
     return ma.type in DEPLOYMENT_TYPES and set(ma.actor_codes) == set(mb.actor_codes) and ma.status == mb.status
 
 
+def _exercise(m: Mention) -> bool:
+    """The mention's trigger names an exercise (data/triggers.yaml `exercise_words`)."""
+    word = m.sentence[m.trigger.start - m.span.start:m.trigger.end - m.span.start].lower()
+    return word in load_lexicon().exercise_words
+
+
 def _hard_rules(a: Row, b: Row, rules: MergeRules) -> bool:
     """What no decision overrides: one type, asset, sender and host; a sender is not the other's host;
     one article's different sentences or figures are different events; stated dates too far apart."""
@@ -178,6 +185,8 @@ def _hard_rules(a: Row, b: Row, rules: MergeRules) -> bool:
     same_article = ra.article.id == rb.article.id
     if same_article and ma.span == mb.span:
         return False  # the extractor states each event once per sentence: two mentions there are two events
+    if same_article and ma.type in DEPLOYMENT_TYPES and _exercise(ma) != _exercise(mb):
+        return False  # "the navy would stage exercises" beside "six ships were redeployed": two events
     if same_article and ma.type in DEPLOYMENT_TYPES and da and db and not (da <= db or db <= da):
         return False  # one article's "to Poland and Romania" and "in the Baltics and Poland": two contingents
     return _figures_agree(ma, mb, same_article, rules.figure_tolerance)

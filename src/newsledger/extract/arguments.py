@@ -21,6 +21,8 @@ _SKIP_IN_SUBJECT = frozenset({"relcl", "acl", "advcl", "parataxis"})
 DEST_PREPS = frozenset({"to", "into", "in", "toward", "towards", "near", "along", "at", "on", "inside", "onto",
                         "across", "within", "around"})
 BORDER_WORDS = frozenset({"border", "borders", "frontier", "frontiers", "boundary"})
+# nouns that put forces near a state, not in it, and say nothing of which side ("to the vicinity of Ukraine")
+VICINITY_WORDS = frozenset({"vicinity", "proximity"})
 NEAR_WORDS = frozenset({"close", "closer", "closest", "near", "nearer", "nearest", "adjacent", "bordering",
                         "neighbouring", "neighboring"})
 
@@ -321,6 +323,8 @@ def destinations(ctx: SentenceContext, trigger: Token, skip: set[int], object_is
                     continue  # "800 troops from Italy to the Baltics": Italy is where they come from
                 dest.from_ = True
             dest.named = dest.named or any(t.pos_ == "PROPN" for t in toks)
+            if any(t.text in VICINITY_WORDS for t in toks):
+                continue
             if any(t.text in BORDER_WORDS for t in toks):  # lower case: not "the Kapitan Andreevo Border Checkpoint"
                 dest.border = True
                 whole = sorted({t for o in objs for t in o.subtree}, key=lambda t: t.i)  # "X's border with Y"

@@ -252,6 +252,9 @@ def _repair(ruled: list[Mention], inp: SentenceInput, d: Decision) -> None:
 
 ORIGIN = re.compile(r"\b(?:from|out of)\s+(?:the\s+)?$", re.IGNORECASE)  # "20 helicopters from Germany"
 BASED = re.compile(r"\b(?:stationed|based|garrisoned)\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+# "amid a standoff with the West over Ukraine": the state a dispute is about is no destination
+DISPUTED = re.compile(r"\b(?:stand-?off|tensions?|crisis|conflict|dispute|row|showdown|confrontation)\b[^.;:]{0,40}?"
+                      r"\b(?:over|about|around)\s+(?:the\s+)?$", re.IGNORECASE)
 ONWARD = re.compile(r"\b(?:to|into)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -264,12 +267,13 @@ def _subject_next_to_trigger(m: Mention) -> bool:
 
 
 def _destinations(inp: SentenceInput, inside: list[tuple[int, Candidate]]) -> list[tuple[int, Candidate]]:
-    """The sentence's entities that may be where forces go: not the place they come from, nor, when they
-    go somewhere ("to the Baltics"), where they are based ("800 troops stationed in Italy")."""
-    def before(c: Candidate) -> str:
-        return inp.text[max(0, c.span.start - inp.span.start - 20):c.span.start - inp.span.start]
+    """The sentence's entities that may be where forces go: not the place they come from, nor what a
+    dispute is about ("a standoff over Ukraine"), nor, when they go somewhere ("to the Baltics"), where
+    they are based ("800 troops stationed in Italy")."""
+    def before(c: Candidate, n: int = 20) -> str:
+        return inp.text[max(0, c.span.start - inp.span.start - n):c.span.start - inp.span.start]
 
-    out = [(i, c) for i, c in inside if not ORIGIN.search(before(c))]
+    out = [(i, c) for i, c in inside if not ORIGIN.search(before(c)) and not DISPUTED.search(before(c, 70))]
     if any(ONWARD.search(before(c)) for _, c in out):
         out = [(i, c) for i, c in out if not BASED.search(before(c))]
     return out

@@ -73,6 +73,7 @@ class Lexicon:
     threat_words: frozenset[str] = frozenset()  # "warned it would impose sanctions": the sanction is threatened
     event_nouns: frozenset[str] = frozenset()  # "an invasion of Ukraine": a noun naming an action of its own
     rejecting_verbs: frozenset[str] = frozenset()  # the verbs' REJECT lemmas ("denies that it would attack")
+    exercise_words: frozenset[str] = frozenset()  # "drills", "manoeuvres": an exercise is an event of its own
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -103,6 +104,20 @@ def _read_yaml(name: str) -> object:
 
 TRIGGER_KEYS = frozenset({"lemma", "text", "type", "needs", "aid", "mode", "status", "with_word", "not_with_word",
                           "not_with_dep", "with_subject", "with_dep", "by", "dest", "stative", "where", "home"})
+
+
+TOP_KEYS = frozenset({"verbs", "nouns", "phrases", "irregular", "speculative_modifiers", "not_triggers",
+                      "civilian_movers", "accusing_verbs", "threat_words", "event_nouns", "cost_verbs", "reason_nouns",
+                      "remote_words", "audience_nouns", "exercise_words"})
+
+
+def check_sections(trig: dict, source: str) -> dict:
+    """The trigger file's sections, every one known (a misspelt section would be silently ignored)."""
+    unknown = sorted(set(trig) - TOP_KEYS)
+    if unknown:
+        raise DataFileError(f"unknown section(s) {unknown}", source=source,
+                            hint=f"the sections the file may have: {', '.join(sorted(TOP_KEYS))}")
+    return trig
 
 
 ASSET_KEYS = frozenset({"class", "unit", "nouns", "aid", "countable", "formation"})
@@ -152,7 +167,7 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    trig = _read_yaml("triggers.yaml")
+    trig = check_sections(_read_yaml("triggers.yaml"), "data/triggers.yaml")
     verbs: dict[str, list[Trigger]] = {}
     nouns: dict[str, list[Trigger]] = {}
     for entry in trig.get("verbs", []):
@@ -195,4 +210,5 @@ def load_lexicon() -> Lexicon:
                    frozenset(str(w).lower() for w in trig.get("remote_words", [])),
                    frozenset(str(w).lower() for w in trig.get("audience_nouns", [])),
                    frozenset(str(w).lower() for w in trig.get("threat_words", [])),
-                   frozenset(str(w).lower() for w in trig.get("event_nouns", [])), rejecting)
+                   frozenset(str(w).lower() for w in trig.get("event_nouns", [])), rejecting,
+                   frozenset(str(w).lower() for w in trig.get("exercise_words", [])))
