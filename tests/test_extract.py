@@ -448,6 +448,9 @@ def test_other_sentences(text, expected):
     # a sentence that goes on with "he" keeps the person named before for the pronouns after it
     ("Lukashenko wants calm. He demands that the US-led alliance leave Lithuania. Warsaw said it cannot "
      "accept his terms.", ("REJECT", ("POL",), ("BLR",))),
+    # a "we" quoted from "he" is the person named before, not the first party of the sentence before
+    ("Belarusian troops have massed near Lithuania, Polish Defence Minister Mariusz Blaszczak said. \"We would "
+     "urge Minsk to pull them back,\" he added.", ("REQUEST", ("POL",), ("BLR",))),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]

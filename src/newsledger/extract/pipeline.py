@@ -131,6 +131,7 @@ class RulesExtractor:
                               for code in h.entry.codes)
         mentions: list[Mention] = []
         fallback: list[Entity] = []
+        person: list[Entity] = []  # the last person named: whom a "we" quoted from "he" / "she" stands for
         deploy_fallback: list[Entity] = []
         deploy_last: Mention | None = None
         deploy_at = -10
@@ -142,7 +143,7 @@ class RulesExtractor:
                 try:
                     ctx = SentenceContext(doc, sent.start, list(sent.hits), self.lexicon, self.places, countries,
                                           fallback, deploy_fallback, deploy_last if deploy_fallback else None,
-                                          si - deploy_at)
+                                          si - deploy_at, person=person)
                     timexes = find_timexes(sent.text, article.published, offset=sent.start, tense=verb_tense(doc))
                     found = sentence_mentions(ctx, article.id, article.published, timexes)
                 except Exception as exc:  # one odd sentence must not cost the article or the batch
@@ -156,6 +157,7 @@ class RulesExtractor:
             if not (fallback and _PERSON_START.match(sent.text)):
                 # "He demands that the US-led alliance ...": the sentence goes on about the one named before
                 fallback = _fallback(sent, doc) or fallback
+            person = _last_person(sent) or person
         return mentions
 
 
@@ -187,6 +189,13 @@ def _fallback(sent: Sentence, doc) -> list[Entity]:
             return [Entity(hit.text, code, Span(hit.start, hit.end), hit.entry.kind, hit.entry.sector)
                     for code in hit.entry.codes]
     return []
+
+
+def _last_person(sent: Sentence) -> list[Entity]:
+    """The last person the sentence names, standing for their state or organisation."""
+    hit = next((h for h in reversed(sent.hits) if h.entry.kind == "person"), None)
+    return [Entity(hit.text, code, Span(hit.start, hit.end), "person", hit.entry.sector)
+            for code in hit.entry.codes] if hit else []
 
 
 def _tasks(items: Iterable, n: int, workers: int) -> Iterator[list]:
