@@ -622,3 +622,17 @@ def test_soldiers_counted_over_formations(text, figures):
 ])
 def test_the_asset_class_of_forces(text, mode):
     assert [m.mode for m in _extract(text, context="") if m.type == "MOBILIZE"] == [mode]
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("the Russian-Belarusian drills", [("RUS",), ("BLR",)]),  # both names of a compound
+    ("joint Belarusian -Russian manoeuvres", [("BLR",), ("RUS",)]),
+    ("US-Russian talks", [("USA",), ("RUS",)]),
+    ("pro-Russian separatists", []),  # a prefix, not a second name
+    ("Pro-Russian separatists", []),
+    ("the NATO-Russia Council", [("NATO", "RUS")]),  # one name, not its parts again
+])
+def test_the_actor_gazetteer_reads_both_names_of_a_compound(text, codes):
+    from newsledger.extract.gazetteer import load_actors
+
+    assert [tuple(h.entry.codes) for h in load_actors().find(text)] == codes

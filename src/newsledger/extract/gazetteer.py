@@ -69,11 +69,18 @@ class ActorGazetteer:
         self.stops = frozenset(stop_phrases)
         names = sorted(set(self.entries) | self.stops, key=len, reverse=True)
         self.pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
+        # the second name of a compound ("Russian-Belarusian drills", "US-Russian talks"); not after a
+        # prefix ("pro-Russian separatists", "anti-American")
+        self.second = re.compile(r"(?<=-)(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
 
     def find(self, text: str, on: dt.date | None = None, offset: int = 0) -> list[ActorHit]:
         """Every alias in `text` (longest first, no overlaps); officeholders only while in office on `on`."""
         hits = []
-        for m in self.pattern.finditer(text):
+        found = list(self.pattern.finditer(text))
+        ends = [m.end() for m in found]
+        found += [m for m in self.second.finditer(text) if _compound(text, m.start() - 1)
+                  and not any(f.start() <= m.start() < e for f, e in zip(found, ends))]
+        for m in sorted(found, key=lambda m: m.start()):
             raw = m.group(0)
             if raw in self.stops:
                 continue
@@ -87,6 +94,16 @@ class ActorGazetteer:
 
     def lookup(self, alias: str) -> ActorEntry | None:
         return self.entries.get(alias)
+
+
+_PREFIXES = frozenset({"pro", "anti", "non", "ex", "post", "pre", "pan", "neo", "mid", "un", "trans", "inter"})
+_WORD_BEFORE = re.compile(r"([\w.]+)\s*$")
+
+
+def _compound(text: str, hyphen: int) -> bool:
+    """The hyphen at `hyphen` joins two names ("Russian-Belarusian"), not a prefix ("pro-Russian")."""
+    m = _WORD_BEFORE.search(text, 0, hyphen)
+    return m is not None and m.group(1)[0].isupper() and m.group(1).lower() not in _PREFIXES
 
 
 def _in_office(e: ActorEntry, on: dt.date) -> bool:
