@@ -164,6 +164,8 @@ def _key(m):
      ("MOBILIZE", "troops", ("CAN",), (), None, None, "completed")),
     ("Belarus has massed troops near the Ukrainian border, officials said.",
      ("MOBILIZE", "troops", ("BLR",), (), "BLR", None, "completed")),
+    # a deployment refused or declined is one that does not happen
+    ("Denmark refused to send troops to Georgia.", ("MOBILIZE", "troops", ("DNK",), ("GEO",), "GEO", None, "negated")),
     # "the vicinity of" a state is near it, not in it, on no side the text says
     ("Turkey sent two frigates to the vicinity of Cyprus on Monday.",
      ("MOBILIZE", "naval", ("TUR",), (), None, (2, 2), "completed")),
