@@ -450,6 +450,8 @@ def test_other_sentences(text, expected):
     # a sentence that goes on with "he" keeps the person named before for the pronouns after it
     ("Lukashenko wants calm. He demands that the US-led alliance leave Lithuania. Warsaw said it cannot "
      "accept his terms.", ("REJECT", ("POL",), ("BLR",))),
+    # the one blamed for doing something does it
+    ("Hungary has been criticised for refusing to supply arms to Ukraine.", ("REJECT", ("HUN",), ())),
     # a "we" quoted from "he" is the person named before, not the first party of the sentence before
     ("Belarusian troops have massed near Lithuania, Polish Defence Minister Mariusz Blaszczak said. \"We would "
      "urge Minsk to pull them back,\" he added.", ("REQUEST", ("POL",), ("BLR",))),

@@ -415,6 +415,8 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
                 ents = ctx.entities_in(subj.subtree)
             if ents:
                 return ents, True
+        if subj is None:
+            subj = _blamed_for(tok)
         # "Russian troops massed", "US troops arrived", "forces were put on standby"
         for head in (subj, passive_subject(tok)):
             if head is not None:
@@ -465,6 +467,15 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
             for t in phrase_tokens(c)]
     ents = ctx.entities_in(toks)
     return ents, False
+
+
+def _blamed_for(tok: Token) -> Token | None:
+    """"Germany has been criticised for refusing to supply weapons": the one blamed or praised for doing
+    something (the passive verb's subject) does it."""
+    prep = tok.head
+    if tok.tag_ != "VBG" or tok.dep_ != "pcomp" or prep.lower_ != "for":
+        return None
+    return next((c for c in prep.head.children if c.dep_ == "nsubjpass"), None)
 
 
 def _forces_predicated(tok: Token, assets) -> bool:
