@@ -243,6 +243,8 @@ def test_a_negation_governs_only_its_own_clause(text, status):
     ("Kyiv said Minsk does not plan to invade Lithuania.", "REJECT"),  # said of another: no denial
     ("Belarus did not attack Lithuania.", "REJECT"),  # what has not happened is no denial
     ("Officials said Canada will withdraw the deployments from Latvia.", "MOBILIZE"),  # what a retreat undoes
+    # criticised by nobody named: not the party of the sentence before
+    ("NATO ministers met in Brussels on Monday. Hungary has been criticised for its stance.", "ACCUSE"),
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]

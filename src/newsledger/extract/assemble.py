@@ -213,8 +213,9 @@ def speaker_pass(d: Draft) -> bool:
             and agent_of(tok) is None and {a.code for a in d.actors} <= {
                 e.code for e in ctx.entities_in(passive_subj.subtree)}:
         # "Two Russian banks were also sanctioned": the subject is the target; the actor is the one named
-        # before (the sentence's speaker, else the previous sentence's first actor), if any
-        before = d.speaker or ctx.fallback
+        # before (the sentence's speaker, else the previous sentence's first actor), if any; a speech act's
+        # only its speaker ("Germany has been criticised": by nobody the text names)
+        before = d.speaker or (ctx.fallback if d.kind not in SPEECH_ACTS else [])
         d.claimed_against = d.actors
         d.actors = [e for e in before if e.code not in {a.code for a in d.claimed_against}]
         if not d.actors:

@@ -168,9 +168,9 @@ class LearnedExtractor:
         if d.type in STATED and not _entities(inside, d.roles, 0):
             return None  # nobody in the sentence makes the claim or the measure: a description, an opinion
         # the sentence's own words first; the sentence before only stands in ("They were sent there")
-        actors = _entities(inside, roles, 0) or _entities(before, roles, 0)
+        actors = _entities(inside, roles, 0) or (_entities(before, roles, 0) if d.type not in STATED else [])
         if not actors:  # the most likely actor, if the model leans that way at all
-            best = _best(inside + before, d.roles, 0, 0.3)
+            best = _best(inside + (before if d.type not in STATED else []), d.roles, 0, 0.3)
             actors = _to_entities(best[1]) if best else []
         if not actors:
             return None
