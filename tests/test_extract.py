@@ -351,6 +351,20 @@ def test_a_place_of_the_context_gives_way_to_a_far_larger_namesake(name, context
     assert load_places().lookup(name, frozenset(context)).country == country
 
 
+@pytest.mark.parametrize("name, found", [
+    ("The", None),  # an alternate name of Teresina in geonames: an English word first
+    ("Of", None),  # a Turkish town
+    ("Mali", None),  # a town in China: the state's name is the state's
+    ("Luxembourg", "LUX"),  # a city-state's city
+    ("Kiev", "UKR"),
+])
+def test_english_words_and_other_states_names_are_no_places(name, found):
+    from newsledger.extract.gazetteer import load_places
+
+    entry = load_places().lookup(name)
+    assert (entry.country if entry else None) == found
+
+
 @pytest.mark.parametrize("name, country", [
     ("Virginia", "USA"),  # the US state (data/places.tsv), not the town of that name in South Africa
     ("Montana", "USA"),
