@@ -122,6 +122,9 @@ def _key(m):
     # presence: forces that are somewhere
     ("Officials said about 40,000 British soldiers are in Estonia.",
      ("MOBILIZE", "troops", ("GBR",), ("EST",), "EST", (40000, 40000), "completed")),
+    # forces serving in a host are stationed there (EVENT-CONVENTIONS: MOBILIZE completed)
+    ("Canadian soldiers are serving with Latvian units in Latvia.",
+     ("MOBILIZE", "troops", ("CAN",), ("LVA",), "LVA", None, "completed")),
     # status cues around the trigger
     ("Officials said the alliance is likely to station more troops in Slovakia.",
      ("MOBILIZE", "troops", ("USA",), ("SVK",), "SVK", None, "considered")),
