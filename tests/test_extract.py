@@ -255,6 +255,13 @@ def test_no_event(text, kind):
      (("RUS",), ("UKR",), "completed", None)),
     # a passive subject is the target; only the agent attacks
     ("Ukraine was attacked by Russia before dawn.", (("RUS",), ("UKR",), "completed", None)),
+    # an attack as the subject of what it would bring is conditional on it; one that would take place, foretold
+    ("A Russian attack on Ukraine would be a disaster for Europe, the minister said.",
+     (("RUS",), ("UKR",), "hypothetical", None)),
+    ("The banker said a Russian invasion of Ukraine could push gas prices up sharply.",
+     (("RUS",), ("UKR",), "hypothetical", None)),
+    ("A Russian invasion of Ukraine could come within days, officials said.", (("RUS",), ("UKR",), "considered", None)),
+    ("A Russian attack on Ukraine may be imminent, officials said.", (("RUS",), ("UKR",), "considered", None)),
 ])
 def test_attacks(text, expected):
     ms = _extract(text, context="")

@@ -139,6 +139,21 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
     return _tense_status(trigger, kind in ONGOING), _span(ctx, trigger)
 
 
+def foretold_consequence(trigger: Token, cues: StatusCues) -> bool:
+    """The trigger, a noun, is the subject of a modal verb that says what the event would bring, not that
+    it takes place ("a Russian invasion would be horrific", "an attack could push prices up"; not "an
+    invasion could come at any time", "could be imminent": `cues.occurring`)."""
+    verb = trigger.head
+    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ != "nsubj" or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(c.dep_ == "aux" and cues.aux.get(c.lower_) in ("considered", "announced") for c in verb.children):
+        return False
+    if verb.lemma_ in cues.occurring:
+        return False
+    return not (verb.lemma_ == "be" and any(
+        c.dep_ in ("acomp", "attr", "advmod") and c.lower_ in cues.occurring_states for c in verb.children))
+
+
 def _tense_status(trigger: Token, ongoing: bool) -> str:
     tag = trigger.tag_
     auxes = [c.lower_ for c in trigger.children if c.dep_ in ("aux", "auxpass")]
