@@ -373,6 +373,16 @@ def test_how_talks_are_held(text, mode):
     assert [m.mode for m in _consults(text)] == [mode]
 
 
+@pytest.mark.parametrize("text, status", [
+    # 'be to' + infinitive schedules the talks (docs/CONVENTIONS.md: "to be held" -> announced)
+    ("A call between the Danish and Russian foreign ministers is to take place on Sunday, an aide said.", "announced"),
+    ("Scholz is also to speak with Macron about the crisis.", "announced"),
+    ("Scholz spoke with Macron about the crisis.", "completed"),
+])
+def test_talks_that_are_to_happen_are_announced(text, status):
+    assert [m.status for m in _consults(text)] == [status]
+
+
 def test_a_passive_subject_is_the_target():
     """'Two Russian banks were also sanctioned': Russia is sanctioned; the sanctioner is named before."""
     text = "The United States sanctioned the head of the FSB on Monday. Two Russian banks were also sanctioned."

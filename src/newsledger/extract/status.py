@@ -80,6 +80,11 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
                 found.append((dist, cues.markers[lw], child))
             elif child.dep_ in ("aux", "auxpass") and lw in cues.aux:
                 found.append((dist, cues.aux[lw], child))
+            elif verb.lemma_ == "be" and child.dep_ == "xcomp" and child.tag_ == "VB" and any(
+                    g.dep_ == "aux" and g.lower_ == "to" for g in child.children) and not any(
+                    g.dep_ == "csubj" for g in verb.children):
+                # "talks are to take place", "is also to talk": scheduled (not "what we have done is to increase")
+                found.append((dist, "announced", child))
             elif child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in cues.markers for g in child.children):
                 if child.i > verb.i and not speech_act:
                     found.append((dist + 0.5, "hypothetical", child))
