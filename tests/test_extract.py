@@ -108,6 +108,11 @@ def _key(m):
      ("MOBILIZE", "troops", ("USA",), ("UKR",), "UKR", None, "negated")),
     ("Should Moscow invade, NATO would send more jets to Romania.",
      ("MOBILIZE", "aircraft", ("NATO",), ("ROU",), "ROU", None, "hypothetical")),
+    # a condition before its clause binds it as one after does
+    ("If Moscow attacks Kyiv, Norway will send 200 more soldiers to Lithuania.",
+     ("MOBILIZE", "troops", ("NOR",), ("LTU",), "LTU", (200, 200), "hypothetical")),
+    ("Norway will send 200 more soldiers to Lithuania if Moscow attacks Kyiv.",
+     ("MOBILIZE", "troops", ("NOR",), ("LTU",), "LTU", (200, 200), "hypothetical")),
     # one mention per destination with its own figure
     ("Officials said three of the tankers will be deployed to Latvia, three to Poland, and two to Slovakia.",
      ("MOBILIZE", "aircraft", ("USA",), ("LVA",), "LVA", (3, 3), "announced")),

@@ -86,7 +86,7 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
                 # "talks are to take place", "is also to talk": scheduled (not "what we have done is to increase")
                 found.append((dist, "announced", child))
             elif child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in cues.markers for g in child.children):
-                if child.i > verb.i and not speech_act:
+                if not speech_act:  # "if Moscow attacks, Norway will send ..." as "... will send ... if Moscow attacks"
                     found.append((dist + 0.5, "hypothetical", child))
         if dist > 0 and verb.lemma_ in cues.lemmas and not (
                 cues.lemmas[verb.lemma_] in ("completed", "underway") and verb.tag_ == "VB"):
