@@ -383,8 +383,12 @@ def test_how_talks_are_held(text, mode):
     ("A call between the Danish and Russian foreign ministers is to take place on Sunday, an aide said.", "announced"),
     ("Scholz is also to speak with Macron about the crisis.", "announced"),
     ("Scholz spoke with Macron about the crisis.", "completed"),
+    # a verb the talks only place ("proposed at the talks") does not weigh them; one they are the object of does
+    ("Danish negotiators said they had proposed at the second round of talks with Russia that the truce must "
+     "hold.", "completed"),
+    ("The Danish minister proposed talks with Russia.", "considered"),
 ])
-def test_talks_that_are_to_happen_are_announced(text, status):
+def test_where_talks_stand(text, status):
     assert [m.status for m in _consults(text)] == [status]
 
 

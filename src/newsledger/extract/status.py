@@ -15,6 +15,9 @@ SAY_LEMMAS = frozenset({"say", "tell", "announce", "state", "report", "confirm",
 JUDGE_LEMMAS = frozenset({"estimate", "assess", "believe"})
 _DOMINANT = ("hypothetical", "negated")
 _BEFORE_ITS_CLAUSE = ("after", "following")  # prepositions whose object happened before the clause
+# prepositions by which a verb is placed or timed by the trigger, not applied to it: "proposed at the latest
+# round of talks" weighs no talks (a verb's cue lemma does not reach the trigger through them)
+_ADJUNCT_PREPS = frozenset({"at", "during", "in", "amid", "amidst", "despite", "since", "before", "ahead"})
 # types whose present form or noun states an action going on as reported ("Britain sends troops", "the
 # build-up", "as Russian forces unleash their assault", "Russia's invasion of Ukraine")
 ONGOING = frozenset({"MOBILIZE", "RETREAT", "ASSAULT"})
@@ -88,8 +91,10 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
             elif child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in cues.markers for g in child.children):
                 if not speech_act:  # "if Moscow attacks, Norway will send ..." as "... will send ... if Moscow attacks"
                     found.append((dist + 0.5, "hypothetical", child))
+        via = chain[dist - 1] if dist > 0 else None
         if dist > 0 and verb.lemma_ in cues.lemmas and not (
-                cues.lemmas[verb.lemma_] in ("completed", "underway") and verb.tag_ == "VB"):
+                cues.lemmas[verb.lemma_] in ("completed", "underway") and verb.tag_ == "VB") and not (
+                via.dep_ == "prep" and via.lower_ in _ADJUNCT_PREPS):
             # "plans to hold talks": an infinitive 'hold' states no stage; 'held talks' does
             # ("will discuss further sanctions": what is discussed is weighed, the auxiliary dates the talk)
             weighed = cues.lemmas[verb.lemma_] == "considered"
