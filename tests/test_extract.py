@@ -267,6 +267,9 @@ def test_no_event(text, kind):
      (("RUS",), ("UKR",), "hypothetical", None)),
     ("A Russian invasion of Ukraine could come within days, officials said.", (("RUS",), ("UKR",), "considered", None)),
     ("A Russian attack on Ukraine may be imminent, officials said.", (("RUS",), ("UKR",), "considered", None)),
+    # "in the case of", as "in case of": conditional
+    ("Oslo is weighing sanctions on Minsk in the case of a Belarusian attack on Lithuania.",
+     (("BLR",), ("LTU",), "hypothetical", None)),
 ])
 def test_attacks(text, expected):
     ms = _extract(text, context="")
