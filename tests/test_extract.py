@@ -304,6 +304,18 @@ def test_sanctions_discussed_are_considered(text, status):
     assert sanctions and {m.status for m in sanctions} == {status}, sanctions
 
 
+@pytest.mark.parametrize("text, kind, status", [
+    # an event announced as the object of 'announce' is announced (EVENT-CONVENTIONS: SANCTION decided or
+    # announced); a clause it reports keeps its own stage; an attack its attacker announces is launched
+    ("Norway announced new sanctions against Belarus on Monday.", "SANCTION", "announced"),
+    ("The Pentagon announced the deployment of 3,000 troops to Poland.", "MOBILIZE", "announced"),
+    ("Norway announced that it had sent 200 troops to Lithuania.", "MOBILIZE", "completed"),
+    ("Minsk announced an offensive against Lithuania.", "ASSAULT", "underway"),
+])
+def test_what_is_announced(text, kind, status):
+    assert [m.status for m in _extract(text, context="") if m.type == kind] == [status]
+
+
 @pytest.mark.parametrize("text, status", [
     ("The European Union said it cannot accept such terms.", "completed"),  # the negation makes the rejection
     ("Kyiv said it could not accept the proposal.", "completed"),  # a negated acceptance

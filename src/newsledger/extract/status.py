@@ -14,6 +14,8 @@ SAY_LEMMAS = frozenset({"say", "tell", "announce", "state", "report", "confirm",
 # estimate 50,000 troops are in place": not Ukraine's troops); a subset of SAY_LEMMAS
 JUDGE_LEMMAS = frozenset({"estimate", "assess", "believe"})
 _DOMINANT = ("hypothetical", "negated")
+# an attack its attacker announces is launched ("Putin announced a military operation"), not scheduled
+_LAUNCHED_BY_SAYING = frozenset({"ASSAULT"})
 _BEFORE_ITS_CLAUSE = ("after", "following")  # prepositions whose object happened before the clause
 # prepositions by which a verb is placed or timed by the trigger, not applied to it: "proposed at the latest
 # round of talks" weighs no talks (a verb's cue lemma does not reach the trigger through them)
@@ -100,6 +102,9 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
             weighed = cues.lemmas[verb.lemma_] == "considered"
             found.append((dist - 0.1 if weighed else dist, cues.lemmas[verb.lemma_], verb))
     top = chain[-1]
+    if top.dep_ in ("dobj", "nsubjpass") and top.head.lemma_ in cues.said_objects and not speech_act \
+            and kind not in _LAUNCHED_BY_SAYING:
+        found.append((len(chain), cues.said_objects[top.head.lemma_], top.head))  # "announced new sanctions"
     if top.dep_ == "ccomp" and cues.lemmas.get(top.head.lemma_) == "negated":
         found.append((len(chain), "negated", top.head))  # "denies that it would attack"
     # "officials did not expect that more troops would be sent": a negated verb of expecting or planning
