@@ -208,6 +208,19 @@ def test_a_negation_governs_only_its_own_clause(text, status):
     assert [m.status for m in _extract(text, context="") if m.type == "MOBILIZE"] == [status]
 
 
+@pytest.mark.parametrize("text, kind, actors, status", [
+    # a side clause with its own subject ("as", "while") states its own stage, not its main clause's "will"
+    ("Norway will send more troops to Lithuania as Russia masses forces near Ukraine.", "MOBILIZE", ["RUS"],
+     "underway"),
+    ("Norway will send more troops to Lithuania as Russia masses forces near Ukraine.", "MOBILIZE", ["NOR"],
+     "announced"),
+    ("Oslo agreed to impose sanctions on Minsk while Belarusian troops attack Lithuania.", "ASSAULT", ["BLR"],
+     "underway"),
+])
+def test_a_side_clause_has_its_own_stage(text, kind, actors, status):
+    assert status in [m.status for m in _extract(text, context="") if m.type == kind and m.actor_codes == actors]
+
+
 @pytest.mark.parametrize("text, kind", [
     ("The minister called the exercise a provocation.", "CONSULT"),  # a judgement, not a phone call
     ("Scholz spoke directly to the people of Russia in a televised address.", "CONSULT"),  # an audience

@@ -36,6 +36,8 @@ def _chain(trigger: Token) -> list[Token]:
     for _ in range(5):
         if cur.head.i == cur.i or cur.dep_ in ("ccomp", "parataxis", "relcl"):
             break
+        if cur.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cur.children):
+            break  # "will send troops as Russia masses forces": a side clause with its own subject has its own stage
         if cur.dep_ not in ("xcomp", "dobj", "pobj", "prep", "acl", "advcl", "nsubj", "nsubjpass", "attr",
                             "compound", "amod", "oprd", "pcomp", "conj"):
             break
