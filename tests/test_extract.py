@@ -216,6 +216,10 @@ def test_a_negation_governs_only_its_own_clause(text, status):
      "announced"),
     ("Oslo agreed to impose sanctions on Minsk while Belarusian troops attack Lithuania.", "ASSAULT", ["BLR"],
      "underway"),
+    # a contrast ("not ... but ...") does not share the negation; a plain conjunct does
+    ("The Danish battalion did not return to its base but moved to Latvia.", "MOBILIZE", ["DNK"], "completed"),
+    ("The Danish battalion did not return to its base or move to Latvia.", "MOBILIZE", ["DNK"], "negated"),
+    ("Norway will not send troops but will send jets to Lithuania.", "MOBILIZE", ["NOR"], "announced"),
 ])
 def test_a_side_clause_has_its_own_stage(text, kind, actors, status):
     assert status in [m.status for m in _extract(text, context="") if m.type == kind and m.actor_codes == actors]

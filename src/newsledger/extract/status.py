@@ -44,6 +44,8 @@ def _chain(trigger: Token) -> list[Token]:
         if cur.dep_ == "conj" and (cur.pos_ != "VERB" or any(
                 c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in cur.children)):
             break  # "will send ... and shift ...": a bare conjunct shares its head's auxiliary
+        if cur.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "but" and c.i < cur.i for c in cur.head.children):
+            break  # "did not return to base but joined other forces": the contrast does not share the negation
         cur = cur.head
         if cur.lemma_ in SAY_LEMMAS:
             break
@@ -120,7 +122,10 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
     # phrase cues inside the clause around the trigger ("no plans to", "on standby", "under way")
     lo = min(t.i for t in chain)
     hi = max(t.i for t in chain)
-    left = doc[max(0, lo - 6): hi + 1]
+    start = max(0, lo - 6)
+    # not across a contrast: "will not send troops but will send jets" (the jets are announced)
+    start = max([start] + [t.i + 1 for t in doc[start:lo] if t.dep_ == "cc" and t.lower_ == "but"])
+    left = doc[start: hi + 1]
     text = left.text.lower()
     for phrase, status in cues.phrases:
         pos = text.find(phrase)
