@@ -176,7 +176,8 @@ def load_lexicon() -> Lexicon:
     st = _read_yaml("status.yaml") or {}
     lemmas, aux, markers, phrases_st, said = {}, {}, {}, [], {}
     wide, after = (tuple((status, frozenset(spec.get("types", ())), tuple(p.lower() for p in spec.get("phrases", ())))
-                         for status, spec in (st.pop(key, None) or {}).items()) for key in ("sentence_wide", "next_sentence"))
+                         for status, spec in (st.pop(key, None) or {}).items())
+                   for key in ("sentence_wide", "next_sentence"))
     occ = st.pop("occurring", None) or {}
     for status, spec in st.items():
         if status not in STATUSES:

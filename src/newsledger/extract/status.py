@@ -23,6 +23,7 @@ _ADJUNCT_PREPS = frozenset({"at", "during", "in", "amid", "amidst", "despite", "
 # types whose present form or noun states an action going on as reported ("Britain sends troops", "the
 # build-up", "as Russian forces unleash their assault", "Russia's invasion of Ukraine")
 ONGOING = frozenset({"MOBILIZE", "RETREAT", "ASSAULT"})
+Cue = tuple[float, str, Token]  # (distance from the trigger, status, cue token)
 
 
 def _chain(trigger: Token) -> list[Token]:
@@ -75,7 +76,30 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
         # the clause's own stage ("agreed to provide")
         return "completed", _span(ctx, trigger.head)
     chain = _chain(trigger)
-    found: list[tuple[int, str, Token]] = []  # (distance, status, cue token)
+    found = _chain_cues(chain, trigger, cues, speech_act, own_negation) + _top_cues(chain, cues, speech_act, kind)
+    found += _phrase_cues(doc, chain, cues, found, trigger)
+    found += _should_cues(chain)
+    for dom in _DOMINANT:
+        cands = [f for f in found if f[1] == dom]
+        if cands:
+            tok = min(cands, key=lambda f: f[0])[2]
+            return dom, _span(ctx, tok)
+    if found:
+        dist, status, tok = min(found, key=lambda f: f[0])
+        if fixed in ("announced", "considered") and status in ("completed", "underway"):
+            status = fixed
+        return status, _span(ctx, tok)
+    if fixed:
+        return fixed, _span(ctx, trigger)
+    if speech_act:
+        return "completed", None
+    return _tense_status(trigger, kind in ONGOING), _span(ctx, trigger)
+
+
+def _chain_cues(chain: list[Token], trigger: Token, cues: StatusCues, speech_act: bool,
+                own_negation: bool) -> list[Cue]:
+    """Negations, markers, auxiliaries and governing lemmas on the trigger's path (`_chain`)."""
+    found: list[Cue] = []
     for dist, verb in enumerate(chain):
         for child in verb.children:
             lw = child.lower_
@@ -105,6 +129,13 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
             # ("will discuss further sanctions": what is discussed is weighed, the auxiliary dates the talk)
             weighed = cues.lemmas[verb.lemma_] == "considered"
             found.append((dist - 0.1 if weighed else dist, cues.lemmas[verb.lemma_], verb))
+    return found
+
+
+def _top_cues(chain: list[Token], cues: StatusCues, speech_act: bool, kind: str) -> list[Cue]:
+    """What the verb over the path's top says of it: a verb of saying announcing it, a denial, a negated
+    expectation."""
+    found: list[Cue] = []
     top = chain[-1]
     if top.dep_ in ("dobj", "nsubjpass") and top.head.lemma_ in cues.said_objects and not speech_act \
             and kind not in _LAUNCHED_BY_SAYING:
@@ -119,7 +150,13 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
         neg = next((c for c in top.head.children if c.dep_ == "neg"), None)
         if neg is not None:
             found.append((len(chain), "negated", neg))
-    # phrase cues inside the clause around the trigger ("no plans to", "on standby", "under way")
+    return found
+
+
+def _phrase_cues(doc, chain: list[Token], cues: StatusCues, found: list[Cue], trigger: Token) -> list[Cue]:
+    """Phrase cues inside the clause around the trigger ("no plans to", "on standby", "under way"); the
+    non-dominant ones only where no other cue was found."""
+    out: list[Cue] = []
     lo = min(t.i for t in chain)
     hi = max(t.i for t in chain)
     start = max(0, lo - 6)
@@ -129,36 +166,28 @@ def status_of(ctx: SentenceContext, trigger: Token, fixed: str | None, speech_ac
     text = left.text.lower()
     for phrase, status in cues.phrases:
         pos = text.find(phrase)
-        if pos >= 0 and (status in _DOMINANT or not found):
+        if pos >= 0 and (status in _DOMINANT or not found + out):
             tok = left.char_span(pos, pos + len(phrase), alignment_mode="expand")
-            found.append((0.75, status, tok[0] if tok is not None and len(tok) else trigger))
-    # "should Moscow invade" inverted conditional, on the trigger's clause or one that governs it
-    # ("ministers were to discuss how to dispatch troops ... should Moscow order an invasion")
+            out.append((0.75, status, tok[0] if tok is not None and len(tok) else trigger))
+    return out
+
+
+def _should_cues(chain: list[Token]) -> list[Cue]:
+    """"should Moscow invade" inverted conditional, on the trigger's clause or one that governs it
+    ("ministers were to discuss how to dispatch troops ... should Moscow order an invasion")."""
+    found: list[Cue] = []
     for verb in chain:
         for child in verb.children:
             if child.lower_ == "should" and child.i < verb.i and any(
                     g.dep_ in ("nsubj",) and g.i > child.i for g in verb.children):
                 found.append((0, "hypothetical", child))
+    top = chain[-1]
     for verb in [top, *top.ancestors][1:] if top.dep_ == "ccomp" else []:
         for cond in (c for c in verb.children if c.dep_ == "advcl"):
             should = next((a for a in cond.children if a.lower_ == "should" and a.dep_ == "aux"), None)
             if should is not None and any(g.dep_ == "nsubj" and g.i > should.i for g in cond.children):
                 found.append((len(chain), "hypothetical", should))
-    for dom in _DOMINANT:
-        cands = [f for f in found if f[1] == dom]
-        if cands:
-            tok = min(cands, key=lambda f: f[0])[2]
-            return dom, _span(ctx, tok)
-    if found:
-        dist, status, tok = min(found, key=lambda f: f[0])
-        if fixed in ("announced", "considered") and status in ("completed", "underway"):
-            status = fixed
-        return status, _span(ctx, tok)
-    if fixed:
-        return fixed, _span(ctx, trigger)
-    if speech_act:
-        return "completed", None
-    return _tense_status(trigger, kind in ONGOING), _span(ctx, trigger)
+    return found
 
 
 def foretold_consequence(trigger: Token, cues: StatusCues) -> bool:
