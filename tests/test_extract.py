@@ -127,6 +127,9 @@ def _key(m):
     # presence: forces that are somewhere
     ("Officials said about 40,000 British soldiers are in Estonia.",
      ("MOBILIZE", "troops", ("GBR",), ("EST",), "EST", (40000, 40000), "completed")),
+    # ... and the predicate of 'be' says how they are there
+    ("Drills with 500 Danish soldiers are under way in Latvia.",
+     ("MOBILIZE", "troops", ("DNK",), ("LVA",), "LVA", (500, 500), "underway")),
     # forces serving in a host are stationed there (EVENT-CONVENTIONS: MOBILIZE completed)
     ("Canadian soldiers are serving with Latvian units in Latvia.",
      ("MOBILIZE", "troops", ("CAN",), ("LVA",), "LVA", None, "completed")),

@@ -159,6 +159,9 @@ def _phrase_cues(doc, chain: list[Token], cues: StatusCues, found: list[Cue], tr
     out: list[Cue] = []
     lo = min(t.i for t in chain)
     hi = max(t.i for t in chain)
+    if trigger.lemma_ == "be":  # forces that are somewhere: the predicate says how ("are underway", "on their way")
+        hi = max([hi] + [t.i for c in trigger.children if c.i > trigger.i and c.dep_ in ("acomp", "advmod", "prep")
+                         for t in c.subtree if t.i <= trigger.i + 4])
     start = max(0, lo - 6)
     # not across a contrast: "will not send troops but will send jets" (the jets are announced)
     start = max([start] + [t.i + 1 for t in doc[start:lo] if t.dep_ == "cc" and t.lower_ == "but"])
