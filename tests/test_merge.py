@@ -31,6 +31,7 @@ class Report:
     status: str = "underway"
     date: dt.date | None = None
     n: int = 0  # position of the sentence in its article
+    cue: bool = False  # the parse read its status from a cue in the sentence (the extractor's status_cue)
 
 
 def _mention(r: Report) -> Mention:
@@ -43,7 +44,7 @@ def _mention(r: Report) -> Mention:
     return Mention(article_id=r.article, type=r.type, sentence=f"made-up sentence {r.n} of {r.article}",
                    span=Span(start, start + 50), trigger=Span(start, start + 1), mode=r.mode, actors=ents,
                    recipients=recips, location=where, quantity=q, status=r.status, time=t, confidence=0.8,
-                   id=f"{r.article}:{r.n}")
+                   id=f"{r.article}:{r.n}", status_cue=Span(start, start + 1) if r.cue else None)
 
 
 def _row(r: Report) -> tuple[Mention, ArticleRecord]:
@@ -226,6 +227,11 @@ def test_batch_by_batch_in_shuffled_order_equals_all_at_once(tmp_path, seed, rul
     # sent") reads its status, not a more confident one without it ("as the US continues to bolster ...")
     ([Report("a", FEB, ("USA",), ("POL",), status="underway", n=0),
       Report("a", FEB, ("USA",), ("POL",), qty=1700, status="completed", n=1)], [1.0, 0.97], ["completed"]),
+    # one article: a status its sentence states by a cue ("hit Russia with a wave of sanctions") outranks a more
+    # confident one the model gave a sentence as a whole ("Biden unveils sanctions" as announced)
+    ([Report("a", FEB, ("USA",), ("RUS",), type="SANCTION", mode=None, status="announced", n=0),
+      Report("a", FEB, ("USA",), ("RUS",), type="SANCTION", mode=None, status="completed", n=1, cue=True)],
+     [0.98, 0.97], ["completed"]),
     # two articles of one day: the most advanced of their readings
     ([Report("a", FEB, ("RUS",), ("RUS",), status="underway", n=0),
       Report("b", FEB, ("RUS",), ("RUS",), status="completed", n=0)], [0.9, 0.6], ["completed"]),

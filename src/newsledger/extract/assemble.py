@@ -23,7 +23,7 @@ from .arguments import (
 from .deployments import Contingent, contingents, own_soil, stand_in, take_previous_place
 from .lexicon import Trigger
 from .speech import TOPIC_VERBS, _accused, _addressees, _governing_side, _governing_subjects, _objects, _partners, _span_tokens, _speaker, _under_lemma
-from .status import JUDGE_LEMMAS, attribution_of, status_of
+from .status import JUDGE_LEMMAS, attribution_of, foretold_consequence, status_of
 from .timex import Timex
 
 SIDE_PREPS = frozenset({"for", "after", "before", "during", "following", "amid", "amidst", "despite", "since",
@@ -184,7 +184,9 @@ def status_pass(d: Draft) -> bool:
     status, cue = status_of(ctx, tok, fixed, kind in SPEECH_ACTS, kind, own_negation=negation_rejects)
     if trig.status == "previous" and ctx.deploy_last is not None and status not in ("negated", "hypothetical"):
         status = ctx.deploy_last.status  # "The redeployments include ...": where the deployment stands
-    if kind in SPECULATIVE and status == "announced":
+    if kind in SPECULATIVE and status in ("announced", "considered") and foretold_consequence(tok, ctx.lexicon.status):
+        status = "hypothetical"  # "a Russian invasion would be horrific": what it would bring, if it happens
+    elif kind in SPECULATIVE and status == "announced":
         # "fears that Russia would invade", "Russia plans to attack, US officials said": an attack foretold is
         # weighed by those who warn of it, not announced by the attacker (docs/CONVENTIONS.md: considered)
         status = "considered"

@@ -51,6 +51,12 @@ class StatusCues:
     markers: dict[str, str]
     phrases: tuple[tuple[str, str], ...]  # (lower-case phrase, status), longest first
     sentence_wide: tuple[tuple[str, frozenset[str], tuple[str, ...]], ...] = ()  # (status, types, phrases)
+    # verbs (and predicates of 'be') by which a foretold attack takes place; any other modal verb an attack
+    # noun is the subject of says what it would bring (hypothetical: `status.foretold_consequence`)
+    said_objects: dict[str, str] = field(default_factory=dict)  # verb of saying -> status of the event it has as object
+    next_sentence: tuple[tuple[str, frozenset[str], tuple[str, ...]], ...] = ()  # as sentence_wide, the sentence after
+    occurring: frozenset[str] = frozenset()
+    occurring_states: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,9 +189,11 @@ def load_lexicon() -> Lexicon:
     max_words = max(len(n.split()) for n in assets)
 
     st = _read_yaml("status.yaml") or {}
-    lemmas, aux, markers, phrases_st = {}, {}, {}, []
-    wide = tuple((status, frozenset(spec.get("types", ())), tuple(p.lower() for p in spec.get("phrases", ())))
-                 for status, spec in (st.pop("sentence_wide", None) or {}).items())
+    lemmas, aux, markers, phrases_st, said = {}, {}, {}, [], {}
+    wide, after = (tuple((status, frozenset(spec.get("types", ())), tuple(p.lower() for p in spec.get("phrases", ())))
+                         for status, spec in (st.pop(key, None) or {}).items())
+                   for key in ("sentence_wide", "next_sentence"))
+    occ = st.pop("occurring", None) or {}
     for status, spec in st.items():
         if status not in STATUSES:
             raise DataFileError(f"unknown status section {status!r}", source="data/status.yaml")
@@ -195,9 +203,13 @@ def load_lexicon() -> Lexicon:
             aux.setdefault(w, status)
         for w in spec.get("markers", []):
             markers.setdefault(w, status)
+        for w in spec.get("said_objects", []):
+            said.setdefault(w, status)
         for p in spec.get("phrases", []):
             phrases_st.append((p.lower(), status))
-    cues = StatusCues(lemmas, aux, markers, tuple(sorted(phrases_st, key=lambda x: -len(x[0]))), wide)
+    cues = StatusCues(lemmas, aux, markers, tuple(sorted(phrases_st, key=lambda x: -len(x[0]))), wide, said, after,
+                      frozenset(str(w).lower() for w in occ.get("lemmas", [])),
+                      frozenset(str(w).lower() for w in occ.get("states", [])))
     rejecting = frozenset(lemma for lemma, ts in verbs.items() if any(t.type == "REJECT" for t in ts))
     return Lexicon({k: tuple(v) for k, v in verbs.items()}, {k: tuple(v) for k, v in nouns.items()},
                    phrases, assets, cues, {k: tuple(v) for k, v in (trig.get("irregular") or {}).items()},

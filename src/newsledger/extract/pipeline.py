@@ -23,7 +23,7 @@ from .base import DEFAULT_EXTRACTOR, Extractor, available_cores, make_extractor
 from .events import sentence_mentions
 from .gazetteer import ActorHit, load_actors, load_places
 from .guard import Result, guarded
-from .lexicon import load_lexicon
+from .lexicon import StatusCues, load_lexicon
 from .tense import verb_tense
 from .timex import find_timexes
 
@@ -158,7 +158,25 @@ class RulesExtractor:
                 # "He demands that the US-led alliance ...": the sentence goes on about the one named before
                 fallback = _fallback(sent, doc) or fallback
             person = _last_person(sent) or person
-        return mentions
+        return _stated_after(mentions, sents, self.lexicon.status)
+
+
+def _stated_after(mentions: list[Mention], sents: list[Sentence], cues: StatusCues) -> list[Mention]:
+    """The sentence right after an event's says where it stands (`next_sentence` in data/status.yaml):
+    "Moscow said some units were pulling back. There is no evidence of the withdrawal yet" -> negated
+    (docs/CONVENTIONS.md: a pull-back reported as not seen)."""
+    for m in mentions:
+        si = next((i for i, s in enumerate(sents) if s.start <= m.span.start < s.end), None)
+        if si is None or si + 1 >= len(sents) or m.status in ("negated", "hypothetical"):
+            continue
+        nxt = sents[si + 1]
+        low = nxt.text.lower()
+        hit = next(((status, p) for status, types, phrases in cues.next_sentence if m.type in types
+                    for p in phrases if p in low), None)
+        if hit is not None:
+            pos = low.find(hit[1])
+            m.status, m.status_cue = hit[0], Span(nxt.start + pos, nxt.start + pos + len(hit[1]))
+    return mentions
 
 
 def pieces(text: str, limit: int, marks: tuple[str, ...]) -> Iterator[tuple[int, str]]:
