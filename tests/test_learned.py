@@ -487,3 +487,21 @@ def test_where_forces_are_based_is_no_destination_when_they_go_on_elsewhere(text
                   for w, code in names)
     inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, tuple(True for _ in cands))
     assert [c.codes[0] for _, c in _destinations(inp, list(enumerate(cands)))] == where
+
+
+@pytest.mark.parametrize("kind, where", [("ASSAULT", "POL"), ("COERCE", "POL"), ("ACCUSE", None)])
+def test_an_attack_the_model_reads_takes_place_in_its_target(kind, where):
+    """Our own sentence: the model reads Minsk as the actor and Warsaw as the target, and no place; an
+    attack (or coercion) takes place in the target state, as the rules read it; an accusation does not."""
+    from newsledger.extract.learned import Decision
+    from newsledger.learn.features import Candidate, SentenceInput
+
+    text = "Officials fear Minsk could strike Warsaw within days."
+    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), "capital")
+                  for w, code in (("Minsk", "BLR"), ("Warsaw", "POL")))
+    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, (True, True))
+    nan = float("nan")
+    roles = np.array([[0.9, 0.05, 0.0, nan, nan], [0.05, 0.9, 0.1, nan, nan]], dtype=np.float32)
+    d = Decision(kind, 0.9, "considered", 0.9, {}, roles)
+    m = _bare_hybrid()._mention(Article("a", "test", text, dt.date(2022, 2, 4)), inp, d)
+    assert (m.actor_codes, m.recipient_codes, m.location.country if m.location else None) == (["BLR"], ["POL"], where)

@@ -38,6 +38,7 @@ import numpy as np
 from ..model import DEPLOYMENT_TYPES, Article, Entity, Mention, Place, Quantity, Span, TimeValue
 from ..learn.features import Candidate, Resources, SentenceInput, article_inputs
 from ..learn.model import Decision, LearnedModel
+from .assemble import TARGET_IS_PLACE
 from .deployments import own_soil
 from .pipeline import _chunks
 
@@ -187,6 +188,9 @@ class LearnedExtractor:
         location = _place(loc[1]) if loc else None
         if d.type in DEPLOYMENT_TYPES and not recipients and location is None:
             location = _home_soil(inside, d.roles, [e.code for e in actors])
+        if d.type in TARGET_IS_PLACE and location is None:
+            target = next((r for r in recipients if r.kind in ("state", "capital", "region")), None)
+            location = Place(target.text, target.code, target.span) if target else None  # as the rules read it
         if d.type == "MOBILIZE" and not recipients and location is None and self._home.search(inp.text):
             location = own_soil(actors)
         trig = self._triggers.get(d.type)
