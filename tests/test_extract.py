@@ -190,6 +190,9 @@ def _key(m):
     # "the Baltic region" is the three Baltic states (data/actors.tsv)
     ("Denmark is sending two more frigates to the Baltic region, its navy said.",
      ("MOBILIZE", "naval", ("DNK",), ("EST", "LTU", "LVA"), None, (2, 2), "underway")),
+    # a place in another state than the named group of hosts is not where the forces go
+    ("Scholz discussed options for bolstering German troop levels in the Baltics at Camp David.",
+     ("MOBILIZE", "troops", ("DEU",), ("EST", "LTU", "LVA"), None, None, "considered")),
     # forces present somewhere are a completed deployment; "no" forces are none
     ("Moscow objects to the presence of American troops in Poland.",
      ("MOBILIZE", "troops", ("USA",), ("POL",), "POL", None, "completed")),

@@ -67,9 +67,11 @@ def deployment_location(dest: Destination, actors: list[Entity], places: PlaceIn
     senders = {a.code for a in actors}
     if any(e.code not in senders for e in dest.entities):  # "US troop levels in the Baltics": the host is not the US
         states = [e for e in states if e.code not in senders]
-    named = {e.code for e in states}
+    named = {e.code for e in states} | {e.code for e in dest.entities if e.kind == "group"}
     for entry, span, text in dest.places:
-        if not named or entry.country in named:  # a base in a named host ("Rzeszow, in Poland")
+        # a base in a named host ("Rzeszow, in Poland"), not a place elsewhere ("troops in the Baltics,
+        # discussed at Camp David")
+        if not named or entry.country in named:
             return Place(text, entry.country, span, entry.name, entry.lat, entry.lon)
     if len(states) == 1 and not dest.from_:
         e = states[0]
