@@ -274,6 +274,8 @@ def test_a_side_clause_has_its_own_stage(text, kind, actors, status):
     ("Kyiv said Minsk does not plan to invade Lithuania.", "REJECT"),  # said of another: no denial
     ("Belarus did not attack Lithuania.", "REJECT"),  # what has not happened is no denial
     ("Officials said Canada will withdraw the deployments from Latvia.", "MOBILIZE"),  # what a retreat undoes
+    ("We must defend our allies, the Polish minister said.", "REQUEST"),  # no demand of anyone else
+    ("Poland must do more to help refugees.", "REQUEST"),  # nobody named demands it
     # criticised by nobody named: not the party of the sentence before
     ("NATO ministers met in Brussels on Monday. Hungary has been criticised for its stance.", "ACCUSE"),
 ])
@@ -548,6 +550,8 @@ def test_other_sentences(text, expected):
     # a sentence that goes on with "he" keeps the person named before for the pronouns after it
     ("Lukashenko wants calm. He demands that the US-led alliance leave Lithuania. Warsaw said it cannot "
      "accept his terms.", ("REJECT", ("POL",), ("BLR",))),
+    # what another "must" do, as a speaker says, is the speaker's demand of them
+    ("Minsk has said that Poland must pull its troops back from the border.", ("REQUEST", ("BLR",), ("POL",))),
     # the one blamed for doing something does it
     ("Hungary has been criticised for refusing to supply arms to Ukraine.", ("REJECT", ("HUN",), ())),
     # a "we" quoted from "he" is the person named before, not the first party of the sentence before

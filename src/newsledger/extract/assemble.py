@@ -227,6 +227,8 @@ def speaker_pass(d: Draft) -> bool:
         if d.speaker:
             d.claimed_against = [a for a in d.actors if a.code not in {e.code for e in d.speaker}]
             d.actors = list(d.speaker)
+            if d.kind == "REQUEST" and not d.claimed_against:
+                return False  # "We must defend our allies, Stoltenberg said": no demand of anyone else
         elif verb is not None and verb.lemma_ in ctx.lexicon.cost_verbs:
             return False  # "Russia will pay a heavy price", said by nobody named: no one to code as threatening
     past = tok.tag_ in ("VBD", "VBN") or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in tok.children)
