@@ -183,6 +183,7 @@ def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
                 break
             cur = cur.head
             steps.append(cur)
+        steps += [c for c in tok.children if c.dep_ == "aux"]  # "Russia must withdraw": the "must" demands it
         for cur in steps:
             outer = by_token.get(cur.idx)
             if outer is None or outer is m:
