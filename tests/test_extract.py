@@ -551,6 +551,8 @@ def test_other_sentences(text, expected):
     # a sentence that goes on with "he" keeps the person named before for the pronouns after it
     ("Lukashenko wants calm. He demands that the US-led alliance leave Lithuania. Warsaw said it cannot "
      "accept his terms.", ("REJECT", ("POL",), ("BLR",))),
+    # "Minsk's allies" are not Minsk
+    ("Warsaw accused Minsk's allies of spreading lies.", ("ACCUSE", ("POL",), ())),
     # what another "must" do, as a speaker says, is the speaker's demand of them
     ("Minsk has said that Poland must pull its troops back from the border.", ("REQUEST", ("BLR",), ("POL",))),
     # the one blamed for doing something does it

@@ -505,3 +505,15 @@ def test_an_attack_the_model_reads_takes_place_in_its_target(kind, where):
     d = Decision(kind, 0.9, "considered", 0.9, {}, roles)
     m = _bare_hybrid()._mention(Article("a", "test", text, dt.date(2022, 2, 4)), inp, d)
     assert (m.actor_codes, m.recipient_codes, m.location.country if m.location else None) == (["BLR"], ["POL"], where)
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Warsaw accused Minsk's allies of spreading lies.", ["Warsaw"]),  # the possessor is not the allies
+    ("Warsaw accused Minsk’s closest partners of lying.", ["Warsaw"]),
+    ("Warsaw accused Minsk of spreading lies.", ["Warsaw", "Minsk"]),
+])
+def test_the_owner_of_a_relation_is_no_candidate_party(text, names):
+    from newsledger.learn.features import Resources, candidates
+
+    got = candidates(Resources(), text, Span(0, len(text)), None)
+    assert [c.text for c in got if c.kind == "entity"] == names

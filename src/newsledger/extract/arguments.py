@@ -46,6 +46,7 @@ class SentenceContext:
     person: list[Entity] = field(default_factory=list)  # the last person named before (a quote's "we")
     hit_of_token: dict[int, ActorHit] = field(default_factory=dict)
     assets: dict[int, tuple[Asset, int, int]] = field(default_factory=dict)  # head token -> asset, first tok, last
+    relational: set[int] = field(default_factory=set)  # ids of hits that own a relation ("Kyiv's allies")
 
     def __post_init__(self) -> None:
         if self.hits:
@@ -56,6 +57,9 @@ class SentenceContext:
                 i = bisect.bisect_left(starts, hit.start)
                 while i < len(starts) and starts[i] < hit.end:
                     self.hit_of_token[i] = hit
+                    tok = self.doc[i]
+                    if tok.dep_ == "poss" and tok.head.lower_ in self.lexicon.relation_nouns:
+                        self.relational.add(id(hit))
                     i += 1
         self._find_assets()
 
@@ -84,7 +88,7 @@ class SentenceContext:
             if tok.i in exclude:
                 continue
             hit = self.hit_of_token.get(tok.i)
-            if hit is None or id(hit) in seen:
+            if hit is None or id(hit) in seen or id(hit) in self.relational:
                 continue
             seen.add(id(hit))
             out.extend(self.entity(hit, code) for code in hit.entry.codes)

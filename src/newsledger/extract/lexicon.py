@@ -80,6 +80,7 @@ class Lexicon:
     event_nouns: frozenset[str] = frozenset()  # "an invasion of Ukraine": a noun naming an action of its own
     rejecting_verbs: frozenset[str] = frozenset()  # the verbs' REJECT lemmas ("denies that it would attack")
     exercise_words: frozenset[str] = frozenset()  # "drills", "manoeuvres": an exercise is an event of its own
+    relation_nouns: frozenset[str] = frozenset()  # "Kyiv's allies": the possessor is not the allies
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -114,7 +115,7 @@ TRIGGER_KEYS = frozenset({"lemma", "text", "type", "needs", "aid", "mode", "stat
 
 TOP_KEYS = frozenset({"verbs", "nouns", "phrases", "irregular", "speculative_modifiers", "not_triggers",
                       "civilian_movers", "accusing_verbs", "threat_words", "event_nouns", "cost_verbs", "reason_nouns",
-                      "remote_words", "audience_nouns", "exercise_words"})
+                      "remote_words", "audience_nouns", "exercise_words", "relation_nouns"})
 
 
 def check_sections(trig: dict, source: str) -> dict:
@@ -223,4 +224,5 @@ def load_lexicon() -> Lexicon:
                    frozenset(str(w).lower() for w in trig.get("audience_nouns", [])),
                    frozenset(str(w).lower() for w in trig.get("threat_words", [])),
                    frozenset(str(w).lower() for w in trig.get("event_nouns", [])), rejecting,
-                   frozenset(str(w).lower() for w in trig.get("exercise_words", [])))
+                   frozenset(str(w).lower() for w in trig.get("exercise_words", [])),
+                   frozenset(str(w).lower() for w in trig.get("relation_nouns", [])))

@@ -76,6 +76,12 @@ class Resources:
         self.splitter.max_length = 2_000_000
 
     @cached_property
+    def relation_after(self) -> re.Pattern:
+        """What follows a name that owns a relation: "'s allies", "'s Western partners"."""
+        nouns = sorted(self.lexicon.relation_nouns, key=len, reverse=True)
+        return re.compile(r"\s*['’]s?\s+(?:[A-Za-z-]+\s+)?(?:" + "|".join(map(re.escape, nouns)) + r")\b", re.IGNORECASE)
+
+    @cached_property
     def asset_nouns(self) -> re.Pattern:
         nouns = sorted(self.lexicon.assets, key=len, reverse=True)
         return re.compile(r"\b(?:" + "|".join(map(re.escape, nouns)) + r")\b", re.IGNORECASE)
@@ -104,8 +110,10 @@ def candidates(res: Resources, text: str, span: Span, published: dt.date | None)
     out: list[Candidate] = []
     taken: list[tuple[int, int]] = []
     for hit in res.actors.find(s, published, offset=span.start):
-        out.append(Candidate("entity", Span(hit.start, hit.end), hit.text, tuple(hit.entry.codes), hit.entry.kind))
         taken.append((hit.start, hit.end))
+        if res.relation_after.match(s, hit.end - span.start):
+            continue  # "Kyiv's allies": the possessor is not the allies
+        out.append(Candidate("entity", Span(hit.start, hit.end), hit.text, tuple(hit.entry.codes), hit.entry.kind))
     for m in _CAPS.finditer(s):
         a, b = m.start() + span.start, m.end() + span.start
         if any(a < e and st < b for st, e in taken):
