@@ -276,6 +276,7 @@ def test_a_side_clause_has_its_own_stage(text, kind, actors, status):
     ("Officials said Canada will withdraw the deployments from Latvia.", "MOBILIZE"),  # what a retreat undoes
     ("We must defend our allies, the Polish minister said.", "REQUEST"),  # no demand of anyone else
     ("Minsk has said that Poland must withdraw its troops from the border.", "RETREAT"),  # demanded, not made
+    ("Minsk accused Warsaw of sending weapons to Vilnius.", "AID"),  # alleged: the ACCUSE's, not Minsk's aid
     ("Poland must do more to help refugees.", "REQUEST"),  # nobody named demands it
     # criticised by nobody named: not the party of the sentence before
     ("NATO ministers met in Brussels on Monday. Hungary has been criticised for its stance.", "ACCUSE"),

@@ -194,6 +194,13 @@ def _drop_embedded(ctx: SentenceContext, mentions: list[Mention]) -> list[Mentio
                 drop.add(id(outer))  # ("agreed to continue talks" stays an AGREE, beside the talks)
             elif outer.type == "THREATEN" and m.type == "RETREAT":
                 drop.add(id(m))
+        if m.type in ("AID", "SUPPORT", "COOPERATE"):
+            # "accused Kyiv's allies of sending weapons": what is alleged is the ACCUSE's; the accuser, read
+            # as the actor of the alleged act, does none of it
+            accuser = next((a for a in tok.ancestors if a.lemma_ in ctx.lexicon.accusing_verbs), None)
+            outer = by_token.get(accuser.idx) if accuser is not None else None
+            if outer is not None and outer.type == "ACCUSE" and set(m.actor_codes) <= set(outer.actor_codes):
+                drop.add(id(m))
         if m.type == "ASSAULT" and m.status == "considered":
             # "accuse Russia of planning to invade": the alleged attack is the event (ASSAULT considered), not
             # an ACCUSE beside it (docs/CONVENTIONS.md, warnings of attack)
