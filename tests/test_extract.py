@@ -187,6 +187,9 @@ def _key(m):
     # "from A to B" where the parse hangs "to B" on "from": B is the destination, A the origin
     ("Norway will move a company of 150 soldiers from Finland to Estonia and a squadron of 8 jets from "
      "Iceland to Lithuania.", ("MOBILIZE", "aircraft", ("NOR",), ("LTU",), "LTU", (8, 8), "announced")),
+    # a figure an estimate gives after the forces' noun
+    ("Belarus has amassed a large number of forces, thought to number upwards of 20,000 soldiers.",
+     ("MOBILIZE", "mixed", ("BLR",), (), "BLR", (20000, None), "completed")),
     # "the Baltic region" is the three Baltic states (data/actors.tsv)
     ("Denmark is sending two more frigates to the Baltic region, its navy said.",
      ("MOBILIZE", "naval", ("DNK",), ("EST", "LTU", "LVA"), None, (2, 2), "underway")),

@@ -4,6 +4,7 @@ with its own figure ("three of the tankers to Latvia, three to Poland"), each wi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -20,7 +21,7 @@ from .arguments import (
 )
 from .gazetteer import PlaceIndex
 from .lexicon import Asset
-from .quantities import Figure, quantity_before
+from .quantities import Figure, quantity_at, quantity_before
 
 _PLACE_KINDS = ("state", "capital", "region", "group")
 
@@ -123,9 +124,22 @@ def _figure(ctx: SentenceContext, asset: Asset, tok: Token, first: int) -> Figur
             fig = _number_at(ctx, prep.head)
             if fig is not None and fig.max == 1:
                 fig = None  # "one of the brigades" names a unit, not a count
+    if fig is None:
+        fig = _estimated_after(text, tok.idx + len(tok.text))
     if fig and fig.min is not None and fig.min == fig.max and 1900 <= fig.min <= 2100 and "," not in fig.text:
         return None  # a year, not a count
     return fig
+
+
+# "forces, thought to be more than 100,000", "troops estimated at 90,000", "a force numbering 30,000"
+_ESTIMATE = re.compile(r"\s*,?\s*(?:(?:(?:thought|estimated|believed|said|reported|put)\s+(?:to\s+(?:be|number|total)"
+                       r"|at))|numbering|totalling|totaling)\s+")
+
+
+def _estimated_after(text: str, end: int) -> Figure | None:
+    """A figure an estimate gives right after the forces' noun (the noun has none before it)."""
+    est = _ESTIMATE.match(text, end)
+    return quantity_at(text, est.end()) if est else None
 
 
 def _number_at(ctx: SentenceContext, num: Token) -> Figure | None:

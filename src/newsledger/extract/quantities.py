@@ -53,6 +53,9 @@ _FIGURE = re.compile(
 )
 
 
+_AHEAD = re.compile(rf"(?:(?:{_CMP_RE})\s+)?{NUM}\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     start: int
@@ -83,6 +86,13 @@ def parse_number(text: str) -> int:
     if value != value or value > 1e15:
         raise InputError(f"number out of range: {text!r}")
     return int(round(value))
+
+
+def quantity_at(text: str, start: int) -> Figure | None:
+    """The figure that starts at `start` in `text` with no noun after it ("... thought to number upwards
+    of 100,000")."""
+    m = _AHEAD.match(text, start)
+    return quantity_before(text[:m.end()] + " ", m.end() + 1) if m else None
 
 
 def quantity_before(text: str, end: int, window: int = 90) -> Figure | None:
