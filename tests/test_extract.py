@@ -187,6 +187,9 @@ def _key(m):
     # "from A to B" where the parse hangs "to B" on "from": B is the destination, A the origin
     ("Norway will move a company of 150 soldiers from Finland to Estonia and a squadron of 8 jets from "
      "Iceland to Lithuania.", ("MOBILIZE", "aircraft", ("NOR",), ("LTU",), "LTU", (8, 8), "announced")),
+    # a return to base with no place named is to the sender's own soil
+    ("Some Belarusian units have started returning to their permanent bases after the drills.",
+     ("RETREAT", "troops", ("BLR",), (), "BLR", None, "underway")),
     # a figure an estimate gives after the forces' noun
     ("Belarus has amassed a large number of forces, thought to number upwards of 20,000 soldiers.",
      ("MOBILIZE", "mixed", ("BLR",), (), "BLR", (20000, None), "completed")),
