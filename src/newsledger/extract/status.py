@@ -5,11 +5,9 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..model import Attribution, Span
-from .arguments import SentenceContext, phrase_tokens, subject_of
+from .arguments import SAY_LEMMAS, SentenceContext, phrase_tokens, subject_of
 from .lexicon import StatusCues
 
-SAY_LEMMAS = frozenset({"say", "tell", "announce", "state", "report", "confirm", "add", "note", "claim", "write",
-                        "declare", "insist", "stress", "warn", "believe", "estimate", "assess", "reveal", "explain"})
 # verbs of judging: their subject observes what it judges, it does not act it ("Ukrainian officials
 # estimate 50,000 troops are in place": not Ukraine's troops); a subset of SAY_LEMMAS
 JUDGE_LEMMAS = frozenset({"estimate", "assess", "believe"})
