@@ -286,6 +286,10 @@ def test_a_side_clause_has_its_own_stage(text, kind, actors, status):
     ("Poland must do more to help refugees.", "REQUEST"),  # nobody named demands it
     # criticised by nobody named: not the party of the sentence before
     ("NATO ministers met in Brussels on Monday. Hungary has been criticised for its stance.", "ACCUSE"),
+    # a stance toward, or an answer to, what a trigger noun names: the subject is not its actor
+    ("Belarus will not leave the new sanctions unanswered, its foreign ministry said.", "SANCTION"),
+    ("We firmly condemn the sanctions, the Hungarian minister said.", "SANCTION"),
+    ("Kyiv fears an invasion from the north.", "ASSAULT"),
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]

@@ -459,7 +459,8 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
         ents = actors_of_phrase(ctx, subj) if subj is not None else []
         if ents:
             return ents, True
-    if head.i != tok.i and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj"):
+    if head.i != tok.i and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj") \
+            and head.lemma_.lower() not in ctx.lexicon.stance_verbs:  # "we condemn the sanctions": not ours
         subj = subject_of(head) if tok.dep_ != "pobj" else subject_of(head.head) if head.head.pos_ == "VERB" else None
         if tok.dep_ == "pobj" and head.head.i != head.i:
             subj = subject_of(head.head) if head.head.pos_ in ("VERB", "AUX") else None
