@@ -457,6 +457,29 @@ def test_a_claim_the_model_reads_with_nobody_named_making_it_is_no_event(kind, a
     assert (m is not None) == made
 
 
+@pytest.mark.parametrize("text, actors", [
+    ("He said Warsaw's aim was to provoke a crisis.", ["BLR"]),  # the pronoun's speaker, named before
+    ("She also said Warsaw wanted a crisis.", ["BLR"]),
+    ("Warsaw said its aim was to provoke a crisis.", ["POL"]),  # the speaker is named in the sentence
+])
+def test_a_claim_said_by_he_or_she_is_the_speakers_named_before(text, actors):
+    """Our own sentences: the model reads an accusation with an actor in the sentence; when the sentence's
+    speaker is "he" or "she", the claim is theirs (the model's actor in the sentence before), not the
+    party the claim is about."""
+    from newsledger.extract.learned import Decision
+    from newsledger.learn.features import Candidate, SentenceInput
+
+    before = Candidate("entity", Span(0, 10), "Lukashenko", ("BLR",), "person")
+    inside = Candidate("entity", Span(40 + text.index("Warsaw"), 46 + text.index("Warsaw")), "Warsaw", ("POL",),
+                       "capital")
+    inp = SentenceInput("a", 1, Span(40, 40 + len(text)), text, "", 0, 0, (before, inside), (False, True))
+    nan = float("nan")
+    roles = np.array([[0.6, 0.1, 0.0, nan, nan], [0.7, 0.2, 0.0, nan, nan]], dtype=np.float32)
+    m = _bare_hybrid()._mention(Article("a", "test", " " * 40 + text, dt.date(2022, 2, 4)), inp,
+                                Decision("ACCUSE", 0.6, "completed", 0.9, {}, roles))
+    assert m is not None and m.actor_codes == actors
+
+
 def test_the_parsed_target_never_becomes_the_actor():
     """The parse took "they" (the sentence before) as the accuser and the Russians as the accused; the model,
     sure of the Russians as an actor, does not make the accused the accuser."""
