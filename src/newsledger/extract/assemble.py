@@ -441,7 +441,12 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
             if ents:
                 return ents, False
         return [], False
-    # noun trigger
+    return _noun_actors(ctx, tok, kind)
+
+
+def _noun_actors(ctx: SentenceContext, tok: Token, kind: str) -> tuple[list[Entity], bool]:
+    """A noun trigger's actors: its possessor, its "of" / "by" phrase, its verb's subject (not a verb of
+    stance), the parties "between" whom it is."""
     ents = possessor_actors(ctx, tok)
     if ents:
         return ents, True
