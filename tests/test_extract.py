@@ -564,6 +564,9 @@ def test_other_sentences(text, expected):
      "accept his terms.", ("REJECT", ("POL",), ("BLR",))),
     # "Minsk's allies" are not Minsk
     ("Warsaw accused Minsk's allies of spreading lies.", ("ACCUSE", ("POL",), ())),
+    # a lemma's y turns into ie ("deny": "denied"): the sentence prefilter still lets the sentence through
+    ("The Kremlin denied the reports.", ("REJECT", ("RUS",), ())),
+    ("Norway supplied weapons to Kyiv.", ("AID", ("NOR",), ("UKR",))),
     # what another "must" do, as a speaker says, is the speaker's demand of them
     ("Minsk has said that Poland must pull its troops back from the border.", ("REQUEST", ("BLR",), ("POL",))),
     # the one blamed for doing something does it

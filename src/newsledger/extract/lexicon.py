@@ -96,6 +96,8 @@ class Lexicon:
                 if any((t.needs == "asset") == needs_asset and t.needs_place == needs_place for t in triggers):
                     lemma = lemma.lower()
                     stems.add(lemma[:-1] if lemma.endswith("e") and len(lemma) >= 4 else lemma)
+                    if len(lemma) >= 3 and lemma[-1] == "y" and lemma[-2] not in "aeiou":
+                        stems.add(lemma[:-1] + "ie")  # "denied", "supplies": the y turns into ie
                     stems.update(self.irregular.get(lemma, ()))
         return stems
 
