@@ -290,6 +290,9 @@ def test_a_side_clause_has_its_own_stage(text, kind, actors, status):
     ("Belarus will not leave the new sanctions unanswered, its foreign ministry said.", "SANCTION"),
     ("We firmly condemn the sanctions, the Hungarian minister said.", "SANCTION"),
     ("Kyiv fears an invasion from the north.", "ASSAULT"),
+    # an attack warded off is a purpose, no event
+    ("Oslo will send 200 troops to Latvia to deter a Belarusian attack.", "ASSAULT"),
+    ("Oslo sent troops to Latvia to prevent an invasion by Belarus.", "ASSAULT"),
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]

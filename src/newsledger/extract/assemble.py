@@ -206,8 +206,10 @@ def speaker_pass(d: Draft) -> bool:
     ctx, tok = d.ctx, d.token
     generic = tok.tag_ == "VBG" and tok.dep_ in ("csubj", "compound", "nsubj") and not any(
         c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
-    if d.kind in SPECULATIVE and (generic or d.status != "considered" and _under_lemma(tok, ctx.lexicon.accusing_verbs)):
-        # "Invading Ukraine would be a wound": no attack; "accusing Kiev of an attack on Russia": the ACCUSE
+    warded_off = tok.dep_ == "dobj" and tok.head.lemma_.lower() in ctx.lexicon.deterring_verbs
+    if d.kind in SPECULATIVE and (generic or warded_off or d.status != "considered"
+                                  and _under_lemma(tok, ctx.lexicon.accusing_verbs)):
+        # "Invading Ukraine would be a wound", "sent to deter an attack": no attack; "accusing Kiev of an attack on Russia": the ACCUSE
         # is the event; "accuse Russia of planning to invade" is the attack weighed (ASSAULT considered)
         return False
     passive_subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)

@@ -82,6 +82,7 @@ class Lexicon:
     exercise_words: frozenset[str] = frozenset()  # "drills", "manoeuvres": an exercise is an event of its own
     relation_nouns: frozenset[str] = frozenset()  # "Kyiv's allies": the possessor is not the allies
     stance_verbs: frozenset[str] = frozenset()  # "condemned the sanctions": the subject is not the sanctioner
+    deterring_verbs: frozenset[str] = frozenset()  # "to deter an attack": an attack warded off is no event
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -118,7 +119,8 @@ TRIGGER_KEYS = frozenset({"lemma", "text", "type", "needs", "aid", "mode", "stat
 
 TOP_KEYS = frozenset({"verbs", "nouns", "phrases", "irregular", "speculative_modifiers", "not_triggers",
                       "civilian_movers", "accusing_verbs", "threat_words", "event_nouns", "cost_verbs", "reason_nouns",
-                      "remote_words", "audience_nouns", "exercise_words", "relation_nouns", "stance_verbs"})
+                      "remote_words", "audience_nouns", "exercise_words", "relation_nouns", "stance_verbs",
+                      "deterring_verbs"})
 
 
 def check_sections(trig: dict, source: str) -> dict:
@@ -229,4 +231,5 @@ def load_lexicon() -> Lexicon:
                    frozenset(str(w).lower() for w in trig.get("event_nouns", [])), rejecting,
                    frozenset(str(w).lower() for w in trig.get("exercise_words", [])),
                    frozenset(str(w).lower() for w in trig.get("relation_nouns", [])),
-                   frozenset(str(w).lower() for w in trig.get("stance_verbs", [])))
+                   frozenset(str(w).lower() for w in trig.get("stance_verbs", [])),
+                   frozenset(str(w).lower() for w in trig.get("deterring_verbs", [])))
