@@ -293,6 +293,8 @@ def test_a_side_clause_has_its_own_stage(text, kind, actors, status):
     # an attack warded off is a purpose, no event
     ("Oslo will send 200 troops to Latvia to deter a Belarusian attack.", "ASSAULT"),
     ("Oslo sent troops to Latvia to prevent an invasion by Belarus.", "ASSAULT"),
+    # "insist" asserting, not demanding
+    ("Minsk insisted that its troops were only training.", "REQUEST"),
 ])
 def test_no_event(text, kind):
     assert kind not in [m.type for m in _extract(text, context="")]
@@ -560,6 +562,9 @@ def test_other_sentences(text, expected):
     ("Paris warned that an invasion of Georgia would bring great suffering.", ("THREATEN", ("FRA",), ())),
     ("Warsaw condemned Minsk's invasion of Lithuania.", ("ACCUSE", ("POL",), ("BLR",))),
     ("Moscow is seeking security guarantees from NATO.", ("REQUEST", ("RUS",), ("NATO",))),
+    # "insist" demanding: "on" something, a "must" clause, a bare verb
+    ("Minsk insisted on security guarantees from NATO.", ("REQUEST", ("BLR",), ("NATO",))),
+    ("Minsk insisted that NATO withdraw its troops from Lithuania.", ("REQUEST", ("BLR",), ("NATO",))),
     # a refused proposal's owner, named by a pronoun, is the party named before (not the refuser)
     ("Lukashenko made an offer on Friday. Warsaw said it cannot accept his terms.", ("REJECT", ("POL",), ("BLR",))),
     # a sentence that goes on with "he" keeps the person named before for the pronouns after it

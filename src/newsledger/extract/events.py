@@ -103,7 +103,21 @@ def _predicative_or_speculative(tok: Token, speculative: frozenset[str]) -> bool
     return any(c.dep_ in ("amod", "det") and c.lower_ in speculative for c in tok.children)
 
 
+def _demands(tok: Token) -> bool:
+    """"insisted on guarantees", "insists that NATO must leave", "insisted that NATO withdraw": a demand, not
+    an assertion ("insisted that its troops were on exercises")."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("on", "upon"):
+            return True
+        if c.dep_ in ("ccomp", "xcomp") and (any(g.dep_ == "aux" and g.lower_ in ("must", "should") for g in c.children)
+                                             or c.tag_ == "VB" and not any(g.dep_ == "aux" for g in c.children)):
+            return True
+    return False
+
+
 def _word_ok(tok: Token, trig: Trigger) -> bool:
+    if trig.demand_only and not _demands(tok):
+        return False
     if trig.not_with_dep and any(c.dep_ in trig.not_with_dep for c in tok.children):
         return False
     if trig.with_dep and not any(c.dep_ in trig.with_dep for c in tok.children):

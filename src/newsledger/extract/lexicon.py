@@ -31,6 +31,7 @@ class Trigger:
     stative: bool = False  # where forces are kept ("based", "stationed"): describes, does not move them
     needs_place: bool = False  # an event only with a destination ("marines are in Norway", "has ships in")
     home: bool = False  # a build-up: with no destination named, the forces are on the actor's own soil
+    demand_only: bool = False  # a verb that also asserts ("insist"): an event only when it demands
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,8 @@ def _read_yaml(name: str) -> object:
 
 
 TRIGGER_KEYS = frozenset({"lemma", "text", "type", "needs", "aid", "mode", "status", "with_word", "not_with_word",
-                          "not_with_dep", "with_subject", "with_dep", "by", "dest", "stative", "where", "home"})
+                          "not_with_dep", "with_subject", "with_dep", "by", "dest", "stative", "where", "home",
+                          "demand"})
 
 
 TOP_KEYS = frozenset({"verbs", "nouns", "phrases", "irregular", "speculative_modifiers", "not_triggers",
@@ -174,7 +176,8 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
                    with_dep=frozenset(str(w) for w in entry.get("with_dep", [])),
                    by_speaker=entry.get("by") == "speaker",
                    object_is_destination=entry.get("dest") == "object", stative=bool(entry.get("stative", False)),
-                   needs_place=entry.get("where") == "required", home=bool(entry.get("home", False)))
+                   needs_place=entry.get("where") == "required", home=bool(entry.get("home", False)),
+                   demand_only=entry.get("demand") == "only")
 
 
 @lru_cache(maxsize=1)
