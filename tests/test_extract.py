@@ -190,6 +190,10 @@ def _key(m):
     # a return to base with no place named is to the sender's own soil
     ("Some Belarusian units have started returning to their permanent bases after the drills.",
      ("RETREAT", "troops", ("BLR",), (), "BLR", None, "underway")),
+    # a formation built with no place named is built on the builder's own soil
+    ("Romania is forming a brigade of some 3,000 soldiers, its ministry said.",
+     ("MOBILIZE", "troops", ("ROU",), (), "ROU", (3000, 3000), "underway")),
+    ("Slovakia has established a new battalion.", ("MOBILIZE", "troops", ("SVK",), (), "SVK", None, "completed")),
     # a figure an estimate gives after the forces' noun
     ("Belarus has amassed a large number of forces, thought to number upwards of 20,000 soldiers.",
      ("MOBILIZE", "mixed", ("BLR",), (), "BLR", (20000, None), "completed")),

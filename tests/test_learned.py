@@ -534,3 +534,21 @@ def test_the_owner_named_on_the_forces_is_not_replaced_by_the_model(text, parsed
                 actors=[Entity(c.text, c.codes[0], c.span, c.entity_kind) for c in cands[:len(parsed)]])
     _repair([m], inp, d, Resources().asset_nouns)
     assert (m.actor_codes == [n[1] for n in names]) is kept
+
+
+@pytest.mark.parametrize("text, home", [
+    ("Romania is forming a brigade.", True),
+    ("Slovakia established two battalions.", True),
+    ("The troops were massing near the frontier.", True),
+    ("The former minister spoke of troops.", False),  # a word the lemma only begins
+    ("A massive convoy of troops was seen.", False),
+    ("Troops shared information on the move.", False),
+])
+def test_the_home_words_are_words_of_the_home_lemmas(text, home):
+    from newsledger.extract.learned import LearnedExtractor
+
+    ex = LearnedExtractor.__new__(LearnedExtractor)
+    from newsledger.learn.features import Resources
+
+    ex.res = Resources()
+    assert bool(ex._home.search(text)) is home

@@ -94,12 +94,13 @@ class LearnedExtractor:
 
     @cached_property
     def _home(self) -> re.Pattern:
-        """The build-up words (triggers marked `home`): a build-up with no place named is on home soil."""
+        """The build-up words (triggers marked `home`): a build-up with no place named is on home soil. A word
+        of the lemma, not one it begins ("formed", "massing"; not "former", "massive", "information")."""
         lex = self.res.lexicon
         stems = {lemma.lower()[:-1] if lemma.lower().endswith("e") and len(lemma) >= 4 else lemma.lower()
                  for table in (lex.verbs, lex.nouns) for lemma, ts in table.items() if any(t.home for t in ts)}
-        return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(stems, key=len, reverse=True))) + r")\w*",
-                          re.IGNORECASE)
+        return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(stems, key=len, reverse=True)))
+                          + r")(?:e|es|s|ed|d|ing)?\b", re.IGNORECASE)
 
     @cached_property
     def _second(self) -> float:
