@@ -230,6 +230,14 @@ def test_deployment_sentences(text, expected):
     # a copula whose forces are inside its predicate: its subject owns none of them
     ("", "Chief among Minsk's worries is the presence of American and British troops near its borders.",
      ("GBR", "USA")),
+    # the state the forces are in or go to, whose minister speaks of them, hosts them: the sender is the
+    # article's forces of the story
+    ("Canada will send a new battlegroup. ", "Slovakia's foreign minister said that one of the battlegroups "
+     "would be in Slovakia.", ("CAN",)),
+    ("Canada will send a new battlegroup. ", "Slovakia's foreign minister said that no additional troops would be "
+     "sent to Slovakia.", ("CAN",)),
+    # ... while a state's own move to its border is its own
+    ("", "Poland's defence minister said that 10,000 troops would be sent to the border.", ("POL",)),
 ])
 def test_who_judges_or_worries_about_a_deployment_is_not_its_sender(context, text, actors):
     assert [tuple(sorted(m.actor_codes)) for m in _extract(text, context=context) if m.type == "MOBILIZE"] == [actors]

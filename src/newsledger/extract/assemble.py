@@ -17,7 +17,7 @@ from spacy.tokens import Token
 
 from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Span, TimeValue
 from .arguments import (
-    BORDER_WORDS, SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
+    BORDER_WORDS, DEST_PREPS, SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
     PRONOUNS, phrase_tokens, possessor_actors, reason_tokens, subject_of, _dedupe,
 )
 from .deployments import Contingent, contingents, own_soil, stand_in, take_previous_place
@@ -125,7 +125,8 @@ def actors_pass(d: Draft) -> bool:
     speaker = _speaker(ctx, said)
     att = said if kind not in SPEECH_ACTS else None  # (a speech act's speaker is its actor, not its source)
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
-    if not actors and kind in DEPLOYMENT_TYPES and passive and att is not None and att.code:
+    if not actors and kind in DEPLOYMENT_TYPES and passive and att is not None and att.code \
+            and not _host_of_the_forces(ctx, tok, speaker):
         # "Four F-16 jets will be sent to Lithuania, Denmark said": the speaker is the sender
         actors = list(speaker)
     if not actors and kind == "CONSULT" and tok.pos_ == "NOUN" and _partners(ctx, tok):
@@ -438,6 +439,8 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
             if kind in DEPLOYMENT_TYPES and subj.head.lemma_ in JUDGE_LEMMAS:
                 break  # "Ukrainian officials estimate 50,000 troops are in place": the observer, not the sender
             ents = actors_of_phrase(ctx, subj) if not _is_asset(ctx, subj) else []
+            if ents and kind in DEPLOYMENT_TYPES and _host_of_the_forces(ctx, tok, ents):
+                break  # "Slovakia's minister said no troops would arrive in Slovakia": the host, not the sender
             if ents:
                 return ents, False
         return [], False
@@ -472,6 +475,14 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
             for t in phrase_tokens(c)]
     ents = ctx.entities_in(toks)
     return ents, False
+
+
+def _host_of_the_forces(ctx: SentenceContext, tok: Token, ents: list[Entity]) -> bool:
+    """The parties a deployment would take from a governing clause or a speaker are the state the forces
+    are in or go to ("in Slovakia", "on Slovak soil"): they host the forces the sentence speaks of."""
+    dest = {e.code for p in tok.children if p.dep_ == "prep" and p.lower_ in DEST_PREPS
+            for e in ctx.entities_in(p.subtree)}
+    return bool(dest) and {e.code for e in ents} <= dest
 
 
 def _blamed_for(tok: Token) -> Token | None:
