@@ -552,3 +552,22 @@ def test_the_home_words_are_words_of_the_home_lemmas(text, home):
 
     ex.res = Resources()
     assert bool(ex._home.search(text)) is home
+
+
+@pytest.mark.parametrize("text, where", [
+    ("Polish troops are travelling from Poland by rail.", None),  # where they come from: no home soil made
+    ("Polish troops are travelling across Poland by rail.", "POL"),  # on its soil: its own
+])
+def test_the_place_forces_come_from_is_not_their_home_soil(text, where):
+    from newsledger.extract.learned import Decision, _repair
+    from newsledger.model import Entity, Mention, Span
+
+    cands, inp = _sentence_input(text, (("Polish", "POL", "demonym"), ("Poland", "POL", "place")))
+    nan = float("nan")
+    # the model reads the actor's own country as the place (before one role each: home soil)
+    roles = np.array([[0.9, 0.0, 0.1, nan, nan], [0.2, 0.1, 0.8, nan, nan]], dtype=np.float32)
+    d = Decision("MOBILIZE", 0.9, "underway", 0.9, {"troops": 0.9}, roles)
+    m = Mention("a", "MOBILIZE", text, Span(0, len(text)), Span(text.index("travelling"), text.index("travelling") + 10),
+                actors=[Entity("Polish", "POL", cands[0].span, "demonym")], status="underway")
+    _repair([m], inp, d)
+    assert (m.location.country if m.location else None) == where

@@ -188,7 +188,7 @@ class LearnedExtractor:
             mode = max(TYPE_MODES[d.type], key=lambda m: d.mode_probs.get(m, 0.0))
         location = _place(loc[1]) if loc else None
         if d.type in DEPLOYMENT_TYPES and not recipients and location is None:
-            location = _home_soil(inside, d.roles, [e.code for e in actors])
+            location = _home_soil(where, d.roles, [e.code for e in actors])
         if d.type in TARGET_IS_PLACE and location is None:
             target = next((r for r in recipients if r.kind in ("state", "capital", "region")), None)
             location = Place(target.text, target.code, target.span) if target else None  # as the rules read it
@@ -254,7 +254,7 @@ def _repair(ruled: list[Mention], inp: SentenceInput, d: Decision, assets: re.Pa
             loc = _best(where, roles, 2, ROLE_THRESHOLD)
             m.location = _place(loc[1]) if loc else None
             if not m.recipients and m.location is None:
-                m.location = _home_soil(inside, d.roles, m.actor_codes)
+                m.location = _home_soil(where, d.roles, m.actor_codes)
 
 
 ORIGIN = re.compile(r"\b(?:from|out of)\s+(?:the\s+)?$", re.IGNORECASE)  # "20 helicopters from Germany"
@@ -308,7 +308,8 @@ def _destinations(inp: SentenceInput, inside: list[tuple[int, Candidate]]) -> li
 
 def _home_soil(inside: list[tuple[int, Candidate]], roles: np.ndarray, actors: list[str]) -> Place | None:
     """A deployment with no destination whose actor the model also reads as its location (before one
-    role each is kept): the forces are on the actor's own soil ("Bulgaria is forming a battlegroup")."""
+    role each is kept): the forces are on the actor's own soil ("Bulgaria is forming a battlegroup"). `inside`
+    are the sentence's possible destinations: not where the forces come from ("travelling from Russia")."""
     own = [(float(roles[i, 2]), i, c) for i, c in inside if set(c.codes) & set(actors) and len(c.codes) == 1
            and len(c.codes[0]) == 3 and c.codes[0].isupper() and not np.isnan(roles[i, 2])]
     best = max(own, key=lambda s: (s[0], -s[1]), default=None)
