@@ -236,6 +236,9 @@ def test_deployment_sentences(text, expected):
      "would be in Slovakia.", ("CAN",)),
     ("Canada will send a new battlegroup. ", "Slovakia's foreign minister said that no additional troops would be "
      "sent to Slovakia.", ("CAN",)),
+    # a party of the clause a deployment governs (its purpose) is not its sender: the article's forces are
+    ("Canada will send a new battlegroup. ", "The extra soldiers are being moved to reassure our EU partners and "
+     "deter any aggression against EU member states.", ("CAN",)),
     # ... while a state's own move to its border is its own
     ("", "Poland's defence minister said that 10,000 troops would be sent to the border.", ("POL",)),
 ])

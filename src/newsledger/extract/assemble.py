@@ -156,13 +156,16 @@ def actors_pass(d: Draft) -> bool:
 def _unreported_party(ctx: SentenceContext, tok: Token, att) -> list[Entity]:
     """A party named in the sentence outside the destinations ("at NATO headquarters, ministers ..."),
     nor where the forces come from ("flying 30 bombers from Spain"), nor the one who reports it
-    ("Stoltenberg said the buildup was happening"), nor the subject of another clause."""
+    ("Stoltenberg said the buildup was happening"), nor the subject of another clause, nor a party of a
+    clause the deployment governs (its purpose: "repositioned to reassure our NATO allies")."""
     dest_tokens = {t.i for p in ctx.doc if p.dep_ in ("prep", "dative")
                    and p.lower_ in ("to", "into", "in", "toward", "towards", "from") for t in p.subtree}
     if att is not None:
         dest_tokens |= _span_tokens(ctx, att.span)
     dest_tokens |= {t.i for s in ctx.doc if s.dep_ in ("nsubj", "nsubjpass") and s.head.i != tok.i
                     for t in s.subtree}
+    dest_tokens |= {t.i for c in tok.subtree if c.i != tok.i and c.pos_ in ("VERB", "AUX")
+                    and c.dep_ in ("advcl", "xcomp", "conj", "ccomp", "relcl", "acl") for t in c.subtree}
     named = [ctx.entity(h, c) for i, h in sorted(ctx.hit_of_token.items()) if i not in dest_tokens
              and h.entry.kind in ("org", "institution", "person", "state") for c in h.entry.codes]
     return _dedupe(named[:1])
