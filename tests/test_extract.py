@@ -582,6 +582,11 @@ def test_other_sentences(text, expected):
     # a "we" quoted from "he" is the person named before, not the first party of the sentence before
     ("Belarusian troops have massed near Lithuania, Polish Defence Minister Mariusz Blaszczak said. \"We would "
      "urge Minsk to pull them back,\" he added.", ("REQUEST", ("POL",), ("BLR",))),
+    # a quote that goes on in a sentence of its own: its "we" is the one quoted, not the first party named
+    ("\"Our presence has grown in Latvia and in Estonia,\" said Mr Stoltenberg. \"We can now move more troops "
+     "across Europe.\"", ("MOBILIZE", ("NATO",), ())),
+    ("\u201cOur presence has grown in Latvia and in Estonia,\u201d said Mr Stoltenberg. \u201cWe urge Minsk to "
+     "pull its troops back.\u201d", ("REQUEST", ("NATO",), ("BLR",))),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]
