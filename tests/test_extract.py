@@ -208,6 +208,9 @@ def _key(m):
      ("MOBILIZE", "troops", ("USA",), ("POL",), "POL", None, "completed")),
     ("Officials said no additional Spanish troops would be sent to Hungary.",
      ("MOBILIZE", "troops", ("ESP",), ("HUN",), "HUN", None, "negated")),
+    # what is done as a rule is no event: a deployment beside it still is
+    ("Slovak troops usually rotate to Latvia every six months, but Slovakia sent troops to Latvia on Monday.",
+     ("MOBILIZE", "troops", ("SVK",), ("LVA",), "LVA", None, "completed")),
     # a deployment that is no build-up gets no place made up
     ("Britain will send more warships, the minister said.",
      ("MOBILIZE", "naval", ("GBR",), (), None, None, "announced")),
@@ -772,3 +775,13 @@ def test_the_actor_gazetteer_reads_both_names_of_a_compound(text, codes):
     from newsledger.extract.gazetteer import load_actors
 
     assert [tuple(h.entry.codes) for h in load_actors().find(text)] == codes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "Joint drills and training are usually short-term and help keep allies ready, the Slovak ministry said.",
+    "Slovak troops typically deploy to Latvia for six months.",
+])
+def test_what_is_done_as_a_rule_is_no_deployment(text):
+    assert [m for m in _extract(text, context="") if m.type == "MOBILIZE"] == []
+

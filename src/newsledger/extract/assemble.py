@@ -97,7 +97,7 @@ def assets_pass(d: Draft) -> bool:
     standin = stand_in(ctx, tok) if trig.needs == "asset" and not assets and kind in DEPLOYMENT_TYPES else None
     if trig.needs == "asset" and not assets and standin is None or _origin_only(ctx, tok, trig):
         return False
-    if kind in DEPLOYMENT_TYPES and _moved_by_civilians(ctx, tok):
+    if kind in DEPLOYMENT_TYPES and (_moved_by_civilians(ctx, tok) or _habitual(ctx, tok)):
         return False
     if kind in DEPLOYMENT_TYPES and tok.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
@@ -533,6 +533,14 @@ def _moved_by_civilians(ctx: SentenceContext, tok: Token) -> bool:
     if tok.dep_ == "xcomp":
         movers += [c for c in tok.head.children if c.dep_ == "dobj"]
     return any(m is not None and m.lemma_.lower() in ctx.lexicon.civilian_movers for m in movers)
+
+
+def _habitual(ctx: SentenceContext, tok: Token) -> bool:
+    """'Joint drills are usually short-term', 'troops normally rotate every six months': the trigger's
+    clause says what is done as a rule (an adverb of habit on the trigger or the verb it belongs to)."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else _clause_verb(tok)
+    return any(c.dep_ == "advmod" and c.lower_ in ctx.lexicon.habitual_words
+               for v in {tok, verb} if v is not None for c in v.children)
 
 
 def _said_when(tok: Token, trigger: Token) -> bool:

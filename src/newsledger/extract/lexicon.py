@@ -81,6 +81,7 @@ class Lexicon:
     rejecting_verbs: frozenset[str] = frozenset()  # the verbs' REJECT lemmas ("denies that it would attack")
     exercise_words: frozenset[str] = frozenset()  # "drills", "manoeuvres": an exercise is an event of its own
     relation_nouns: frozenset[str] = frozenset()  # "Kyiv's allies": the possessor is not the allies
+    habitual_words: frozenset[str] = frozenset()  # "drills are usually short": what is done as a rule, no event
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -115,7 +116,8 @@ TRIGGER_KEYS = frozenset({"lemma", "text", "type", "needs", "aid", "mode", "stat
 
 TOP_KEYS = frozenset({"verbs", "nouns", "phrases", "irregular", "speculative_modifiers", "not_triggers",
                       "civilian_movers", "accusing_verbs", "threat_words", "event_nouns", "cost_verbs", "reason_nouns",
-                      "remote_words", "audience_nouns", "exercise_words", "relation_nouns"})
+                      "remote_words", "audience_nouns", "exercise_words", "relation_nouns",
+                      "habitual_words"})
 
 
 def check_sections(trig: dict, source: str) -> dict:
@@ -225,4 +227,5 @@ def load_lexicon() -> Lexicon:
                    frozenset(str(w).lower() for w in trig.get("threat_words", [])),
                    frozenset(str(w).lower() for w in trig.get("event_nouns", [])), rejecting,
                    frozenset(str(w).lower() for w in trig.get("exercise_words", [])),
-                   frozenset(str(w).lower() for w in trig.get("relation_nouns", [])))
+                   frozenset(str(w).lower() for w in trig.get("relation_nouns", [])),
+                   frozenset(str(w).lower() for w in trig.get("habitual_words", [])))
