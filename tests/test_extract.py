@@ -190,6 +190,10 @@ def _key(m):
     # a return to base with no place named is to the sender's own soil
     ("Some Belarusian units have started returning to their permanent bases after the drills.",
      ("RETREAT", "troops", ("BLR",), (), "BLR", None, "underway")),
+    # a formation built with no place named is built on the builder's own soil
+    ("Romania is forming a brigade of some 3,000 soldiers, its ministry said.",
+     ("MOBILIZE", "troops", ("ROU",), (), "ROU", (3000, 3000), "underway")),
+    ("Slovakia has established a new battalion.", ("MOBILIZE", "troops", ("SVK",), (), "SVK", None, "completed")),
     # a figure an estimate gives after the forces' noun
     ("Belarus has amassed a large number of forces, thought to number upwards of 20,000 soldiers.",
      ("MOBILIZE", "mixed", ("BLR",), (), "BLR", (20000, None), "completed")),
@@ -204,6 +208,9 @@ def _key(m):
      ("MOBILIZE", "troops", ("USA",), ("POL",), "POL", None, "completed")),
     ("Officials said no additional Spanish troops would be sent to Hungary.",
      ("MOBILIZE", "troops", ("ESP",), ("HUN",), "HUN", None, "negated")),
+    # what is done as a rule is no event: a deployment beside it still is
+    ("Slovak troops usually rotate to Latvia every six months, but Slovakia sent troops to Latvia on Monday.",
+     ("MOBILIZE", "troops", ("SVK",), ("LVA",), "LVA", None, "completed")),
     # a deployment that is no build-up gets no place made up
     ("Britain will send more warships, the minister said.",
      ("MOBILIZE", "naval", ("GBR",), (), None, None, "announced")),
@@ -226,6 +233,17 @@ def test_deployment_sentences(text, expected):
     # a copula whose forces are inside its predicate: its subject owns none of them
     ("", "Chief among Minsk's worries is the presence of American and British troops near its borders.",
      ("GBR", "USA")),
+    # the state the forces are in or go to, whose minister speaks of them, hosts them: the sender is the
+    # article's forces of the story
+    ("Canada will send a new battlegroup. ", "Slovakia's foreign minister said that one of the battlegroups "
+     "would be in Slovakia.", ("CAN",)),
+    ("Canada will send a new battlegroup. ", "Slovakia's foreign minister said that no additional troops would be "
+     "sent to Slovakia.", ("CAN",)),
+    # a party of the clause a deployment governs (its purpose) is not its sender: the article's forces are
+    ("Canada will send a new battlegroup. ", "The extra soldiers are being moved to reassure our EU partners and "
+     "deter any aggression against EU member states.", ("CAN",)),
+    # ... while a state's own move to its border is its own
+    ("", "Poland's defence minister said that 10,000 troops would be sent to the border.", ("POL",)),
 ])
 def test_who_judges_or_worries_about_a_deployment_is_not_its_sender(context, text, actors):
     assert [tuple(sorted(m.actor_codes)) for m in _extract(text, context=context) if m.type == "MOBILIZE"] == [actors]
@@ -582,6 +600,11 @@ def test_other_sentences(text, expected):
     # a "we" quoted from "he" is the person named before, not the first party of the sentence before
     ("Belarusian troops have massed near Lithuania, Polish Defence Minister Mariusz Blaszczak said. \"We would "
      "urge Minsk to pull them back,\" he added.", ("REQUEST", ("POL",), ("BLR",))),
+    # a quote that goes on in a sentence of its own: its "we" is the one quoted, not the first party named
+    ("\"Our presence has grown in Latvia and in Estonia,\" said Mr Stoltenberg. \"We can now move more troops "
+     "across Europe.\"", ("MOBILIZE", ("NATO",), ())),
+    ("\u201cOur presence has grown in Latvia and in Estonia,\u201d said Mr Stoltenberg. \u201cWe urge Minsk to "
+     "pull its troops back.\u201d", ("REQUEST", ("NATO",), ("BLR",))),
 ])
 def test_parties(text, expected):
     got = [(m.type, tuple(sorted(m.actor_codes)), tuple(sorted(m.recipient_codes))) for m in _extract(text, context="")]
@@ -767,3 +790,13 @@ def test_the_actor_gazetteer_reads_both_names_of_a_compound(text, codes):
     from newsledger.extract.gazetteer import load_actors
 
     assert [tuple(h.entry.codes) for h in load_actors().find(text)] == codes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "Joint drills and training are usually short-term and help keep allies ready, the Slovak ministry said.",
+    "Slovak troops typically deploy to Latvia for six months.",
+])
+def test_what_is_done_as_a_rule_is_no_deployment(text):
+    assert [m for m in _extract(text, context="") if m.type == "MOBILIZE"] == []
+

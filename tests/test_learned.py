@@ -534,3 +534,63 @@ def test_the_owner_of_a_relation_is_no_candidate_party(text, names):
 
     got = candidates(Resources(), text, Span(0, len(text)), None)
     assert [c.text for c in got if c.kind == "entity"] == names
+
+
+@pytest.mark.parametrize("text, parsed, kept", [
+    # the owners named on the forces' noun keep the event, whoever the model reads as acting
+    ("Minsk's main fear is the presence of Polish and NATO troops near its frontier.", ("Polish", "NATO"), True),
+    ("The ministry in Minsk reported the arrival of Polish military units in the area.", ("Polish",), True),
+    # a parsed reporter followed by no forces' noun gives way as before
+    ("Polish officials say troops massed near the frontier, Minsk said.", ("Polish",), False),
+])
+def test_the_owner_named_on_the_forces_is_not_replaced_by_the_model(text, parsed, kept):
+    from newsledger.extract.learned import Decision, _repair
+    from newsledger.learn.features import Resources
+    from newsledger.model import Entity, Mention, Span
+
+    names = [(w, {"Polish": "POL", "NATO": "NATO"}[w], "demonym" if w == "Polish" else "org") for w in parsed]
+    cands, inp = _sentence_input(text, (*names, ("Minsk", "BLR", "capital")))
+    nan = float("nan")
+    roles = np.array([[0.05, 0.0, 0.0, nan, nan]] * len(parsed) + [[0.9, 0.0, 0.0, nan, nan]], dtype=np.float32)
+    d = Decision("MOBILIZE", 0.9, "completed", 0.9, {"troops": 0.9}, roles)
+    m = Mention("a", "MOBILIZE", text, Span(0, len(text)), Span(text.index("presence") if "presence" in text else 0, 5),
+                actors=[Entity(c.text, c.codes[0], c.span, c.entity_kind) for c in cands[:len(parsed)]])
+    _repair([m], inp, d, Resources().asset_nouns)
+    assert (m.actor_codes == [n[1] for n in names]) is kept
+
+
+@pytest.mark.parametrize("text, home", [
+    ("Romania is forming a brigade.", True),
+    ("Slovakia established two battalions.", True),
+    ("The troops were massing near the frontier.", True),
+    ("The former minister spoke of troops.", False),  # a word the lemma only begins
+    ("A massive convoy of troops was seen.", False),
+    ("Troops shared information on the move.", False),
+])
+def test_the_home_words_are_words_of_the_home_lemmas(text, home):
+    from newsledger.extract.learned import LearnedExtractor
+
+    ex = LearnedExtractor.__new__(LearnedExtractor)
+    from newsledger.learn.features import Resources
+
+    ex.res = Resources()
+    assert bool(ex._home.search(text)) is home
+
+
+@pytest.mark.parametrize("text, where", [
+    ("Polish troops are travelling from Poland by rail.", None),  # where they come from: no home soil made
+    ("Polish troops are travelling across Poland by rail.", "POL"),  # on its soil: its own
+])
+def test_the_place_forces_come_from_is_not_their_home_soil(text, where):
+    from newsledger.extract.learned import Decision, _repair
+    from newsledger.model import Entity, Mention, Span
+
+    cands, inp = _sentence_input(text, (("Polish", "POL", "demonym"), ("Poland", "POL", "place")))
+    nan = float("nan")
+    # the model reads the actor's own country as the place (before one role each: home soil)
+    roles = np.array([[0.9, 0.0, 0.1, nan, nan], [0.2, 0.1, 0.8, nan, nan]], dtype=np.float32)
+    d = Decision("MOBILIZE", 0.9, "underway", 0.9, {"troops": 0.9}, roles)
+    m = Mention("a", "MOBILIZE", text, Span(0, len(text)), Span(text.index("travelling"), text.index("travelling") + 10),
+                actors=[Entity("Polish", "POL", cands[0].span, "demonym")], status="underway")
+    _repair([m], inp, d)
+    assert (m.location.country if m.location else None) == where

@@ -47,6 +47,7 @@ class SentenceContext:
     deploy_last: Mention | None = None  # the article's last deployment, for "they", "there", "900 more"
     deploy_gap: int = 99  # sentences since it
     person: list[Entity] = field(default_factory=list)  # the last person named before (a quote's "we")
+    opens_quote: bool = False  # the sentence begins inside quotation marks ('"We can ..."')
     hit_of_token: dict[int, ActorHit] = field(default_factory=dict)
     assets: dict[int, tuple[Asset, int, int]] = field(default_factory=dict)  # head token -> asset, first tok, last
     relational: set[int] = field(default_factory=set)  # ids of hits that own a relation ("Kyiv's allies")
@@ -187,6 +188,9 @@ def resolve_pronoun(ctx: SentenceContext, tok: Token) -> list[Entity]:
                 return ents
         if subj is not None and subj.lower_ in PERSONAL and tok.lower_ in SPEAKERS and head.lemma_ in SAY_LEMMAS:
             quoted = True  # the speaker's "we"
+    # a quote that goes on in a sentence of its own ('"We have ... ," said Mr X. "We can ..."'): its "we" is
+    # the one quoted last, not the first party the sentence before names
+    quoted = quoted or tok.lower_ in SPEAKERS and ctx.opens_quote
     return list(ctx.person) if quoted and ctx.person else list(ctx.fallback)
 
 

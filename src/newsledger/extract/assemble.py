@@ -17,7 +17,7 @@ from spacy.tokens import Token
 
 from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Span, TimeValue
 from .arguments import (
-    BORDER_WORDS, SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
+    BORDER_WORDS, DEST_PREPS, SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
     PRONOUNS, phrase_tokens, possessor_actors, reason_tokens, subject_of, _dedupe,
 )
 from .deployments import Contingent, contingents, own_soil, stand_in, take_previous_place
@@ -97,7 +97,7 @@ def assets_pass(d: Draft) -> bool:
     standin = stand_in(ctx, tok) if trig.needs == "asset" and not assets and kind in DEPLOYMENT_TYPES else None
     if trig.needs == "asset" and not assets and standin is None or _origin_only(ctx, tok, trig):
         return False
-    if kind in DEPLOYMENT_TYPES and _moved_by_civilians(ctx, tok):
+    if kind in DEPLOYMENT_TYPES and (_moved_by_civilians(ctx, tok) or _habitual(ctx, tok)):
         return False
     if kind in DEPLOYMENT_TYPES and tok.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
@@ -125,7 +125,8 @@ def actors_pass(d: Draft) -> bool:
     speaker = _speaker(ctx, said)
     att = said if kind not in SPEECH_ACTS else None  # (a speech act's speaker is its actor, not its source)
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
-    if not actors and kind in DEPLOYMENT_TYPES and passive and att is not None and att.code:
+    if not actors and kind in DEPLOYMENT_TYPES and passive and att is not None and att.code \
+            and not _host_of_the_forces(ctx, tok, speaker):
         # "Four F-16 jets will be sent to Lithuania, Denmark said": the speaker is the sender
         actors = list(speaker)
     if not actors and kind == "CONSULT" and tok.pos_ == "NOUN" and _partners(ctx, tok):
@@ -155,13 +156,16 @@ def actors_pass(d: Draft) -> bool:
 def _unreported_party(ctx: SentenceContext, tok: Token, att) -> list[Entity]:
     """A party named in the sentence outside the destinations ("at NATO headquarters, ministers ..."),
     nor where the forces come from ("flying 30 bombers from Spain"), nor the one who reports it
-    ("Stoltenberg said the buildup was happening"), nor the subject of another clause."""
+    ("Stoltenberg said the buildup was happening"), nor the subject of another clause, nor a party of a
+    clause the deployment governs (its purpose: "repositioned to reassure our NATO allies")."""
     dest_tokens = {t.i for p in ctx.doc if p.dep_ in ("prep", "dative")
                    and p.lower_ in ("to", "into", "in", "toward", "towards", "from") for t in p.subtree}
     if att is not None:
         dest_tokens |= _span_tokens(ctx, att.span)
     dest_tokens |= {t.i for s in ctx.doc if s.dep_ in ("nsubj", "nsubjpass") and s.head.i != tok.i
                     for t in s.subtree}
+    dest_tokens |= {t.i for c in tok.subtree if c.i != tok.i and c.pos_ in ("VERB", "AUX")
+                    and c.dep_ in ("advcl", "xcomp", "conj", "ccomp", "relcl", "acl") for t in c.subtree}
     named = [ctx.entity(h, c) for i, h in sorted(ctx.hit_of_token.items()) if i not in dest_tokens
              and h.entry.kind in ("org", "institution", "person", "state") for c in h.entry.codes]
     return _dedupe(named[:1])
@@ -440,6 +444,8 @@ def _actors(ctx: SentenceContext, tok: Token, kind: str, assets) -> tuple[list[E
             if kind in DEPLOYMENT_TYPES and subj.head.lemma_ in JUDGE_LEMMAS:
                 break  # "Ukrainian officials estimate 50,000 troops are in place": the observer, not the sender
             ents = actors_of_phrase(ctx, subj) if not _is_asset(ctx, subj) else []
+            if ents and kind in DEPLOYMENT_TYPES and _host_of_the_forces(ctx, tok, ents):
+                break  # "Slovakia's minister said no troops would arrive in Slovakia": the host, not the sender
             if ents:
                 return ents, False
         return [], False
@@ -480,6 +486,14 @@ def _noun_actors(ctx: SentenceContext, tok: Token, kind: str) -> tuple[list[Enti
             for t in phrase_tokens(c)]
     ents = ctx.entities_in(toks)
     return ents, False
+
+
+def _host_of_the_forces(ctx: SentenceContext, tok: Token, ents: list[Entity]) -> bool:
+    """The parties a deployment would take from a governing clause or a speaker are the state the forces
+    are in or go to ("in Slovakia", "on Slovak soil"): they host the forces the sentence speaks of."""
+    dest = {e.code for p in tok.children if p.dep_ == "prep" and p.lower_ in DEST_PREPS
+            for e in ctx.entities_in(p.subtree)}
+    return bool(dest) and {e.code for e in ents} <= dest
 
 
 def _blamed_for(tok: Token) -> Token | None:
@@ -527,6 +541,14 @@ def _moved_by_civilians(ctx: SentenceContext, tok: Token) -> bool:
     if tok.dep_ == "xcomp":
         movers += [c for c in tok.head.children if c.dep_ == "dobj"]
     return any(m is not None and m.lemma_.lower() in ctx.lexicon.civilian_movers for m in movers)
+
+
+def _habitual(ctx: SentenceContext, tok: Token) -> bool:
+    """'Joint drills are usually short-term', 'troops normally rotate every six months': the trigger's
+    clause says what is done as a rule (an adverb of habit on the trigger or the verb it belongs to)."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else _clause_verb(tok)
+    return any(c.dep_ == "advmod" and c.lower_ in ctx.lexicon.habitual_words
+               for v in {tok, verb} if v is not None for c in v.children)
 
 
 def _said_when(tok: Token, trigger: Token) -> bool:

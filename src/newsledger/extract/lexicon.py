@@ -84,6 +84,7 @@ class Lexicon:
     relation_nouns: frozenset[str] = frozenset()  # "Kyiv's allies": the possessor is not the allies
     stance_verbs: frozenset[str] = frozenset()  # "condemned the sanctions": the subject is not the sanctioner
     deterring_verbs: frozenset[str] = frozenset()  # "to deter an attack": an attack warded off is no event
+    habitual_words: frozenset[str] = frozenset()  # "drills are usually short": what is done as a rule, no event
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -122,7 +123,7 @@ TRIGGER_KEYS = frozenset({"lemma", "text", "type", "needs", "aid", "mode", "stat
 TOP_KEYS = frozenset({"verbs", "nouns", "phrases", "irregular", "speculative_modifiers", "not_triggers",
                       "civilian_movers", "accusing_verbs", "threat_words", "event_nouns", "cost_verbs", "reason_nouns",
                       "remote_words", "audience_nouns", "exercise_words", "relation_nouns", "stance_verbs",
-                      "deterring_verbs"})
+                      "deterring_verbs", "habitual_words"})
 
 
 def check_sections(trig: dict, source: str) -> dict:
@@ -235,4 +236,5 @@ def load_lexicon() -> Lexicon:
                    frozenset(str(w).lower() for w in trig.get("exercise_words", [])),
                    frozenset(str(w).lower() for w in trig.get("relation_nouns", [])),
                    frozenset(str(w).lower() for w in trig.get("stance_verbs", [])),
-                   frozenset(str(w).lower() for w in trig.get("deterring_verbs", [])))
+                   frozenset(str(w).lower() for w in trig.get("deterring_verbs", [])),
+                   frozenset(str(w).lower() for w in trig.get("habitual_words", [])))

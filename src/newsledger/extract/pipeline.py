@@ -143,7 +143,8 @@ class RulesExtractor:
                 try:
                     ctx = SentenceContext(doc, sent.start, list(sent.hits), self.lexicon, self.places, countries,
                                           fallback, deploy_fallback, deploy_last if deploy_fallback else None,
-                                          si - deploy_at, person=person)
+                                          si - deploy_at, person=person,
+                                          opens_quote=_opens_quote(article.text, sent.start))
                     timexes = find_timexes(sent.text, article.published, offset=sent.start, tense=verb_tense(doc))
                     found = sentence_mentions(ctx, article.id, article.published, timexes)
                 except Exception as exc:  # one odd sentence must not cost the article or the batch
@@ -207,6 +208,17 @@ def _fallback(sent: Sentence, doc) -> list[Entity]:
             return [Entity(hit.text, code, Span(hit.start, hit.end), hit.entry.kind, hit.entry.sector)
                     for code in hit.entry.codes]
     return []
+
+
+_OPENING_QUOTES = frozenset('"“‘')
+
+
+def _opens_quote(text: str, start: int) -> bool:
+    """The sentence at `start` begins with an opening quotation mark (the splitter may leave it to the
+    sentence before: 'said Mr X. "We can ...')."""
+    before = text[:start].rstrip(" ")
+    return text[start:start + 1] in _OPENING_QUOTES or bool(before) and before[-1] in _OPENING_QUOTES and (
+        len(before) < 2 or before[-2] in " \n.")
 
 
 def _last_person(sent: Sentence) -> list[Entity]:
