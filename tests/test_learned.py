@@ -555,7 +555,7 @@ def test_the_owner_named_on_the_forces_is_not_replaced_by_the_model(text, parsed
     d = Decision("MOBILIZE", 0.9, "completed", 0.9, {"troops": 0.9}, roles)
     m = Mention("a", "MOBILIZE", text, Span(0, len(text)), Span(text.index("presence") if "presence" in text else 0, 5),
                 actors=[Entity(c.text, c.codes[0], c.span, c.entity_kind) for c in cands[:len(parsed)]])
-    _repair([m], inp, d, Resources().asset_nouns)
+    _repair([m], inp, d, Resources().owned_forces)
     assert (m.actor_codes == [n[1] for n in names]) is kept
 
 

@@ -85,6 +85,7 @@ class Lexicon:
     stance_verbs: frozenset[str] = frozenset()  # "condemned the sanctions": the subject is not the sanctioner
     deterring_verbs: frozenset[str] = frozenset()  # "to deter an attack": an attack warded off is no event
     habitual_words: frozenset[str] = frozenset()  # "drills are usually short": what is done as a rule, no event
+    force_modifiers: frozenset[str] = frozenset()  # "Russian military units": words between an owner and its forces
 
     def asset(self, words: str) -> Asset | None:
         return self.assets.get(words.lower())
@@ -123,7 +124,7 @@ TRIGGER_KEYS = frozenset({"lemma", "text", "type", "needs", "aid", "mode", "stat
 TOP_KEYS = frozenset({"verbs", "nouns", "phrases", "irregular", "speculative_modifiers", "not_triggers",
                       "civilian_movers", "accusing_verbs", "threat_words", "event_nouns", "cost_verbs", "reason_nouns",
                       "remote_words", "audience_nouns", "exercise_words", "relation_nouns", "stance_verbs",
-                      "deterring_verbs", "habitual_words"})
+                      "deterring_verbs", "habitual_words", "force_modifiers"})
 
 
 def check_sections(trig: dict, source: str) -> dict:
@@ -237,4 +238,5 @@ def load_lexicon() -> Lexicon:
                    frozenset(str(w).lower() for w in trig.get("relation_nouns", [])),
                    frozenset(str(w).lower() for w in trig.get("stance_verbs", [])),
                    frozenset(str(w).lower() for w in trig.get("deterring_verbs", [])),
-                   frozenset(str(w).lower() for w in trig.get("habitual_words", [])))
+                   frozenset(str(w).lower() for w in trig.get("habitual_words", [])),
+                   frozenset(str(w).lower() for w in trig.get("force_modifiers", [])))
