@@ -18,7 +18,7 @@ from spacy.tokens import Token
 from ..model import DEPLOYMENT_TYPES, Entity, Mention, Place, Span, TimeValue
 from .arguments import (
     BORDER_WORDS, DEST_PREPS, SentenceContext, actors_of_phrase, agent_of, asset_args, destinations, passive_subject, places_under,
-    PRONOUNS, phrase_tokens, possessor_actors, reason_tokens, subject_of, _dedupe,
+    PRONOUNS, SAY_LEMMAS, phrase_tokens, possessor_actors, reason_tokens, subject_of, _dedupe,
 )
 from .deployments import Contingent, contingents, own_soil, stand_in, take_previous_place
 from .lexicon import Trigger
@@ -553,8 +553,6 @@ def _habitual(ctx: SentenceContext, tok: Token) -> bool:
 
 def _said_when(tok: Token, trigger: Token) -> bool:
     """Whether a time expression belongs to a verb of saying (other than the trigger itself)."""
-    from .status import SAY_LEMMAS
-
     cur = tok
     for _ in range(4):
         if cur.head.i == cur.i:

@@ -216,9 +216,12 @@ _OPENING_QUOTES = frozenset('"“‘')
 def _opens_quote(text: str, start: int) -> bool:
     """The sentence at `start` begins with an opening quotation mark (the splitter may leave it to the
     sentence before: 'said Mr X. "We can ...')."""
-    before = text[:start].rstrip(" ")
-    return text[start:start + 1] in _OPENING_QUOTES or bool(before) and before[-1] in _OPENING_QUOTES and (
-        len(before) < 2 or before[-2] in " \n.")
+    if text[start:start + 1] in _OPENING_QUOTES:
+        return True
+    i = start
+    while i > 0 and text[i - 1] == " ":  # (no copy of the article's text before it: this runs per sentence)
+        i -= 1
+    return i > 0 and text[i - 1] in _OPENING_QUOTES and (i < 2 or text[i - 2] in " \n.")
 
 
 def _last_person(sent: Sentence) -> list[Entity]:
