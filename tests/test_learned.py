@@ -72,6 +72,42 @@ def test_convert_keeps_offsets_and_no_text(tmp_path):
     assert label.events[0].actors == ("GBR",) and label.nonevents == ((TEXT.index("can move"), TEXT.index("can move") + 13),)
 
 
+@pytest.mark.parametrize("repeat", [0, 2])
+def test_labels_written_as_gold_anchor_the_same_words(tmp_path, repeat):
+    """Offsets become words and their occurrence (the gold form), so `newsledger eval` finds the
+    labelled sentence again, also when the anchor's words stand earlier in the text."""
+    from newsledger.evaluate import _anchor_pos, load_gold
+    from newsledger.labels import gold_lines
+
+    text = "Officials said Britain is sending help. " * repeat + TEXT
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "x.txt").write_text(" date unknown\n" + text + "\n", encoding="utf-8")
+    raw = tmp_path / "raw.jsonl"
+    raw.write_text(json.dumps(_raw(nth=repeat + 1)) + "\n")
+    labelled = tmp_path / "labels.jsonl"
+    labelled.write_text("".join(json.dumps(x) + "\n" for x in convert_raw_file(raw, texts)))
+    (label,) = load_labels(labelled)
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text("".join(json.dumps(x) + "\n" for x in gold_lines([label], texts)))
+    (gold,) = load_gold(gold_file)
+    (ev,) = gold.events
+    assert ev.nth == repeat + 1 and _anchor_pos(text, ev) == label.events[0].anchors[0][0]
+    assert ev.also == ("The deployment",) and (ev.qmin, ev.qmax, ev.actors) == (800, 800, ("GBR",))
+    assert gold_lines([label], texts, files=set()) == []
+
+
+def test_gold_of_a_models_validation_needs_its_recorded_files(tmp_path):
+    from click.testing import CliRunner
+
+    from newsledger.cli import main
+
+    (tmp_path / "meta.json").write_text("{}")
+    r = CliRunner().invoke(main, ["labels", "gold", str(ROOT / "labels" / "A1.jsonl"), "--validation-of",
+                                  str(tmp_path), "--out", str(tmp_path / "g.jsonl")])
+    assert r.exit_code != 0 and "validation_files" in r.output
+
+
 def _gold(**kw) -> GoldEvent:
     base = dict(anchor="x", type="MOBILIZE", mode="troops", actors=("GBR",), recipients=("EST",), location="EST",
                 status="underway")
@@ -176,6 +212,8 @@ def test_train_exports_an_int8_model_that_extracts_without_torch(tmp_path, freez
     assert any(n.op_type in ("MatMulInteger", "DynamicQuantizeLinear") for n in graph.node)
     meta = json.loads((out / "meta.json").read_text())
     assert set(meta["thresholds"]) == set(meta["types"]) and meta["frozen_encoder"] is freeze
+    trained_on = {t.file for t in load_labels(ROOT / "labels" / "A1.jsonl")} - set(meta["validation_files"])
+    assert meta["validation_files"] and trained_on  # the split is recorded: the files never learned from
     art = next(read_file(str(SHARED / "seeds" / "000_07e83cf676274478.txt")))
     for use_rules in (True, False):
         ex = LearnedExtractor(out, use_rules=use_rules)

@@ -1,4 +1,4 @@
-"""The learning commands of `newsledger`: labels (check, convert, agreement) and train (registered on `main`)."""
+"""The learning commands of `newsledger`: labels (check, convert, gold, agreement) and train (registered on `main`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ _TEXTS = click.option("--texts", type=click.Path(file_okay=False), envvar="NEWSL
 
 @main.group()
 def labels():
-    """Training labels: check and convert the annotators' working files, measure their agreement."""
+    """Training labels: check and convert the annotators' working files, write them as gold, measure their agreement."""
 
 
 @labels.command("check")
@@ -61,6 +61,34 @@ def labels_convert(raw, texts, out_path):
     events = sum(len(k["events"]) for k in kept)
     out.print(f"{out_path}: {len(kept)} texts, {events} events ({lines - len(kept)} lines with problems left out)",
               highlight=False)
+
+
+@labels.command("gold")
+@click.argument("label_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@_TEXTS
+@click.option("--validation-of", "model_dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Only the texts this trained model kept out of training (its meta.json validation_files).")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="Gold file to write (it quotes the texts' words: keep it outside the project).")
+@handle_errors
+def labels_gold(label_files, texts, model_dir, out_path):
+    """Write LABEL_FILES as gold for `newsledger eval` (anchors as words): with --validation-of, the
+    texts a trained model never learned from, a larger check than the gold sets."""
+    from .labels import gold_lines, load_labels
+
+    files = None
+    if model_dir:
+        meta_path = Path(model_dir) / "meta.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+        if "validation_files" not in meta:
+            raise NewsledgerError(f"{meta_path} does not list its validation_files",
+                                  hint="models trained before they were recorded: retrain with `newsledger train`")
+        files = set(meta["validation_files"])
+    lines = gold_lines([t for p in label_files for t in load_labels(p)], Path(texts), files)
+    with open(out_path, "w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+    out.print(f"{out_path}: {len(lines)} texts, {sum(len(k['events']) for k in lines)} events", highlight=False)
 
 
 @labels.command("agreement")

@@ -319,3 +319,40 @@ if __name__ == "__main__":
     import sys
 
     sys.exit(_show(sys.argv[1:]))
+
+
+def _anchor_nth(text: str, start: int, end: int) -> tuple[str, int]:
+    """The words of an offset anchor and which occurrence of them it is (how gold anchors are written)."""
+    words, nth, pos = text[start:end], 0, -1
+    while (pos := text.find(words, pos + 1)) >= 0 and pos <= start:
+        nth += 1
+    return words, max(nth, 1)
+
+
+def gold_lines(labelled: list[LabelText], texts_dir: Path, files: set[str] | None = None) -> list[dict]:
+    """Labels as gold lines (docs/GOLD-FORMAT.md: anchors as words, as `newsledger eval` reads them),
+    one per text (the first label file's, where a text is labelled twice), only `files` when given.
+    The lines quote the texts' words: write them outside the project."""
+    corpora: dict = {}
+    out: list[dict] = []
+    seen: set[str] = set()
+    for t in labelled:
+        if t.file in seen or (files is not None and t.file not in files):
+            continue
+        art = text_of(texts_dir, t.file, corpora)
+        if art is None:
+            continue
+        seen.add(t.file)
+        events = []
+        for e in t.events:
+            anchor, nth = _anchor_nth(art.text, *e.anchors[0])
+            events.append({"anchor": anchor, "nth": nth, "also": [art.text[a:b] for a, b in e.anchors[1:]],
+                           "type": e.type, "mode": e.mode, "actors": list(e.actors),
+                           "recipients": list(e.recipients), "location": e.location, "place": e.place,
+                           "date": e.date, "date_precision": e.date_precision, "status": e.status,
+                           "quantity": {"min": e.qmin, "max": e.qmax} if e.has_quantity else None})
+        line = {"file": t.file, "published": t.published, "events": events}
+        if t.chars is not None:
+            line["chars"] = t.chars
+        out.append(line)
+    return out

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..exceptions import NewsledgerError
+from ..labels import load_labels, text_of
 from ..model import PLOVER_TYPES, STATUSES
 from .encode import encode, load_tokenizer
 from .features import ROLES, Resources
@@ -58,16 +59,20 @@ class TrainResult:
     validation: dict[str, float] = field(default_factory=dict)
 
 
+def validation_files(labelled: list, seed: int, share: float) -> list[str]:
+    """The labelled files kept out of training for validation (by file, seeded): the same for the same
+    label files, seed and share. The model records them (meta.json `validation_files`), so they can be
+    scored as gold the model never learned from (`newsledger labels gold --validation-of`)."""
+    files = sorted({t.file for t in labelled})
+    return sorted(random.Random(seed).sample(files, max(1, int(len(files) * share)))) if files else []
+
+
 def collect_examples(label_paths: list[Path], texts_dir: Path, plover: Path | None,
                      res: Resources, seed: int, share: float, keep_negatives: int = 100) -> tuple[list[Example], list[Example]]:
     """Examples from our labels (split by file into train/validation) and PLOVER's train split."""
-    from ..labels import load_labels, text_of
-
     corpora: dict = {}
     labelled = [t for p in label_paths for t in load_labels(p)]
-    files = sorted({t.file for t in labelled})
-    rng = random.Random(seed)
-    held = set(rng.sample(files, max(1, int(len(files) * share)))) if files else set()
+    held = set(validation_files(labelled, seed, share))
     train, val = [], []
     for label in labelled:
         art = text_of(texts_dir, label.file, corpora)
@@ -282,7 +287,9 @@ def train(label_paths: list[Path], texts_dir: Path, out: Path, *, plover: Path |
     probs = _type_probs(model, tok, val_ex, 64)
     gold = np.stack([e.types for e in val_ex]) if val_ex else np.zeros((0, len(PLOVER_TYPES)))
     thresholds, f1s = _thresholds(probs, gold)
+    held = validation_files([t for p in label_paths for t in load_labels(p)], cfg.seed, cfg.validation_share)
     export(model, out, thresholds, meta={"train_examples": len(train_ex), "validation_examples": len(val_ex),
+                                         "validation_files": held,
                                          "validation_type_f1": f1s, "config": cfg.__dict__ if hasattr(cfg, "__dict__")
                                          else {k: getattr(cfg, k) for k in cfg.__slots__},
                                          "frozen_encoder": cfg.freeze_encoder})
