@@ -773,9 +773,13 @@ def test_soldiers_counted_over_formations(text, figures):
     ("Germany is sending more forces to Lithuania.", "mixed"),
     ("Germany is sending more soldiers to Lithuania.", "troops"),
     ("Germany is sending special forces to Lithuania.", "troops"),
+    # weapons named with the forces, no figure of their own: several kinds together
+    ("Germany is moving soldiers and weapons to Lithuania.", "mixed"),
+    ("Germany is moving weapons and soldiers to Lithuania.", "mixed"),
+    ("Germany is moving 900 soldiers and 200 weapons to Lithuania.", "troops"),
 ])
 def test_the_asset_class_of_forces(text, mode):
-    assert [m.mode for m in _extract(text, context="") if m.type == "MOBILIZE"] == [mode]
+    assert [m.mode for m in _extract(text, context="") if m.type in ("MOBILIZE", "RETREAT")] == [mode]
 
 
 @pytest.mark.parametrize("text, codes", [

@@ -109,7 +109,7 @@ def assets_pass(d: Draft) -> bool:
         owned = [a for a in assets if not a[1].aid and not _owned_elsewhere(ctx, a[0], tok)]
         if assets and not owned:
             return False  # "told 900 marines to be deployed to Norway", "bolstering a brigade sent there"
-        assets = owned
+        assets = owned + _arms_beside(assets, owned)
     d.assets, d.standin, d.kind = assets, standin, kind
     return True
 
@@ -514,6 +514,15 @@ def _forces_predicated(tok: Token, assets) -> bool:
 
 def _moves(ctx: SentenceContext, verb: Token) -> bool:
     return any(t.type in DEPLOYMENT_TYPES and not t.stative for t in ctx.lexicon.verbs.get(verb.lemma_.lower(), ()))
+
+
+def _arms_beside(assets: list, owned: list) -> list:
+    """Aid items named with the forces, no figure of their own ("returning some troops and weapons"): the
+    forces' kit, so the contingent is of several kinds (mixed), not the forces alone."""
+    own = {a[0].i for a in owned}
+    return [a for a in assets if a[1].aid and a not in owned and (a[0].head.i in own and a[0].dep_ == "conj"
+            or any(c.i in own and c.dep_ == "conj" for c in a[0].children))
+            and not any(c.dep_ == "nummod" for c in a[0].children)]
 
 
 def _owned_elsewhere(ctx: SentenceContext, asset: Token, trigger: Token) -> bool:
