@@ -804,3 +804,19 @@ def test_the_actor_gazetteer_reads_both_names_of_a_compound(text, codes):
 def test_what_is_done_as_a_rule_is_no_deployment(text):
     assert [m for m in _extract(text, context="") if m.type == "MOBILIZE"] == []
 
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expected", [
+    # the movement its object is ordered to make is the event: its type, destination and figure
+    ("Putin ordered his troops to return to their bases.", [("RETREAT", None, ())]),
+    ("Putin ordered the troops to pull back from the border.", [("RETREAT", None, ())]),
+    ("Biden ordered 3,000 troops to deploy to Poland.", [("MOBILIZE", 3000, ("POL",))]),
+    # an order of forces to a state of readiness is the order (the verb "be" moves nothing)
+    ("Putin ordered the strategic nuclear forces to be on special readiness.", [("MOBILIZE", None, ())]),
+    ("Austin ordered 3,000 troops to Poland.", [("MOBILIZE", 3000, ("POL",))]),
+])
+def test_an_order_to_move_is_the_move(text, expected):
+    got = [(m.type, m.quantity.min if m.quantity else None, tuple(m.recipient_codes))
+           for m in _extract(text, context="") if m.type in ("MOBILIZE", "RETREAT")]
+    assert got == expected

@@ -236,9 +236,15 @@ def asset_args(ctx: SentenceContext, trigger: Token) -> list[tuple[Token, Asset,
             continue  # "the risk of a Russian army attack": the army names another event, it is not moved
         # "troops deployed near the border": the trigger modifies the asset noun
         if _governs(trigger, tok, max_hops=6) or (trigger.dep_ in ("acl", "relcl") and trigger.head == tok) \
-                or _stray_subject(trigger, tok):
+                or _stray_subject(trigger, tok) or _ordered_to(trigger, tok):
             out.append((tok, asset, first, last))
     return sorted(out, key=lambda x: x[0].i)
+
+
+def _ordered_to(trigger: Token, tok: Token) -> bool:
+    """The object of the verb an open complement belongs to is what it moves: "ordered 3,000 troops to
+    deploy to Poland", "told the troops to pull back"."""
+    return trigger.dep_ == "xcomp" and tok.dep_ == "dobj" and tok.head.i == trigger.head.i and tok.i < trigger.i
 
 
 def _stray_subject(trigger: Token, tok: Token) -> bool:

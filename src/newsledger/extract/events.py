@@ -64,7 +64,14 @@ def find_triggers(ctx: SentenceContext) -> list[Candidate]:
             start = low.find(trig.key, start + 1)
     # "marines are en route": the phrase says more than the verb it attaches to
     phrased = {(c.token.i, c.trigger.type) for c in out if c.trigger.pos == "PHRASE"}
-    return [c for c in out if c.trigger.pos == "PHRASE" or (c.token.i, c.trigger.type) not in phrased]
+    out = [c for c in out if c.trigger.pos == "PHRASE" or (c.token.i, c.trigger.type) not in phrased]
+    # "ordered his troops to return to their bases": the movement verb states the event, not the order of
+    # the forces its object names
+    moving = {c.token.i for c in out if c.trigger.type in DEPLOYMENT_TYPES and c.token.dep_ == "xcomp"
+              and not c.trigger.needs_place}
+    return [c for c in out if not (c.trigger.type in DEPLOYMENT_TYPES and c.token.pos_ == "VERB" and any(
+        k.i in moving and any(o.dep_ == "dobj" and o.i in ctx.assets and o.i < k.i for o in c.token.children)
+        for k in c.token.children))]
 
 
 def _hyphenated(tok: Token) -> str:
