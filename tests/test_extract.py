@@ -820,3 +820,14 @@ def test_an_order_to_move_is_the_move(text, expected):
     got = [(m.type, m.quantity.min if m.quantity else None, tuple(m.recipient_codes))
            for m in _extract(text, context="") if m.type in ("MOBILIZE", "RETREAT")]
     assert got == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, retreats", [
+    ("Russian forces will leave Belarus after the drills.", [("RUS",)]),
+    ("The last US soldiers left Afghanistan in August.", [("USA",)]),  # "left": the prefilter's irregular form
+    ("NATO will leave its troops in Poland.", []),  # forces kept where they are: they are the object
+    ("Russia will not leave the sanctions unanswered.", []),
+])
+def test_forces_leaving_a_place_retreat(text, retreats):
+    assert [tuple(m.actor_codes) for m in _extract(text, context="") if m.type == "RETREAT"] == retreats

@@ -94,6 +94,9 @@ def assets_pass(d: Draft) -> bool:
     """What a deployment or aid trigger moves; an AID trigger whose assets are all aid becomes AID."""
     ctx, tok, trig, kind = d.ctx, d.token, d.trigger, d.kind
     assets = asset_args(ctx, tok) if kind in DEPLOYMENT_TYPES or trig.needs == "asset" or trig.aid else []
+    if trig.moves_subject:
+        subject = subject_of(tok)
+        assets = [a for a in assets if subject is not None and a[0].i in {t.i for t in subject.subtree}]
     standin = stand_in(ctx, tok) if trig.needs == "asset" and not assets and kind in DEPLOYMENT_TYPES else None
     if trig.needs == "asset" and not assets and standin is None or _origin_only(ctx, tok, trig):
         return False

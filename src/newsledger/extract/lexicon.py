@@ -32,6 +32,7 @@ class Trigger:
     needs_place: bool = False  # an event only with a destination ("marines are in Norway", "has ships in")
     home: bool = False  # a build-up: with no destination named, the forces are on the actor's own soil
     demand_only: bool = False  # a verb that also asserts ("insist"): an event only when it demands
+    moves_subject: bool = False  # the forces are its subject ("troops left Kyiv"), never its object ("left troops there")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,7 @@ def _read_yaml(name: str) -> object:
 
 TRIGGER_KEYS = frozenset({"lemma", "text", "type", "needs", "aid", "mode", "status", "with_word", "not_with_word",
                           "not_with_dep", "with_subject", "with_dep", "by", "dest", "stative", "where", "home",
-                          "demand"})
+                          "demand", "moves"})
 
 
 TOP_KEYS = frozenset({"verbs", "nouns", "phrases", "irregular", "speculative_modifiers", "not_triggers",
@@ -179,7 +180,7 @@ def _trigger(entry: dict, pos: str, source: str) -> Trigger:
                    by_speaker=entry.get("by") == "speaker",
                    object_is_destination=entry.get("dest") == "object", stative=bool(entry.get("stative", False)),
                    needs_place=entry.get("where") == "required", home=bool(entry.get("home", False)),
-                   demand_only=entry.get("demand") == "only")
+                   demand_only=entry.get("demand") == "only", moves_subject=entry.get("moves") == "subject")
 
 
 @lru_cache(maxsize=1)
