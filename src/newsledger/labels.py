@@ -8,7 +8,8 @@ Two forms:
 - the project's form (`labels/*.jsonl`, docs/LABELS-FORMAT.md): the same events with every anchor
   turned into `[start, end]` offsets in the article text as newsledger reads it.
 
-`check_raw_file` finds every problem of a working file; `convert_raw_file` writes the project form.
+`check_raw_file` finds every problem of a working file; `convert_raw_file` writes the project form;
+`gold_lines` turns project-form labels back into gold lines (anchors as words) for `newsledger eval`.
 """
 
 from __future__ import annotations
@@ -315,12 +316,6 @@ def load_labels(path: str | Path) -> list[LabelText]:
     return out
 
 
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(_show(sys.argv[1:]))
-
-
 def _anchor_nth(text: str, start: int, end: int) -> tuple[str, int]:
     """The words of an offset anchor and which occurrence of them it is (how gold anchors are written)."""
     words, nth, pos = text[start:end], 0, -1
@@ -356,3 +351,9 @@ def gold_lines(labelled: list[LabelText], texts_dir: Path, files: set[str] | Non
             line["chars"] = t.chars
         out.append(line)
     return out
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_show(sys.argv[1:]))
